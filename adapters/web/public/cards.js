@@ -1,0 +1,90 @@
+// Suggestion cards (course / coupon / insurance) rendered inside a bot message.
+// All card fields come from the server and are treated as untrusted text.
+
+const LINK_TEXT = { course: 'View course', coupon: 'Get coupon', insurance: 'View plan' };
+const KIND_LABEL = { course: 'Course', coupon: 'Coupon', insurance: 'Insurance' };
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function str(v) {
+  return typeof v === 'string' ? v : '';
+}
+
+// Only http(s) links are followed; javascript:, data: and friends render no link at all.
+export function safeHref(link) {
+  if (typeof link !== 'string' || !link) return null;
+  try {
+    const url = new URL(link);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+export function formatPrice(card) {
+  if (typeof card.priceLabel === 'string' && card.priceLabel.trim()) return card.priceLabel;
+  const price = Number(card.price);
+  if (card.price === null || card.price === undefined || !Number.isFinite(price)) return '';
+  if (price === 0) return 'Free';
+  const currency = str(card.currency) || 'USD';
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(price);
+  } catch {
+    // Unknown currency code: Intl throws, but the number is still worth showing.
+    return `${price.toFixed(2)} ${currency}`;
+  }
+}
+
+export function renderCard(card) {
+  const kind = str(card.kind);
+  const sponsored = card.sponsored === true;
+
+  const root = el('article', `card card--${kind || 'other'}`);
+  root.dataset.testid = 'card';
+  root.dataset.kind = kind;
+  root.dataset.id = str(card.id);
+  root.dataset.price = card.price === undefined || card.price === null ? '' : String(card.price);
+  root.dataset.currency = str(card.currency);
+  if (str(card.level)) root.dataset.level = card.level;
+  root.dataset.sponsored = String(sponsored);
+
+  const tags = el('div', 'card-tags');
+  tags.append(el('span', 'tag tag--kind', KIND_LABEL[kind] || 'Offer'));
+  if (str(card.level)) tags.append(el('span', 'tag tag--level', card.level));
+  if (sponsored) tags.append(el('span', 'tag tag--sponsored', 'Sponsored'));
+  root.append(tags);
+
+  const title = el('h3', 'card-title', str(card.title) || 'Untitled');
+  root.append(title);
+
+  if (str(card.reason)) root.append(el('p', 'card-reason', card.reason));
+
+  const foot = el('div', 'card-foot');
+  const price = formatPrice(card);
+  if (price) foot.append(el('span', 'card-price', price));
+  const href = safeHref(card.link);
+  if (href) {
+    const a = el('a', 'card-link', LINK_TEXT[kind] || 'View offer');
+    a.href = href;
+    a.target = '_blank';
+    a.rel = sponsored ? 'noopener noreferrer sponsored' : 'noopener noreferrer';
+    foot.append(a);
+  }
+  if (foot.childNodes.length) root.append(foot);
+
+  if (str(card.disclosure)) root.append(el('p', 'card-disclosure', card.disclosure));
+  return root;
+}
+
+export function renderCards(cards) {
+  const list = el('div', 'cards');
+  for (const card of cards) {
+    if (card && typeof card === 'object') list.append(renderCard(card));
+  }
+  return list;
+}

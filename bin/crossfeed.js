@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Thin launcher: the command line lives in bot/cli.ts, compiled to dist/ by `npm install` (prepare).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const entry = join(root, 'dist', 'bot', 'cli.js');
+if (!existsSync(entry)) {
+  console.error('crossfeed is not built yet: run `npm install` (or `npm run build`) in ' + root);
+  process.exit(1);
+}
+const { main } = await import(entry);
+process.exitCode = await main(process.argv);

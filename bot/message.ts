@@ -1,0 +1,56 @@
+/**
+ * The one normalized message shape every adapter produces, and the one reply shape it renders.
+ * Nothing here knows a platform's wire format.
+ */
+
+export type Platform = 'web' | 'twitch' | 'discord' | 'cli';
+
+export type Role = 'broadcaster' | 'moderator' | 'vip' | 'subscriber' | 'agent' | 'admin';
+
+export interface ChatUser {
+  /** The user's id on the platform (Twitch user-id, Discord snowflake, web visitor id). */
+  readonly platformId: string;
+  readonly displayName: string;
+  readonly roles: readonly Role[];
+}
+
+export interface ChatMessage {
+  readonly platform: Platform;
+  /** Channel, server channel or web site the message was posted in. */
+  readonly channel: string;
+  readonly user: ChatUser;
+  /** Raw text as received; the gate sanitizes it. */
+  readonly text: string;
+  readonly time: Date;
+  /** Platform message id, when the platform has one. */
+  readonly id?: string;
+  /** What this message replies to, when it is a reply. */
+  readonly replyTo?: { readonly messageId: string; readonly userId?: string; readonly isBot?: boolean };
+  /** True for one-to-one conversations (web widget, DMs, the terminal): everything is meant for the bot. */
+  readonly direct: boolean;
+  /** True when the adapter saw an explicit mention of the bot. */
+  readonly mentionsBot?: boolean;
+}
+
+export type CardKind = 'course' | 'coupon' | 'insurance';
+
+export interface Card {
+  readonly kind: CardKind;
+  readonly id: string;
+  readonly title: string;
+  readonly price: number;
+  readonly currency: string;
+  readonly priceLabel: string;
+  readonly level?: string;
+  readonly link: string;
+  readonly sponsored: boolean;
+  /** Required disclosure text (always present for insurance). */
+  readonly disclosure?: string;
+  /** One line on why it was suggested. */
+  readonly reason?: string;
+}
+
+export interface Reply {
+  readonly text: string;
+  readonly cards: readonly Card[];
+}

@@ -1,0 +1,153 @@
+import type { Database } from './database.js';
+
+/**
+ * Versioned schema. Append new migrations; never edit one that has shipped.
+ * Each runs in its own transaction together with the bump of `schema_migrations`.
+ */
+export const migrations: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'catalog, users, conversations, interactions, coupon codes',
+    sql: `
+CREATE TABLE items (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('course','coupon','insurance')),
+  title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 300),
+  description TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL CHECK (language IN ('en','zh')),
+  price REAL NOT NULL CHECK (price >= 0),
+  currency TEXT NOT NULL CHECK (length(currency) = 3),
+  link TEXT NOT NULL,
+  sponsored INTEGER NOT NULL DEFAULT 0 CHECK (sponsored IN (0,1)),
+  disclosure TEXT,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0,1)),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+CREATE INDEX items_kind ON items(kind, active);
+
+CREATE TABLE item_topics (
+  item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+  topic TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (item_id, topic)
+);
+CREATE INDEX item_topics_topic ON item_topics(topic);
+
+CREATE TABLE course_details (
+  item_id TEXT PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+  level TEXT NOT NULL CHECK (level IN ('beginner','intermediate','advanced')),
+  duration_hours REAL NOT NULL CHECK (duration_hours > 0),
+  rating REAL CHECK (rating BETWEEN 0 AND 5),
+  ratings_count INTEGER NOT NULL DEFAULT 0,
+  provider TEXT NOT NULL
+);
+
+CREATE TABLE coupon_details (
+  item_id TEXT PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+  partner TEXT NOT NULL,
+  category TEXT NOT NULL CHECK (category IN ('restaurant','gaming_gear','home_goods')),
+  cuisine TEXT,
+  city TEXT,
+  area TEXT,
+  discount TEXT NOT NULL,
+  value REAL,
+  stock INTEGER NOT NULL CHECK (stock >= 0),
+  expires_at TEXT NOT NULL,
+  per_user_limit INTEGER NOT NULL DEFAULT 1 CHECK (per_user_limit >= 1),
+  terms TEXT
+);
+CREATE INDEX coupon_city ON coupon_details(city);
+
+CREATE TABLE insurance_details (
+  item_id TEXT PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+  insurer TEXT NOT NULL,
+  insurance_type TEXT NOT NULL CHECK (insurance_type IN ('travel','phone_screen','accident','health','gaming_gear')),
+  price_period TEXT NOT NULL DEFAULT 'month',
+  min_age INTEGER NOT NULL CHECK (min_age >= 18),
+  max_age INTEGER NOT NULL,
+  regions TEXT NOT NULL,
+  eligibility TEXT NOT NULL,
+  CHECK (max_age >= min_age)
+);
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+
+CREATE TABLE identities (
+  platform TEXT NOT NULL,
+  platform_user_id TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  display_name TEXT NOT NULL,
+  PRIMARY KEY (platform, platform_user_id)
+);
+CREATE INDEX identities_user ON identities(user_id);
+
+CREATE TABLE conversations (
+  id INTEGER PRIMARY KEY,
+  platform TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  state TEXT NOT NULL DEFAULT '{}',
+  started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  UNIQUE (platform, channel, user_id)
+);
+
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  role TEXT NOT NULL CHECK (role IN ('user','bot','agent')),
+  text TEXT NOT NULL,
+  cards TEXT NOT NULL DEFAULT '[]',
+  intent TEXT,
+  confidence REAL,
+  client_id TEXT,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+CREATE INDEX messages_conversation ON messages(conversation_id, id);
+
+CREATE TABLE interactions (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+  item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+  type TEXT NOT NULL CHECK (type IN ('impression','click','claim','redeem','purchase')),
+  platform TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+CREATE INDEX interactions_user ON interactions(user_id, type);
+CREATE INDEX interactions_item ON interactions(item_id, type);
+
+CREATE TABLE coupon_codes (
+  code TEXT PRIMARY KEY,
+  item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  request_id TEXT NOT NULL UNIQUE,
+  claimed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  redeemed_at TEXT
+);
+CREATE INDEX coupon_codes_user ON coupon_codes(user_id, item_id);
+`,
+  },
+];
+
+export async function migrate(db: Database): Promise<number[]> {
+  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+    applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))`);
+  const rows = await db.all<{ version: number }>('SELECT version FROM schema_migrations');
+  const done = new Set(rows.map((r) => r.version));
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (done.has(m.version)) continue;
+    await db.transaction(async (tx) => {
+      await tx.exec(m.sql);
+      await tx.run('INSERT INTO schema_migrations (version, name) VALUES (?, ?)', [m.version, m.name]);
+    });
+    applied.push(m.version);
+  }
+  return applied;
+}

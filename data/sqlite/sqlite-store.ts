@@ -1,0 +1,19 @@
+import type { Store } from '../store.js';
+import { SqliteCatalogStore } from './catalog-repo.js';
+import { SqliteConversationStore } from './conversation-repo.js';
+import { Database } from './database.js';
+import { SqliteInteractionStore } from './interaction-repo.js';
+import { migrate } from './migrations.js';
+
+/** Opens (creating if needed) the SQLite database at `path` and brings its schema up to date. */
+export async function openSqliteStore(path: string): Promise<Store & { db: Database }> {
+  const db = await Database.open(path);
+  await migrate(db);
+  return {
+    db,
+    catalog: new SqliteCatalogStore(db),
+    conversations: new SqliteConversationStore(db),
+    interactions: new SqliteInteractionStore(db),
+    close: () => db.close(),
+  };
+}

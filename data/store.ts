@@ -1,0 +1,67 @@
+import type { CatalogItem, ItemKind } from './catalog/types.js';
+
+/**
+ * The storage interface the rest of crossfeed talks to. SQLite implements it by default
+ * (data/sqlite/); a server database can implement it when one machine is not enough.
+ */
+
+export type MessageRole = 'user' | 'bot' | 'agent';
+export type InteractionType = 'impression' | 'click' | 'claim' | 'redeem' | 'purchase';
+
+export interface StoredMessage {
+  id: number;
+  role: MessageRole;
+  text: string;
+  /** Cards as rendered to the user, stored as given. */
+  cards: unknown[];
+  intent: string | null;
+  confidence: number | null;
+  clientId: string | null;
+  createdAt: string;
+}
+
+export interface NewMessage {
+  role: MessageRole;
+  text: string;
+  cards?: readonly unknown[];
+  intent?: string | null;
+  confidence?: number | null;
+  clientId?: string | null;
+}
+
+export interface Conversation {
+  id: number;
+  userId: number;
+  /** Dialogue state owned by bot/, stored as JSON. */
+  state: unknown;
+}
+
+export interface CatalogStore {
+  /** Adds or replaces items, all in one transaction. */
+  upsert(items: readonly CatalogItem[]): Promise<void>;
+  list(kind?: ItemKind): Promise<CatalogItem[]>;
+  get(id: string): Promise<CatalogItem | undefined>;
+  count(): Promise<number>;
+}
+
+export interface ConversationStore {
+  /** Finds or creates the user behind a platform identity. */
+  resolveUser(platform: string, platformUserId: string, displayName: string): Promise<number>;
+  open(platform: string, channel: string, userId: number): Promise<Conversation>;
+  append(conversationId: number, message: NewMessage): Promise<StoredMessage>;
+  /** The newest `limit` messages, oldest first. */
+  recent(conversationId: number, limit: number): Promise<StoredMessage[]>;
+  saveState(conversationId: number, state: unknown): Promise<void>;
+}
+
+export interface InteractionStore {
+  record(event: { userId: number | null; itemId: string; type: InteractionType; platform: string; channel: string }): Promise<void>;
+  count(itemId: string, type: InteractionType): Promise<number>;
+}
+
+export interface Store {
+  readonly catalog: CatalogStore;
+  readonly conversations: ConversationStore;
+  readonly interactions: InteractionStore;
+  close(): Promise<void>;
+}

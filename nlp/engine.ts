@@ -1,0 +1,82 @@
+import { overlapsAny, RuleEntityExtractor } from './entity-rules.js';
+import { loadTextClassifier, loadTokenTagger, type ModelOptions, type TextClassifier, type TokenTagger } from './models.js';
+import type { LexiconEntry } from './rules/lexicon.js';
+import { cleanText, detectLanguage, MAX_MESSAGE_CHARS } from './text.js';
+import { ENTITY_LABELS, INTENTS, type Entity, type EntityLabel, type IntentName, type Nlu, type NluResult } from './types.js';
+
+export interface NluEngineOptions extends ModelOptions {
+  /** Catalog vocabulary for the rule extractor (brands, cities, areas, cuisines). */
+  lexicon?: readonly LexiconEntry[];
+  /** Model spans below this score are dropped. */
+  minEntityScore?: number;
+}
+
+const INTENT_SET = new Set<string>(INTENTS);
+const LABEL_SET = new Set<string>(ENTITY_LABELS);
+
+/** Intent from the shipped transformers.js classifier; entities from rules, completed by the tagger model. */
+export class NluEngine implements Nlu {
+  private constructor(
+    private readonly classify: TextClassifier,
+    private readonly tagger: TokenTagger | undefined,
+    private readonly rules: RuleEntityExtractor,
+    private readonly minEntityScore: number,
+  ) {}
+
+  static async load(o: NluEngineOptions): Promise<NluEngine> {
+    const [classify, tagger] = await Promise.all([
+      loadTextClassifier('intent', o),
+      loadTokenTagger('entities', o),
+    ]);
+    return new NluEngine(classify, tagger, new RuleEntityExtractor(o.lexicon ?? []), o.minEntityScore ?? 0.6);
+  }
+
+  async parse(raw: string): Promise<NluResult> {
+    const text = cleanText(raw).slice(0, MAX_MESSAGE_CHARS);
+    const language = detectLanguage(text);
+    if (!text) return { text, intent: 'oos', confidence: 1, alternatives: [], entities: [], language };
+    const [scores] = await this.classify([text], { top_k: 4 });
+    const ranked = (scores ?? [])
+      .filter((s) => INTENT_SET.has(s.label))
+      .map((s) => ({ intent: s.label as IntentName, confidence: round(s.score) }));
+    const best = ranked[0] ?? { intent: 'oos' as const, confidence: 1 };
+    const entities = this.rules.extract(text, language);
+    if (this.tagger) entities.push(...(await this.modelEntities(text, entities)));
+    entities.sort((a, b) => a.start - b.start);
+    return { text, intent: best.intent, confidence: best.confidence, alternatives: ranked.slice(1), entities, language };
+  }
+
+  /** Spans the tagger found that no rule covered, located back in the text. */
+  private async modelEntities(text: string, ruled: readonly Entity[]): Promise<Entity[]> {
+    const groups = await this.tagger!(text, { aggregation_strategy: 'simple' });
+    const out: Entity[] = [];
+    let from = 0;
+    for (const g of groups) {
+      if (g.score < this.minEntityScore || !LABEL_SET.has(g.entity_group)) continue;
+      const span = locate(text, g.word, from);
+      if (!span) continue;
+      from = span.end;
+      const entity: Entity = { label: g.entity_group as EntityLabel, value: '', text: text.slice(span.start, span.end),
+        start: span.start, end: span.end, source: 'model' };
+      if (overlapsAny(entity, ruled) || entity.label === 'budget' || entity.label === 'age') continue;
+      out.push({ ...entity, value: entity.text.toLowerCase() });
+    }
+    return out;
+  }
+}
+
+/** Finds a decoded WordPiece string in the original text, ignoring case and the spaces the decoder adds. */
+function locate(text: string, word: string, from: number): { start: number; end: number } | undefined {
+  const chars = [...word.replace(/\s+/g, '')];
+  if (chars.length === 0) return undefined;
+  const pattern = chars.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*');
+  const re = new RegExp(pattern, 'iu');
+  const m = re.exec(text.slice(from)) ?? re.exec(text);
+  if (!m) return undefined;
+  const offset = re.exec(text.slice(from)) ? from : 0;
+  return { start: offset + m.index, end: offset + m.index + m[0].length };
+}
+
+function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}

@@ -1,0 +1,41 @@
+/** Numbers as people type them in chat: "30", "1,299.00", "2k", "一百", "两千五", "3万". */
+
+const DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000, 万: 10000 };
+
+export const CHINESE_NUMBER = '[零〇一二两三四五六七八九十百千万]+';
+export const ARABIC_NUMBER = '\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?';
+
+export function parseChineseNumber(s: string): number | undefined {
+  let total = 0;
+  let section = 0;
+  let digit: number | undefined;
+  for (const ch of s) {
+    if (ch in DIGITS) {
+      digit = DIGITS[ch]!;
+    } else if (ch === '万') {
+      total += (section + (digit ?? 0)) * 10000;
+      section = 0;
+      digit = undefined;
+    } else if (ch in UNITS) {
+      section += (digit ?? 1) * UNITS[ch]!;
+      digit = undefined;
+    } else return undefined;
+  }
+  const value = total + section + (digit ?? 0);
+  // "两千五" means 2500: a trailing digit after a unit scales to the next lower unit.
+  const lastUnit = /([十百千万])([一二两三四五六七八九])$/.exec(s);
+  if (lastUnit && s.length > 2) {
+    const unit = UNITS[lastUnit[1]!]!;
+    if (unit >= 100) return value - (DIGITS[lastUnit[2]!] ?? 0) + (DIGITS[lastUnit[2]!] ?? 0) * (unit / 10);
+  }
+  return value;
+}
+
+/** Parses an arabic number with optional thousands separators and a k/w/万 suffix. */
+export function parseNumber(s: string, suffix?: string): number | undefined {
+  const n = Number(s.replace(/,/g, ''));
+  if (!Number.isFinite(n)) return undefined;
+  const scale = suffix ? ({ k: 1000, K: 1000, w: 10000, W: 10000, 万: 10000, 千: 1000 } as Record<string, number>)[suffix] ?? 1 : 1;
+  return n * scale;
+}

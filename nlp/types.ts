@@ -1,0 +1,54 @@
+/** What the NLU hands to the bot: an intent with calibrated confidence, entities and a language. */
+
+export const INTENTS = [
+  'recommend_course', 'get_coupon', 'ask_insurance', 'faq', 'human_handoff', 'check_in', 'points_balance',
+  'redeem_points', 'refine', 'greet', 'thanks', 'bye', 'bot_help', 'opt_out', 'oos',
+] as const;
+export type IntentName = (typeof INTENTS)[number];
+
+export const ENTITY_LABELS = [
+  'topic', 'level', 'budget', 'language', 'location', 'cuisine', 'brand', 'insurance_type', 'age', 'game',
+] as const;
+export type EntityLabel = (typeof ENTITY_LABELS)[number];
+
+export type Lang = 'en' | 'zh';
+
+/** A money limit in a currency: `max` for "under $30", `min` for "over 100", both for ranges. */
+export interface Budget {
+  amount: number;
+  currency: string;
+  comparator: 'max' | 'min' | 'about' | 'range';
+  min?: number;
+  max?: number;
+}
+
+export interface Entity {
+  label: EntityLabel;
+  /** Normalized value: a canonical id ("python"), a number (age) or a Budget. */
+  value: string | number | Budget;
+  /** The text as written, and its UTF-16 offsets in the cleaned message. */
+  text: string;
+  start: number;
+  end: number;
+  source: 'rule' | 'model';
+}
+
+export interface IntentScore {
+  intent: IntentName;
+  confidence: number;
+}
+
+export interface NluResult {
+  /** The message after cleaning (zero-width and tag characters removed, whitespace collapsed). */
+  text: string;
+  intent: IntentName;
+  confidence: number;
+  /** The next best intents, best first. */
+  alternatives: IntentScore[];
+  entities: Entity[];
+  language: Lang;
+}
+
+export interface Nlu {
+  parse(text: string): Promise<NluResult>;
+}

@@ -1,0 +1,103 @@
+import type { CatalogItem } from '../data/catalog/types.js';
+import { CurrencyConverter } from './currency.js';
+import { passes, type FilterContext, type Relaxable } from './filters.js';
+import { reasonFor } from './reasons.js';
+import type { RecommendRequest, RecommendResult, Suggestion } from './request.js';
+import { Bm25Index } from './text-index.js';
+
+export interface RecommenderOptions {
+  usdRates?: Readonly<Record<string, number>>;
+  now?: () => Date;
+}
+
+/**
+ * Retrieve -> filter -> rank over an in-memory copy of the catalog. Sponsorship never changes the
+ * order: it is only flagged for the renderer.
+ */
+export class Recommender {
+  private items: CatalogItem[] = [];
+  private index = new Bm25Index([]);
+  private readonly byId = new Map<string, CatalogItem>();
+  private readonly ctx: Omit<FilterContext, 'now'>;
+  private readonly now: () => Date;
+
+  constructor(items: readonly CatalogItem[], options: RecommenderOptions = {}) {
+    this.ctx = { currency: new CurrencyConverter(options.usdRates), cityOfArea: new Map() };
+    this.now = options.now ?? (() => new Date());
+    this.reload(items);
+  }
+
+  /** Replaces the catalog (after an import). */
+  reload(items: readonly CatalogItem[]): void {
+    this.items = [...items];
+    this.byId.clear();
+    const areas = this.ctx.cityOfArea as Map<string, string>;
+    areas.clear();
+    for (const item of this.items) {
+      this.byId.set(item.id, item);
+      if (item.kind === 'coupon' && item.area && item.city) areas.set(item.area.toLowerCase(), item.city);
+    }
+    this.index = new Bm25Index(this.items.map(searchText));
+  }
+
+  item(id: string): CatalogItem | undefined {
+    return this.byId.get(id);
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  recommend(req: RecommendRequest, limit = 3): RecommendResult {
+    const ctx: FilterContext = { ...this.ctx, now: this.now() };
+    const lexical = this.index.scores([req.text, req.topic ?? '', req.cuisine ?? ''].join(' '));
+    const maxLexical = Math.max(1e-9, ...lexical);
+    // Relax the softest constraint first; budget, stock, expiry, age and eligibility never relax.
+    const ladder: Relaxable[][] = [[], ['level'], ['level', 'language'], ['level', 'language', 'topic']];
+    for (const relaxedList of ladder) {
+      const relaxed = new Set(relaxedList);
+      const scored: Suggestion[] = [];
+      this.items.forEach((item, i) => {
+        if (!passes(item, req, ctx, relaxed)) return;
+        const rel = lexical[i]! / maxLexical;
+        if (relaxed.has('topic') && rel === 0) return;
+        scored.push({ itemId: item.id, score: round(score(item, req, rel)), reason: reasonFor(item, req) });
+      });
+      if (scored.length > 0) {
+        scored.sort((a, b) => b.score - a.score || a.itemId.localeCompare(b.itemId));
+        return { suggestions: scored.slice(0, limit), relaxed: relaxedList.filter((r) => isSet(req, r)) };
+      }
+    }
+    return { suggestions: [], relaxed: [] };
+  }
+}
+
+function isSet(req: RecommendRequest, r: Relaxable): boolean {
+  return r === 'level' ? req.level !== undefined : r === 'language' ? req.language !== undefined : req.topic !== undefined;
+}
+
+/** Relevance first, then quality; the weights are documented in the README. */
+function score(item: CatalogItem, req: RecommendRequest, lexical: number): number {
+  let s = 2 * lexical;
+  if (req.topic && item.topics[0] === req.topic) s += 1.5;
+  else if (req.topic && item.topics.includes(req.topic)) s += 1;
+  if (req.userLanguage && item.language === req.userLanguage) s += 0.6;
+  if (item.kind === 'course') {
+    if (item.rating !== null) s += ((item.rating - 3.5) / 1.5) * 0.6 * Math.min(1, Math.log10(1 + item.ratingsCount) / 3);
+    if (req.level && item.level === req.level) s += 0.5;
+  }
+  if (item.kind === 'coupon' && req.location && item.city) s += 0.8;
+  return s;
+}
+
+function searchText(item: CatalogItem): string {
+  const extra =
+    item.kind === 'course' ? [item.level, item.provider]
+    : item.kind === 'coupon' ? [item.partner, item.cuisine ?? '', item.city ?? '', item.area ?? '', item.category]
+    : [item.insurer, item.insuranceType.replace('_', ' ')];
+  return [item.title, item.description, ...item.topics, ...extra].join(' ');
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

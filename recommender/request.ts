@@ -1,0 +1,43 @@
+import type { ItemKind, Level } from '../data/catalog/types.js';
+
+/** A money limit as the recommender needs it (the NLU's Budget has the same fields). */
+export interface PriceLimit {
+  currency: string;
+  min?: number;
+  max?: number;
+}
+
+/** What the user asked for, after dialogue state filled in the gaps. Plain data, easy to store. */
+export interface RecommendRequest {
+  kind: ItemKind;
+  /** The user's words, for lexical relevance. */
+  text: string;
+  topic?: string;
+  level?: Level;
+  budget?: PriceLimit;
+  /** Teaching language asked for explicitly: a hard filter. */
+  language?: 'en' | 'zh';
+  /** Language the user writes in: a soft preference. */
+  userLanguage?: 'en' | 'zh';
+  location?: string;
+  cuisine?: string;
+  brand?: string;
+  insuranceType?: string;
+  age?: number;
+  region?: string;
+  /** Items already shown in this conversation ("another one"). */
+  excludeIds?: string[];
+}
+
+export interface Suggestion {
+  itemId: string;
+  score: number;
+  /** One line on why it fits. */
+  reason: string;
+}
+
+export interface RecommendResult {
+  suggestions: Suggestion[];
+  /** Filters dropped to find anything (never budget, age or eligibility). */
+  relaxed: ('level' | 'language' | 'topic')[];
+}
