@@ -38,7 +38,7 @@ export interface Conversation {
 
 export interface CatalogStore {
   /** Adds or replaces items, all in one transaction. */
-  upsert(items: readonly CatalogItem[]): Promise<void>;
+  upsert(items: readonly CatalogItem[], onProgress?: (done: number, total: number) => void): Promise<void>;
   list(kind?: ItemKind): Promise<CatalogItem[]>;
   get(id: string): Promise<CatalogItem | undefined>;
   count(): Promise<number>;
@@ -48,6 +48,8 @@ export interface ConversationStore {
   /** Finds or creates the user behind a platform identity. */
   resolveUser(platform: string, platformUserId: string, displayName: string): Promise<number>;
   open(platform: string, channel: string, userId: number): Promise<Conversation>;
+  /** The conversation of a platform identity in a channel, without creating anything. */
+  find(platform: string, channel: string, platformUserId: string): Promise<number | undefined>;
   append(conversationId: number, message: NewMessage): Promise<StoredMessage>;
   /** The newest `limit` messages, oldest first. */
   recent(conversationId: number, limit: number): Promise<StoredMessage[]>;

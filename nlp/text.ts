@@ -32,7 +32,7 @@ export function detectLanguage(text: string): 'en' | 'zh' {
   const cjk = text.match(CJK)?.length ?? 0;
   if (cjk === 0) return 'en';
   const latinWords = text.match(LATIN_WORD)?.length ?? 0;
-  return cjk >= 2 || cjk >= latinWords ? 'zh' : 'en';
+  return cjk >= 2 || cjk > latinWords ? 'zh' : 'en';
 }
 
 export function isCjk(ch: string): boolean {

@@ -26,9 +26,12 @@ WHERE i.active = 1`;
 export class SqliteCatalogStore implements CatalogStore {
   constructor(private readonly db: Database) {}
 
-  upsert(items: readonly CatalogItem[]): Promise<void> {
+  upsert(items: readonly CatalogItem[], onProgress?: (done: number, total: number) => void): Promise<void> {
     return this.db.transaction(async (tx) => {
-      for (const item of items) await upsertOne(tx, item);
+      for (const [i, item] of items.entries()) {
+        await upsertOne(tx, item);
+        if (onProgress && (i % 50 === 49 || i === items.length - 1)) onProgress(i + 1, items.length);
+      }
     });
   }
 

@@ -34,6 +34,14 @@ export class SqliteConversationStore implements ConversationStore {
     return { id: row.id, userId, state: safeJson(row.state, {}) };
   }
 
+  async find(platform: string, channel: string, platformUserId: string): Promise<number | undefined> {
+    const row = await this.db.get<{ id: number }>(
+      `SELECT c.id FROM conversations c JOIN identities i ON i.user_id = c.user_id
+       WHERE i.platform = ? AND i.platform_user_id = ? AND c.platform = ? AND c.channel = ?`,
+      [platform, platformUserId, platform, channel]);
+    return row?.id;
+  }
+
   async append(conversationId: number, m: NewMessage): Promise<StoredMessage> {
     const cards = JSON.stringify(m.cards ?? []);
     const row = await this.db.transaction(async (tx) => {

@@ -7,7 +7,7 @@ import { ARABIC_NUMBER, CHINESE_NUMBER, parseChineseNumber, parseNumber } from '
  * number takes the message's usual currency (USD for English, CNY for Chinese).
  */
 
-const NUM = `(${ARABIC_NUMBER})\\s*([kKwW万千])?`;
+const NUM = `(${ARABIC_NUMBER})([kKwW](?![a-zA-Z])|[万千])?`;
 const ZHNUM = `(${CHINESE_NUMBER})`;
 const CUR_BEFORE = '(\\$|us\\$|usd\\s*|€|eur\\s*|£|gbp\\s*|¥|￥|rmb\\s*|cny\\s*)';
 const CUR_AFTER = '(\\s*(?:dollars?|bucks?|usd|\\$|euros?|eur|€|pounds?|quid|gbp|£|rmb|cny|yuan|块钱?|元|人民币|刀|美元|美金|欧元|英镑))';

@@ -1,0 +1,101 @@
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { join } from 'node:path';
+import type { WebSocket } from 'ws';
+import type { Bot } from '../../bot/bot.js';
+import { packageRoot } from '../../data/paths.js';
+import { handleSocket } from './socket.js';
+import { CloseCode, MAX_FRAME_BYTES } from './protocol.js';
+import { VisitorHub } from './visitor-hub.js';
+
+export interface WebServerOptions {
+  host: string;
+  port: number;
+  /** Extra origins (besides this server's own) allowed to open the chat socket. */
+  allowedOrigins: readonly string[];
+  maxConnectionsPerIp: number;
+  /** The bot once it is ready; undefined while models and database are still loading. */
+  bot: () => Bot | undefined;
+  logger?: boolean;
+}
+
+export interface WebServer {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+const PUBLIC_DIR = join(packageRoot, 'adapters', 'web', 'public');
+
+/** The web support adapter: chat page, embeddable widget, chat socket and health check. */
+export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
+  const app = Fastify({ logger: o.logger ?? false, bodyLimit: 64 * 1024 });
+  const hub = new VisitorHub();
+  const perIp = new Map<string, number>();
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    if (req.url === '/' || req.url.startsWith('/?') || req.url.startsWith('/index.html')) {
+      // The page may be framed anywhere (it is the widget's iframe) but runs only its own code.
+      reply.header('Content-Security-Policy',
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors *; base-uri 'none'; form-action 'none'");
+    }
+    return payload;
+  });
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  await app.register(fastifyStatic, { root: PUBLIC_DIR, index: ['index.html'], cacheControl: false });
+
+  app.get('/healthz', async (_req, reply) => {
+    if (!o.bot()) return reply.code(503).send({ status: 'starting' });
+    return { status: 'ok' };
+  });
+
+  app.get('/ws', { websocket: true }, (socket: WebSocket, req: FastifyRequest) => {
+    if (!originAllowed(req, o.allowedOrigins)) {
+      socket.close(CloseCode.policy, 'origin not allowed');
+      return;
+    }
+    const ip = req.ip;
+    const count = (perIp.get(ip) ?? 0) + 1;
+    if (count > o.maxConnectionsPerIp) {
+      socket.close(CloseCode.tryAgain, 'too many connections');
+      return;
+    }
+    perIp.set(ip, count);
+    socket.on('close', () => {
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left <= 0) perIp.delete(ip);
+      else perIp.set(ip, left);
+    });
+    const visitor = new URL(req.url, 'http://localhost').searchParams.get('visitor');
+    handleSocket(socket, visitor, { hub, bot: o.bot, log: (msg) => app.log.warn(msg) });
+  });
+
+  await app.listen({ host: o.host, port: o.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : o.port;
+  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+  return {
+    url: `http://${host}:${port}`,
+    app,
+    async close() {
+      hub.closeAll(1001, 'server shutting down');
+      await app.close();
+    },
+  };
+}
+
+/** Same-origin pages (the chat page and the widget's iframe), plus configured origins. */
+function originAllowed(req: FastifyRequest, allowed: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true; // Non-browser clients (tests, the CLI) send none; browsers always do.
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,94 @@
+import type { WebSocket } from 'ws';
+import type { Bot } from '../../bot/bot.js';
+import type { ChatMessage } from '../../bot/message.js';
+import type { Outbound, TranscriptMessage } from '../../bot/transcript.js';
+import { clientFrameSchema, CloseCode, visitorIdSchema } from './protocol.js';
+import { TokenBucket } from './rate-limit.js';
+import type { VisitorHub } from './visitor-hub.js';
+
+export interface SocketDeps {
+  hub: VisitorHub;
+  bot: () => Bot | undefined;
+  log: (message: string) => void;
+}
+
+const WEB_CHANNEL = 'web';
+
+/**
+ * One browser connection: history on connect, then chat frames in and out. A client that sends
+ * anything but valid JSON frames is disconnected; nobody else notices.
+ */
+export function handleSocket(socket: WebSocket, visitorParam: string | null, deps: SocketDeps): void {
+  const parsedVisitor = visitorIdSchema.safeParse(visitorParam);
+  if (!parsedVisitor.success) {
+    socket.close(CloseCode.policy, 'missing or invalid visitor id');
+    return;
+  }
+  const visitor = parsedVisitor.data.toLowerCase();
+  const bucket = new TokenBucket(8, 1);
+  deps.hub.add(visitor, socket);
+  socket.on('close', () => deps.hub.remove(visitor, socket));
+  socket.on('error', (err) => deps.log(`web socket error: ${err.message}`));
+
+  const send = (frame: unknown) => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+  };
+
+  void (async () => {
+    const bot = deps.bot();
+    const messages = bot ? await bot.history('web', WEB_CHANNEL, visitor, 200).catch(() => []) : [];
+    send({ type: 'history', messages });
+    if (!bot) send({ type: 'error', code: 'starting', message: 'The assistant is still starting. Please try again in a moment.' });
+  })();
+
+  socket.on('message', (data, isBinary) => {
+    if (isBinary) {
+      socket.close(CloseCode.unsupported, 'text frames only');
+      return;
+    }
+    let frame: unknown;
+    try {
+      frame = JSON.parse(data.toString());
+    } catch {
+      socket.close(CloseCode.unsupported, 'frames must be JSON');
+      return;
+    }
+    const parsed = clientFrameSchema.safeParse(frame);
+    if (!parsed.success) {
+      socket.close(CloseCode.unsupported, 'unknown frame');
+      return;
+    }
+    if (parsed.data.type === 'ping') {
+      send({ type: 'pong' });
+      return;
+    }
+    if (!bucket.take()) {
+      send({ type: 'error', code: 'rate_limited', message: 'You are sending messages very fast. Please wait a moment.' });
+      return;
+    }
+    const bot = deps.bot();
+    if (!bot) {
+      send({ type: 'error', code: 'starting', message: 'The assistant is still starting. Please try again in a moment.' });
+      return;
+    }
+    const message: ChatMessage = {
+      platform: 'web', channel: WEB_CHANNEL, user: { platformId: visitor, displayName: 'Visitor', roles: [] },
+      text: parsed.data.text, time: new Date(), direct: true,
+    };
+    void bot.handle(message, webOutbound(deps.hub, visitor), parsed.data.clientId);
+  });
+}
+
+function webOutbound(hub: VisitorHub, visitor: string): Outbound {
+  return {
+    recorded: (m: TranscriptMessage) => hub.broadcast(visitor, { type: 'message', message: m }),
+    typing: () => void hub.broadcast(visitor, { type: 'typing' }),
+    send: async (reply, stored) => {
+      const message: TranscriptMessage = stored ?? {
+        id: `tmp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+        role: 'bot', text: reply.text, cards: [...reply.cards], ts: new Date().toISOString(),
+      };
+      await hub.broadcast(visitor, { type: 'message', message });
+    },
+  };
+}

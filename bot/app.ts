@@ -1,0 +1,63 @@
+import { seedCatalogIfEmpty } from '../data/catalog/seed.js';
+import type { CatalogItem } from '../data/catalog/types.js';
+import { openSqliteStore } from '../data/sqlite/sqlite-store.js';
+import type { Store } from '../data/store.js';
+import { NluEngine } from '../nlp/engine.js';
+import type { LexiconEntry } from '../nlp/rules/lexicon.js';
+import { Recommender } from '../recommender/recommender.js';
+import { Bot } from './bot.js';
+import type { Config } from './config.js';
+
+/** The composition root: the one place real implementations are built and wired together. */
+export interface Core {
+  bot: Bot;
+  nlu: NluEngine;
+  recommender: Recommender;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export interface CoreTimings {
+  databaseMs: number;
+  modelsMs: number;
+}
+
+export async function buildCore(config: Config, onProgress: (step: string) => void = () => undefined): Promise<Core & { timings: CoreTimings }> {
+  const t0 = performance.now();
+  onProgress(`opening database ${config.database.path}`);
+  const store = await openSqliteStore(config.database.path);
+  try {
+    const seeded = await seedCatalogIfEmpty(store.catalog);
+    if (seeded) onProgress(`loaded the seed catalog (${seeded} items)`);
+    const items = await store.catalog.list();
+    const t1 = performance.now();
+    onProgress(`loading models from ${config.models.dir}`);
+    const nlu = await NluEngine.load({ modelDir: config.models.dir, threads: config.models.threads, lexicon: catalogLexicon(items) });
+    const t2 = performance.now();
+    const recommender = new Recommender(items, { usdRates: config.recommender.usdRates });
+    const bot = new Bot({
+      nlu, recommender, store,
+      options: {
+        botNames: config.bot.names, commandPrefix: config.bot.commandPrefix,
+        answerUnaddressed: config.bot.answerUnaddressed, unaddressedMinConfidence: config.bot.unaddressedMinConfidence,
+      },
+    });
+    return { bot, nlu, recommender, store, close: () => store.close(), timings: { databaseMs: t1 - t0, modelsMs: t2 - t1 } };
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Catalog vocabulary the NLU should recognize: partner brands, cities, areas and cuisines. */
+export function catalogLexicon(items: readonly CatalogItem[]): LexiconEntry[] {
+  const out: LexiconEntry[] = [];
+  for (const item of items) {
+    if (item.kind !== 'coupon') continue;
+    out.push({ label: 'brand', phrase: item.partner, value: item.partner });
+    if (item.city) out.push({ label: 'location', phrase: item.city, value: item.city });
+    if (item.area) out.push({ label: 'location', phrase: item.area, value: item.area });
+    if (item.cuisine) out.push({ label: 'cuisine', phrase: item.cuisine, value: item.cuisine.toLowerCase() });
+  }
+  return out;
+}

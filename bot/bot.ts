@@ -1,0 +1,84 @@
+import type { Store } from '../data/store.js';
+import type { Nlu } from '../nlp/types.js';
+import type { Recommender } from '../recommender/recommender.js';
+import { compose } from './composer.js';
+import type { BotContext } from './context.js';
+import type { ChatMessage, Platform } from './message.js';
+import { deliver, decideStage, recommendAndRender, remember, toTranscript } from './stages/converse.js';
+import { gate, type GateOptions } from './stages/gate.js';
+import { attend, understand, type AttendOptions } from './stages/understand.js';
+import type { Outbound, TranscriptMessage } from './transcript.js';
+
+export interface BotOptions extends GateOptions, AttendOptions {}
+
+export const DefaultBotOptions = {
+  botNames: ['crossfeed'],
+  commandPrefix: '!',
+  answerUnaddressed: true,
+  unaddressedMinConfidence: 0.85,
+} as const satisfies Required<BotOptions>;
+
+export interface BotDeps {
+  nlu: Nlu;
+  recommender: Recommender;
+  store: Store;
+  options?: Partial<BotOptions>;
+  /** Where errors go; the default writes them to stderr. */
+  onError?: (err: unknown, message: ChatMessage) => void;
+}
+
+/**
+ * The pipeline: receive -> gate -> understand -> attend -> remember -> decide -> recommend/render -> deliver.
+ * Messages of one user in one channel are handled strictly in order; different users run concurrently.
+ */
+export class Bot {
+  private readonly run: (ctx: BotContext) => Promise<void>;
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly onError: (err: unknown, message: ChatMessage) => void;
+
+  constructor(private readonly deps: BotDeps) {
+    const o = { ...DefaultBotOptions, ...deps.options };
+    const conversations = deps.store.conversations;
+    this.run = compose<BotContext>([
+      gate(o),
+      understand(deps.nlu),
+      attend(o),
+      remember(conversations),
+      decideStage(conversations),
+      recommendAndRender(deps.recommender),
+      deliver(conversations, deps.store.interactions),
+    ]);
+    this.onError = deps.onError ?? ((err) => console.error('crossfeed: message failed:', err));
+  }
+
+  /** Handles one inbound message; answers go to `out`. Never throws: failures are reported and answered politely. */
+  handle(message: ChatMessage, out: Outbound, clientId?: string): Promise<void> {
+    const key = `${message.platform}\u0000${message.channel}\u0000${message.user.platformId}`;
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const current = previous.then(() => this.handleNow(message, out, clientId));
+    this.queues.set(key, current);
+    void current.finally(() => {
+      if (this.queues.get(key) === current) this.queues.delete(key);
+    });
+    return current;
+  }
+
+  private async handleNow(message: ChatMessage, out: Outbound, clientId?: string): Promise<void> {
+    const ctx: BotContext = { message, out, text: '', addressed: 'maybe', ...(clientId ? { clientId } : {}) };
+    try {
+      await this.run(ctx);
+    } catch (err) {
+      this.onError(err, message);
+      if (message.direct || ctx.addressed === 'yes') {
+        await out.send({ text: 'Sorry, something went wrong on my side. Please try again in a moment.', cards: [] }).catch(() => undefined);
+      }
+    }
+  }
+
+  /** The stored transcript of one user's conversation in a channel, oldest first. */
+  async history(platform: Platform, channel: string, platformUserId: string, limit = 100): Promise<TranscriptMessage[]> {
+    const { conversations } = this.deps.store;
+    const id = await conversations.find(platform, channel, platformUserId);
+    return id === undefined ? [] : (await conversations.recent(id, limit)).map(toTranscript);
+  }
+}

@@ -1,0 +1,38 @@
+import { startWebServer } from '../../adapters/web/server.js';
+import { buildCore, type Core } from '../app.js';
+import { loadConfig } from '../config.js';
+
+/** Serves the web chat at once (health says "starting"), then loads database and models. */
+export async function runStart(o: { config?: string }): Promise<number> {
+  const config = loadConfig(o.config ? { file: o.config } : {});
+  const started = performance.now();
+  let core: Core | undefined;
+  const web = await startWebServer({
+    host: config.web.host, port: config.web.port, allowedOrigins: config.web.allowedOrigins,
+    maxConnectionsPerIp: config.web.maxConnectionsPerIp, bot: () => core?.bot,
+  });
+  log(`web chat listening on ${web.url} (health: ${web.url}/healthz)`);
+  try {
+    const built = await buildCore(config, log);
+    core = built;
+    log(`ready in ${Math.round(performance.now() - started)} ms (database ${Math.round(built.timings.databaseMs)} ms, models ${Math.round(built.timings.modelsMs)} ms); open ${web.url}`);
+  } catch (err) {
+    await web.close();
+    throw err;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log(`${signal}: shutting down`);
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await web.close();
+  await core.close();
+  return 0;
+}
+
+function log(line: string): void {
+  process.stdout.write(`crossfeed: ${line}\n`);
+}

@@ -1,0 +1,24 @@
+import type { NluResult } from '../nlp/types.js';
+import type { Decision } from './decide.js';
+import type { DialogueState } from './dialogue.js';
+import type { ChatMessage, Reply } from './message.js';
+import type { Outbound, TranscriptMessage } from './transcript.js';
+
+/** Everything one message carries through the pipeline. Stages add to it in order. */
+export interface BotContext {
+  readonly message: ChatMessage;
+  readonly out: Outbound;
+  /** Client-side id echoed back with the stored message (web). */
+  readonly clientId?: string;
+  /** Cleaned text, with a leading @mention of the bot removed. */
+  text: string;
+  /** 'yes' when clearly meant for the bot; 'maybe' when only the NLU can tell. */
+  addressed: 'yes' | 'maybe';
+  /** A `!command` the gate recognized. */
+  command?: { name: string; args: string };
+  nlu?: NluResult;
+  conversation?: { id: number; userId: number; state: DialogueState };
+  userMessage?: TranscriptMessage;
+  decision?: Decision;
+  reply?: Reply;
+}

@@ -1,0 +1,30 @@
+import type { SayKey } from './decide.js';
+
+type Lang = 'en' | 'zh';
+
+/** Every fixed sentence the bot says, in English and Chinese. */
+export const PHRASES: Record<SayKey | 'ask_age' | 'decline_minor' | 'no_match' | 'here_are' | 'here_is_another' | 'relaxed' | 'no_more',
+  Record<Lang, string>> = {
+  greet: { en: "Hi! I can suggest courses, partner coupons and insurance. Try \"a beginner python course under $30\".", zh: '你好！我可以推荐课程、合作商家优惠券和保险。试试说"100块以内的python入门课"。' },
+  thanks: { en: "You're welcome!", zh: '不客气！' },
+  bye: { en: 'Bye, see you next time!', zh: '再见，下次见！' },
+  help: { en: 'Ask me for a course ("intermediate javascript course under $50"), a coupon ("ramen coupons in Brooklyn") or insurance ("travel insurance, I\'m 30"). Say "another one" or "cheaper?" to refine.', zh: '可以问我课程（"200元以内的python入门课"）、优惠券（"上海的火锅优惠券"）或保险（"旅游险，我30岁"）。说"换一个"或"有便宜点的吗"可以调整。' },
+  opted_out: { en: "Got it: no more promotions for you. You can still ask me for courses whenever you like.", zh: '好的，不再向你推送推广内容。需要时仍然可以问我课程。' },
+  fallback: { en: 'Sorry, I did not get that. I can help with courses, coupons and insurance: try "python course for beginners".', zh: '抱歉，我没听懂。我可以帮你找课程、优惠券和保险，试试"python入门课"。' },
+  refine_without_context: { en: 'Sure. What are you looking for? For example "a javascript course under $40".', zh: '好的，你想找什么？比如"200元以内的前端课"。' },
+  faq_unavailable: { en: "I can't answer support questions yet. Please write to the support team and a person will help you.", zh: '我暂时还不能回答客服问题，请联系客服团队，会有工作人员帮你。' },
+  points_unavailable: { en: 'Points and check-ins are not available here yet.', zh: '积分和签到功能暂未开放。' },
+  handoff_unavailable: { en: 'No agent is connected to this chat yet. Please contact the support team directly.', zh: '目前还没有人工客服接入，请直接联系客服团队。' },
+  too_long: { en: 'That message is too long for me. Could you keep it under 2,000 characters?', zh: '消息太长了，请控制在2000字以内。' },
+  ask_age: { en: 'Happy to help with insurance. How old are you? (Insurance is only offered to adults.)', zh: '可以帮你看看保险。请问你多大了？（保险只面向成年人。）' },
+  decline_minor: { en: "Sorry, I can't suggest insurance to anyone under 18. A parent or guardian can look at options with you.", zh: '抱歉，不能向未满18岁的用户推荐保险，可以请家长一起了解。' },
+  no_match: { en: "I couldn't find anything that matches{what}. Try a different topic or a higher budget.", zh: '没有找到符合{what}的结果，可以换个主题或提高预算试试。' },
+  here_are: { en: 'Here are some picks{what}:', zh: '为你找到这些{what}：' },
+  here_is_another: { en: 'Here are more options{what}:', zh: '再给你几个选择{what}：' },
+  relaxed: { en: ' (nothing matched your {filters} exactly, so these are the closest)', zh: '（没有完全符合{filters}的，这些最接近）' },
+  no_more: { en: "That's everything I have that fits{what}.", zh: '符合{what}的已经都推荐给你了。' },
+};
+
+export function phrase(key: keyof typeof PHRASES, lang: Lang, vars: Record<string, string> = {}): string {
+  return PHRASES[key][lang].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
+}

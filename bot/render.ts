@@ -1,0 +1,79 @@
+import type { CatalogItem } from '../data/catalog/types.js';
+import { formatPrice } from '../recommender/currency.js';
+import type { RecommendRequest, RecommendResult } from '../recommender/request.js';
+import type { Action } from './decide.js';
+import type { Card, Reply } from './message.js';
+import { phrase } from './phrases.js';
+
+type Lang = 'en' | 'zh';
+
+const DEFAULT_DISCLOSURE: Record<Lang, string> = {
+  en: 'Sponsored: the provider pays crossfeed for this placement.',
+  zh: '推广：该内容由合作方付费推广。',
+};
+
+/** Turns an item into the platform-neutral card; sponsored items always carry a disclosure. */
+export function toCard(item: CatalogItem, reason: string | undefined, lang: Lang): Card {
+  const priceLabel = formatPrice(item.price, item.currency, item.kind === 'insurance' ? item.pricePeriod : undefined, lang);
+  const disclosure = item.disclosure ?? (item.sponsored ? DEFAULT_DISCLOSURE[lang] : undefined);
+  return {
+    kind: item.kind,
+    id: item.id,
+    title: item.title,
+    price: item.price,
+    currency: item.currency,
+    priceLabel,
+    ...(item.kind === 'course' ? { level: item.level } : {}),
+    link: item.link,
+    sponsored: item.sponsored || item.kind === 'insurance',
+    ...(disclosure ? { disclosure } : {}),
+    ...(reason ? { reason } : {}),
+  };
+}
+
+/** Text plus cards for a recommendation result. */
+export function renderRecommendation(
+  action: Extract<Action, { type: 'recommend' }>,
+  result: RecommendResult,
+  items: (id: string) => CatalogItem | undefined,
+  lang: Lang,
+): Reply {
+  const what = describe(action.request, lang);
+  if (result.suggestions.length === 0) {
+    return { text: phrase(action.refine ? 'no_more' : 'no_match', lang, { what }), cards: [] };
+  }
+  let text = phrase(action.refine ? 'here_is_another' : 'here_are', lang, { what });
+  if (result.relaxed.length) {
+    const names = result.relaxed.map((r) => (lang === 'zh' ? { level: '级别', language: '语言', topic: '主题' }[r] : r));
+    text += phrase('relaxed', lang, { filters: names.join(lang === 'zh' ? '、' : ' and ') });
+  }
+  const cards = result.suggestions.flatMap((s) => {
+    const item = items(s.itemId);
+    return item ? [toCard(item, s.reason, lang)] : [];
+  });
+  return { text, cards };
+}
+
+export function renderSay(action: Exclude<Action, { type: 'recommend' } | { type: 'silent' }>, lang: Lang): Reply {
+  const key = action.type === 'say' ? action.key : action.type;
+  return { text: phrase(key, lang), cards: [] };
+}
+
+function describe(req: RecommendRequest, lang: Lang): string {
+  const parts: string[] = [];
+  if (lang === 'zh') {
+    if (req.level) parts.push({ beginner: '入门', intermediate: '进阶', advanced: '高级' }[req.level]);
+    if (req.topic) parts.push(req.topic);
+    if (req.budget?.max !== undefined) parts.push(`${formatPrice(req.budget.max, req.budget.currency, undefined, 'zh')}以内`);
+    if (req.location) parts.push(req.location);
+    return parts.length ? ` ${parts.join(' ')} ` : '';
+  }
+  if (req.level) parts.push(req.level);
+  if (req.topic) parts.push(req.topic);
+  if (req.cuisine) parts.push(req.cuisine);
+  if (req.insuranceType) parts.push(req.insuranceType.replace('_', ' '));
+  let s = parts.length ? ` for ${parts.join(' ')}` : '';
+  if (req.location) s += ` in ${req.location}`;
+  if (req.budget?.max !== undefined) s += ` under ${formatPrice(req.budget.max, req.budget.currency)}`;
+  return s;
+}

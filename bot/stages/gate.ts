@@ -1,0 +1,58 @@
+import { cleanText, MAX_MESSAGE_CHARS } from '../../nlp/text.js';
+import type { Middleware } from '../composer.js';
+import type { BotContext } from '../context.js';
+import { phrase } from '../phrases.js';
+
+export interface GateOptions {
+  /** Names the bot answers to when @mentioned. */
+  botNames: readonly string[];
+  commandPrefix: string;
+}
+
+/** Known commands and the intent each one stands for. */
+export const COMMANDS: Readonly<Record<string, string>> = {
+  course: 'recommend_course', courses: 'recommend_course', coupon: 'get_coupon', insurance: 'ask_insurance',
+  points: 'points_balance', checkin: 'check_in', redeem: 'redeem_points', help: 'bot_help',
+};
+
+/**
+ * Is this message meant for the bot? Noise ends here, before any model runs. Direct chats,
+ * @mentions, replies to the bot and commands are addressed; anything else is 'maybe' and only
+ * goes on if the NLU is confident (see the attend stage).
+ */
+export function gate(o: GateOptions): Middleware<BotContext> {
+  const mention = new RegExp(`^@?(?:${o.botNames.map(escape).join('|')})\\b[,:]?\\s*`, 'i');
+  const anyMention = new RegExp(`@(?:${o.botNames.map(escape).join('|')})\\b`, 'i');
+  return async (ctx, next) => {
+    const m = ctx.message;
+    if (m.text.length > MAX_MESSAGE_CHARS * 4) {
+      // Far over the limit: answer directly once, never parse or store it.
+      if (m.direct) await ctx.out.send({ text: phrase('too_long', 'en'), cards: [] });
+      return;
+    }
+    let text = cleanText(m.text);
+    if (!text) return;
+    if (text.length > MAX_MESSAGE_CHARS) {
+      if (m.direct) await ctx.out.send({ text: phrase('too_long', /[\u4e00-\u9fff]/.test(text) ? 'zh' : 'en'), cards: [] });
+      return;
+    }
+    const mentioned = m.mentionsBot === true || anyMention.test(text);
+    text = text.replace(mention, '').trim();
+    if (!text) text = 'hi';
+    if (text.startsWith(o.commandPrefix)) {
+      const [name = '', ...rest] = text.slice(o.commandPrefix.length).split(/\s+/);
+      const key = name.toLowerCase();
+      if (!(key in COMMANDS)) return; // Other bots' commands are not ours.
+      ctx.command = { name: key, args: rest.join(' ') };
+      ctx.addressed = 'yes';
+    } else {
+      ctx.addressed = m.direct || mentioned || m.replyTo?.isBot === true ? 'yes' : 'maybe';
+    }
+    ctx.text = text;
+    await next();
+  };
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

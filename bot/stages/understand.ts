@@ -1,0 +1,36 @@
+import type { IntentName, Nlu } from '../../nlp/types.js';
+import type { Middleware } from '../composer.js';
+import type { BotContext } from '../context.js';
+import { COMMANDS } from './gate.js';
+
+export interface AttendOptions {
+  /** Answer plain questions nobody addressed to the bot, when the NLU is this sure. */
+  answerUnaddressed: boolean;
+  unaddressedMinConfidence: number;
+}
+
+const ACTIONABLE_UNADDRESSED = new Set<IntentName>(['recommend_course', 'get_coupon', 'ask_insurance', 'faq']);
+
+/** Runs the NLU; a command's intent is fixed and its arguments give the entities. */
+export function understand(nlu: Nlu): Middleware<BotContext> {
+  return async (ctx, next) => {
+    if (ctx.command) {
+      const parsed = await nlu.parse(ctx.command.args || ctx.command.name);
+      ctx.nlu = { ...parsed, text: ctx.command.args, intent: COMMANDS[ctx.command.name] as IntentName, confidence: 1, alternatives: [] };
+    } else {
+      ctx.nlu = await nlu.parse(ctx.text);
+    }
+    await next();
+  };
+}
+
+/** Unaddressed chat goes on only when it is a confident, actionable request and the channel allows it. */
+export function attend(o: AttendOptions): Middleware<BotContext> {
+  return async (ctx, next) => {
+    if (ctx.addressed === 'maybe') {
+      const nlu = ctx.nlu;
+      if (!o.answerUnaddressed || !nlu || !ACTIONABLE_UNADDRESSED.has(nlu.intent) || nlu.confidence < o.unaddressedMinConfidence) return;
+    }
+    await next();
+  };
+}

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { decide, refineKind } from '../../bot/decide.js';
+import { emptyState, restoreState } from '../../bot/dialogue.js';
+import type { NluResult } from '../../nlp/types.js';
+import { KeywordNlu } from '../helpers/keyword-nlu.js';
+
+const nlu = new KeywordNlu();
+const parse = (text: string) => nlu.parse(text);
+const withIntent = async (text: string, intent: NluResult['intent'], confidence = 0.95) => ({ ...(await parse(text)), intent, confidence });
+
+describe('bot/decide (dialogue policy)', () => {
+  it('turns a course request into a recommendation request with every entity', async () => {
+    const { action } = decide(await parse('recommend me a beginner python course under $30'), emptyState(), { direct: true });
+    assert.equal(action.type, 'recommend');
+    assert.ok(action.type === 'recommend');
+    assert.deepEqual({ ...action.request, text: undefined }, {
+      kind: 'course', text: undefined, userLanguage: 'en', topic: 'python', level: 'beginner', budget: { currency: 'USD', max: 30 } });
+  });
+
+  it('stays silent on noise in group chat and answers it with help in a direct chat', async () => {
+    assert.equal(decide(await parse('gg lol'), emptyState(), { direct: false }).action.type, 'silent');
+    assert.deepEqual(decide(await parse('gg lol'), emptyState(), { direct: true }).action, { type: 'say', key: 'fallback' });
+  });
+
+  it('treats low-confidence guesses as not understood', async () => {
+    const { action, state } = decide(await withIntent('python maybe', 'recommend_course', 0.2), emptyState(), { direct: true });
+    assert.deepEqual(action, { type: 'say', key: 'fallback' });
+    assert.equal(state.misses, 1);
+  });
+
+  it('asks for age before any insurance, declines minors, continues for adults', async () => {
+    const first = decide(await parse('any travel insurance?'), emptyState(), { direct: true });
+    assert.equal(first.action.type, 'ask_age');
+    const minor = decide(await withIntent('16', 'oos'), first.state, { direct: true });
+    assert.deepEqual(minor.action, { type: 'decline_minor' });
+    const adult = decide(await withIntent('34', 'oos'), first.state, { direct: true });
+    assert.ok(adult.action.type === 'recommend' && adult.action.request.age === 34 && adult.action.request.insuranceType === 'travel');
+    assert.equal(adult.state.pending, undefined);
+  });
+
+  it('remembers age and location for later requests', async () => {
+    const s = decide(await parse("I'm 40, any travel insurance?"), emptyState(), { direct: true });
+    assert.ok(s.action.type === 'recommend' && s.action.request.age === 40);
+    const later = decide(await withIntent('coupons please', 'get_coupon'), { ...s.state, profile: { ...s.state.profile, location: 'Brooklyn' } }, { direct: true });
+    assert.ok(later.action.type === 'recommend' && later.action.request.location === 'Brooklyn');
+  });
+
+  it('refines the last request: another, cheaper, harder', async () => {
+    const state = { ...emptyState(), lastRequest: { kind: 'course' as const, text: 'python', topic: 'python', level: 'beginner' as const },
+      shown: ['a', 'b'], lastSuggestions: [{ id: 'a', price: 20, currency: 'USD' }, { id: 'b', price: 12, currency: 'USD' }] };
+    const another = decide(await parse('another one'), state, { direct: true }).action;
+    assert.ok(another.type === 'recommend' && another.refine === 'another');
+    assert.deepEqual(another.request.excludeIds, ['a', 'b']);
+    const cheaper = decide(await parse('cheaper?'), state, { direct: true }).action;
+    assert.ok(cheaper.type === 'recommend' && cheaper.request.budget?.max === 11.99);
+    const harder = decide(await parse('something more advanced'), state, { direct: true }).action;
+    assert.ok(harder.type === 'recommend' && harder.request.level === 'intermediate');
+    assert.deepEqual(decide(await parse('another one'), emptyState(), { direct: true }).action, { type: 'say', key: 'refine_without_context' });
+  });
+
+  it('classifies refinements in both languages', () => {
+    assert.deepEqual(['another one', 'cheaper?', '有便宜点的吗', '换一个', 'something more advanced', 'free ones?'].map(refineKind),
+      ['another', 'cheaper', 'cheaper', 'another', 'harder', 'free']);
+  });
+
+  it('restores damaged stored state field by field', () => {
+    const s = restoreState({ shown: ['x', 3], profile: { age: 'old', location: 'Brooklyn' }, misses: 'many', optedOut: true });
+    assert.deepEqual(s, { shown: ['x'], lastSuggestions: [], profile: { location: 'Brooklyn' }, misses: 0, optedOut: true });
+    assert.deepEqual(restoreState('garbage'), emptyState());
+  });
+});
