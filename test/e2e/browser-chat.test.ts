@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ServerProcess } from '../helpers/server-process.js';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  const input = page.getByTestId('chat-input');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+describe('e2e: web chat in headless Chromium against `crossfeed start`', function () {
+  this.timeout(120000);
+  let server: ServerProcess;
+  let browser: Browser;
+
+  before(async () => {
+    server = await ServerProcess.start();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('answers "recommend me a beginner python course under $30" with a beginner course card at most $30, kept after reload', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.getByTestId('chat-status').filter({ hasText: 'connected' }).waitFor();
+    await send(page, 'recommend me a beginner python course under $30');
+    const card = page.getByTestId('card').first();
+    await card.waitFor({ timeout: 30000 });
+    const cards = await page.getByTestId('card').evaluateAll((els) => els.map((e) => ({ ...(e as HTMLElement).dataset })));
+    assert.ok(cards.length > 0);
+    for (const c of cards) {
+      assert.equal(c.kind, 'course');
+      assert.equal(c.level, 'beginner');
+      const usd = c.currency === 'USD' ? Number(c.price) : Number(c.price) * 0.14;
+      assert.ok(usd <= 30, `card ${c.id} costs ${c.price} ${c.currency}`);
+    }
+    const userLine = page.locator('[data-testid="chat-message"][data-role="user"]');
+    assert.equal(await userLine.first().innerText(), 'recommend me a beginner python course under $30');
+
+    await page.reload();
+    await page.getByTestId('chat-status').filter({ hasText: 'connected' }).waitFor();
+    await page.getByTestId('card').first().waitFor();
+    assert.equal(await page.getByTestId('card').count(), cards.length, 'cards survive the reload');
+    assert.equal(await page.locator('[data-testid="chat-message"][data-role="user"]').count(), 1);
+    await page.close();
+  });
+
+  it('renders user text as text, never as HTML', async () => {
+    const page = await browser.newPage();
+    let dialogs = 0;
+    page.on('dialog', (d) => { dialogs++; void d.dismiss(); });
+    await page.goto(server.url);
+    await page.getByTestId('chat-status').filter({ hasText: 'connected' }).waitFor();
+    const evil = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
+    await send(page, evil);
+    const line = page.locator('[data-testid="chat-message"][data-role="user"]').first();
+    await line.waitFor();
+    assert.equal(await line.innerText(), evil);
+    assert.equal(await page.locator('#transcript img, #transcript script').count(), 0);
+    await page.locator('[data-testid="chat-message"][data-role="bot"]').first().waitFor();
+    assert.equal(dialogs, 0);
+    await page.close();
+  });
+
+  it('stays quiet with a card-less answer for chat noise', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.getByTestId('chat-status').filter({ hasText: 'connected' }).waitFor();
+    await send(page, 'gg lol');
+    await page.locator('[data-testid="chat-message"][data-role="bot"]').first().waitFor();
+    assert.equal(await page.getByTestId('card').count(), 0);
+    await page.close();
+  });
+
+  it('embeds as a widget on another site', async () => {
+    const page = await browser.newPage();
+    // A third-party page (served by Chromium from a data URL) pasting the widget snippet.
+    await page.setContent(`<html><body><h1>Shop</h1><script src="${server.url}/widget.js"></script></body></html>`);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const frame = page.frameLocator('iframe');
+    await frame.getByTestId('chat-status').filter({ hasText: 'connected' }).waitFor();
+    await frame.getByTestId('chat-input').fill('any python course?');
+    await frame.getByTestId('chat-input').press('Enter');
+    await frame.getByTestId('card').first().waitFor({ timeout: 30000 });
+    await page.close();
+  });
+});

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { CLI } from '../helpers/server-process.js';
+
+const exec = promisify(execFile);
+
+describe('e2e: the crossfeed command line', function () {
+  this.timeout(120000);
+  let dir: string;
+  const run = async (args: string[]) => {
+    try {
+      const r = await exec(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, CROSSFEED_DB: join(dir, 'cli.db') } });
+      return { code: 0, stdout: r.stdout, stderr: r.stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+  before(() => void (dir = mkdtempSync(join(tmpdir(), 'crossfeed-cli-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('chat --json prints a beginner course card at most $30 for the walking-skeleton question', async () => {
+    const r = await run(['chat', '--json', 'recommend me a beginner python course under $30']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { replies: { text: string; cards: { kind: string; price: number; currency: string; level: string; sponsored: boolean; link: string }[] }[] };
+    const cards = out.replies.flatMap((x) => x.cards);
+    assert.ok(cards.length > 0);
+    for (const c of cards) {
+      assert.deepEqual([c.kind, c.level, typeof c.sponsored], ['course', 'beginner', 'boolean']);
+      assert.ok(c.currency !== 'USD' || c.price <= 30);
+      assert.match(c.link, /^https:\/\//);
+    }
+  });
+
+  it('chat --json prints no card for chat noise', async () => {
+    const r = await run(['chat', '--json', 'gg lol']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { replies: { cards: unknown[] }[] };
+    assert.equal(out.replies.flatMap((x) => x.cards).length, 0);
+  });
+
+  it('nlu parse prints intent, confidence, entities with offsets and language', async () => {
+    const r = await run(['nlu', 'parse', '有没有python入门课']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.intent, 'recommend_course');
+    assert.equal(out.language, 'zh');
+    assert.ok(out.confidence > 0 && out.confidence <= 1);
+    const topic = out.entities.find((e: { label: string }) => e.label === 'topic');
+    assert.deepEqual([topic.value, topic.start, topic.end], ['python', 3, 9]);
+  });
+
+  it('catalog import reports bad rows by row and field and loads the good ones', async () => {
+    const file = join(dir, 'more.csv');
+    writeFileSync(file, 'id,kind,title,topics,level,price,currency,duration_hours,language,provider,link\n' +
+      'crs-new-1,course,Elixir basics,elixir,beginner,15,USD,4,en,Acme,https://example.com/e\n' +
+      'crs-new-2,course,Broken,elixir,beginner,free,USD,4,en,Acme,https://example.com/f\n');
+    const r = await run(['catalog', 'import', file]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /row 3, field price/);
+    assert.match(r.stdout, /imported 1 items/);
+    const missing = await run(['catalog', 'import', join(dir, 'nope.json')]);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /no such file|ENOENT/i);
+  });
+
+  it('--help lists the commands; bad config is reported with the key', async () => {
+    const help = await run(['--help']);
+    for (const c of ['start', 'chat', 'nlu', 'catalog']) assert.match(help.stdout, new RegExp(`\\b${c}\\b`));
+    writeFileSync(join(dir, 'crossfeed.config.yaml'), 'web:\n  port: -1\n');
+    const bad = await run(['chat', '--json', 'hi']);
+    assert.equal(bad.code, 78);
+    assert.match(bad.stderr, /web\.port/);
+    rmSync(join(dir, 'crossfeed.config.yaml'));
+  });
+});
