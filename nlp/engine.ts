@@ -1,7 +1,7 @@
 import { overlapsAny, RuleEntityExtractor } from './entity-rules.js';
 import { loadTextClassifier, loadTokenTagger, type ModelOptions, type TextClassifier, type TokenTagger } from './models.js';
 import type { LexiconEntry } from './rules/lexicon.js';
-import { cleanText, detectLanguage, MAX_MESSAGE_CHARS } from './text.js';
+import { cleanTextWithMap, detectLanguage, MAX_MESSAGE_CHARS } from './text.js';
 import { ENTITY_LABELS, INTENTS, type Entity, type EntityLabel, type IntentName, type Nlu, type NluResult } from './types.js';
 
 export interface NluEngineOptions extends ModelOptions {
@@ -32,7 +32,9 @@ export class NluEngine implements Nlu {
   }
 
   async parse(raw: string): Promise<NluResult> {
-    const text = cleanText(raw).slice(0, MAX_MESSAGE_CHARS);
+    // Long texts are cut by design: chat messages are short, and inference time must stay bounded.
+    const { text: cleaned, map } = cleanTextWithMap(raw.length > MAX_MESSAGE_CHARS * 4 ? raw.slice(0, MAX_MESSAGE_CHARS * 4) : raw);
+    const text = cleaned.slice(0, MAX_MESSAGE_CHARS);
     const language = detectLanguage(text);
     if (!text) return { text, intent: 'oos', confidence: 1, alternatives: [], entities: [], language };
     const [scores] = await this.classify([text], { top_k: 4 });
@@ -43,7 +45,9 @@ export class NluEngine implements Nlu {
     const entities = this.rules.extract(text, language);
     if (this.tagger) entities.push(...(await this.modelEntities(text, entities)));
     entities.sort((a, b) => a.start - b.start);
-    return { text, intent: best.intent, confidence: best.confidence, alternatives: ranked.slice(1), entities, language };
+    // Offsets refer to the caller's string, not to the cleaned copy.
+    const located = entities.map((e) => ({ ...e, start: map[e.start]!, end: map[e.end - 1]! + 1, text: raw.slice(map[e.start]!, map[e.end - 1]! + 1) }));
+    return { text, intent: best.intent, confidence: best.confidence, alternatives: ranked.slice(1), entities: located, language };
   }
 
   /** Spans the tagger found that no rule covered, located back in the text. */

@@ -8,20 +8,52 @@
 const INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]|\uDB40[\uDC00-\uDC7F]/g;
 // C0/C1 control characters except tab and newline.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
-// Surrogate halves without their partner (what invalid UTF-8 decodes to after a lossy decode is U+FFFD instead).
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export const MAX_MESSAGE_CHARS = 2000;
 
 export function cleanText(raw: string): string {
-  return raw
-    .replace(LONE_SURROGATE, '')
-    .replace(INVISIBLE, '')
-    .replace(CONTROL, ' ')
-    .replace(/\uFFFD/g, '')
-    .normalize('NFC')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return cleanTextWithMap(raw).text;
+}
+
+/**
+ * Cleaning plus where each cleaned character came from, so entity offsets found in the
+ * cleaned text can be reported against the caller's original string. `map[i]` is the raw index
+ * of cleaned character i; `map[text.length]` is the raw end.
+ */
+export function cleanTextWithMap(raw: string): { text: string; map: number[] } {
+  const out: string[] = [];
+  const map: number[] = [];
+  let pendingSpace = false;
+  for (let i = 0; i < raw.length; i++) {
+    const code = raw.charCodeAt(i);
+    const high = code >= 0xd800 && code <= 0xdbff;
+    const pair = high && i + 1 < raw.length && (raw.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    const unit = pair ? raw.slice(i, i + 2) : raw[i]!;
+    const width = unit.length;
+    const lone = (code >= 0xd800 && code <= 0xdfff) && !pair;
+    if (lone || unit === '\uFFFD' || unit.replace(INVISIBLE, '') === '') {
+      i += width - 1;
+      continue;
+    }
+    if (/\s/.test(unit) || unit.replace(CONTROL, ' ') === ' ') {
+      pendingSpace = out.length > 0;
+      i += width - 1;
+      continue;
+    }
+    if (pendingSpace) {
+      out.push(' ');
+      map.push(i);
+      pendingSpace = false;
+    }
+    for (let k = 0; k < width; k++) {
+      out.push(raw[i + k]!);
+      map.push(i + k);
+    }
+    i += width - 1;
+  }
+  const last = map.length ? map[map.length - 1]! + 1 : 0;
+  map.push(last);
+  return { text: out.join(''), map };
 }
 
 const CJK = /[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]/g;

@@ -12,6 +12,38 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
+class Dense(nn.Linear):
+    """nn.Linear whose training-time matmul runs as a 1x1 convolution.
+
+    The Debian torch build links the reference (netlib) BLAS, so addmm is ~30x slower than the
+    oneDNN convolution kernels. Same parameters and maths; during ONNX export (and when
+    Dense.fast is False) it is a plain F.linear, i.e. a MatMul/Gemm node in the graph."""
+
+    fast = True
+
+    def forward(self, x):
+        if not _fast():
+            return F.linear(x, self.weight, self.bias)
+        shp = x.shape
+        y = F.conv1d(x.reshape(-1, shp[-1]).t().unsqueeze(0), self.weight.unsqueeze(-1), self.bias)
+        return y.squeeze(0).t().reshape(*shp[:-1], self.out_features)
+
+
+def _fast():
+    return Dense.fast and not torch.onnx.is_in_onnx_export()
+
+
+def bmm(a, b):
+    """a [G, M, K] @ b [G, K, N]. Training path: grouped 1x1 convolution (oneDNN), which is 5-10x
+    faster than bmm with the reference BLAS here; export path: plain MatMul."""
+    if not _fast():
+        return torch.matmul(a, b)
+    g, m, k = a.shape
+    n = b.shape[2]
+    out = F.conv1d(b.reshape(1, g * k, n), a.reshape(g * m, k, 1), groups=g)
+    return out.reshape(g, m, n)
+
+
 class Block(nn.Module):
     """Pre-LayerNorm transformer block (self-attention + GELU feed-forward)."""
 
@@ -19,22 +51,23 @@ class Block(nn.Module):
         super().__init__()
         self.heads, self.dh = heads, d // heads
         self.ln1 = nn.LayerNorm(d)
-        self.qkv = nn.Linear(d, 3 * d)
-        self.proj = nn.Linear(d, d)
+        self.qkv = Dense(d, 3 * d)
+        self.proj = Dense(d, d)
         self.ln2 = nn.LayerNorm(d)
-        self.ff1 = nn.Linear(d, ff)
-        self.ff2 = nn.Linear(ff, d)
+        self.ff1 = Dense(d, ff)
+        self.ff2 = Dense(ff, d)
         self.drop = nn.Dropout(drop)
 
     def forward(self, x, bias):
         b, t, d = x.shape
         q, k, v = self.qkv(self.ln1(x)).chunk(3, dim=-1)
-        q = q.reshape(b, t, self.heads, self.dh).transpose(1, 2)
-        k = k.reshape(b, t, self.heads, self.dh).transpose(1, 2)
-        v = v.reshape(b, t, self.heads, self.dh).transpose(1, 2)
-        att = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(self.dh)) + bias
-        att = self.drop(torch.softmax(att, dim=-1))
-        h = torch.matmul(att, v).transpose(1, 2).reshape(b, t, d)
+        # [b, t, d] -> [b*heads, t, dh]
+        q = q.reshape(b, t, self.heads, self.dh).transpose(1, 2).reshape(-1, t, self.dh)
+        k = k.reshape(b, t, self.heads, self.dh).transpose(1, 2).reshape(-1, t, self.dh)
+        v = v.reshape(b, t, self.heads, self.dh).transpose(1, 2).reshape(-1, t, self.dh)
+        att = bmm(q, k.transpose(1, 2)).reshape(b, self.heads, t, t) * (1.0 / math.sqrt(self.dh)) + bias
+        att = torch.softmax(att, dim=-1).reshape(-1, t, t)
+        h = bmm(att, v).reshape(b, self.heads, t, self.dh).transpose(1, 2).reshape(b, t, d)
         x = x + self.drop(self.proj(h))
         x = x + self.drop(self.ff2(F.gelu(self.ff1(self.ln2(x)))))
         return x
@@ -72,7 +105,7 @@ class IntentModel(nn.Module):
         super().__init__()
         self.enc = Encoder(vocab_size, **kw)
         d = self.enc.tok.embedding_dim
-        self.head = nn.Linear(d, num_labels)
+        self.head = Dense(d, num_labels)
         self.drop = nn.Dropout(kw.get("drop", 0.1))
 
     def forward(self, input_ids, attention_mask):
@@ -88,7 +121,7 @@ class TokenModel(nn.Module):
         super().__init__()
         self.enc = Encoder(vocab_size, **kw)
         d = self.enc.tok.embedding_dim
-        self.head = nn.Linear(d, num_labels)
+        self.head = Dense(d, num_labels)
         self.drop = nn.Dropout(kw.get("drop", 0.1))
 
     def forward(self, input_ids, attention_mask):

@@ -37,7 +37,10 @@ from nlu_data import ENTITY_LABELS, INTENTS, load_intents, load_topics  # noqa: 
 import wordpiece as wp  # noqa: E402
 
 SEED = 13
-HP = dict(d=160, layers=2, heads=4, ff=512, max_pos=64, drop=0.1)
+HP = dict(d=128, layers=2, heads=4, ff=256, max_pos=64, drop=0.1)
+BATCH = 48
+SUBWORD_SPLIT = 0.2  # training-time probability of spelling a known word with sub-word pieces
+LR = 2e-3
 BIO = ["O"] + [f"{p}-{l}" for l in ENTITY_LABELS for p in ("B", "I")]
 FIXTURE = "/tmp/crossfeed_nlu_fixture.json"
 
@@ -113,9 +116,9 @@ def extra_vocab_words(topic_phrases):
     return words
 
 
-def encode(tok, text, spans):
+def encode(tok, text, spans, split_prob=0.0, rng=None):
     """-> (ids, bio_ids) with [CLS]/[SEP], truncated to 64 like transformers.js."""
-    toks = tok.tokenize_with_offsets(text)
+    toks = tok.tokenize_with_offsets(text, split_prob, rng)
     ids = [wp.CLS_ID] + [tok.vocab.get(t, wp.UNK_ID) for t, _, _ in toks] + [wp.SEP_ID]
     if any(a is None for _, a, _ in toks):
         tags = [-100] * len(ids)
@@ -152,16 +155,22 @@ def make_epoch(train, aug, tok, rng, n_syn):
     for e in train:
         for _ in range(1 if e.intent == "oos" else 2):
             text, spans, intent = aug(e.text, e.spans, e.intent)
-            ids, tags = encode(tok, text, spans)
+            ids, tags = encode(tok, text, spans, SUBWORD_SPLIT, rng)
             rows.append((ids, tags, INTENTS.index(intent)))
     for intent, n in n_syn.items():
         for _ in range(n):
             text, spans = synthetic(rng, intent)
             text, spans, _ = aug(text, spans, intent)
-            ids, tags = encode(tok, text, spans)
+            ids, tags = encode(tok, text, spans, SUBWORD_SPLIT, rng)
             rows.append((ids, tags, INTENTS.index(intent)))
+    # length-bucketed batches (less padding), batch order shuffled
     rng.shuffle(rows)
-    return rows
+    batches = []
+    for i in range(0, len(rows), BATCH * 16):
+        chunk = sorted(rows[i: i + BATCH * 16], key=lambda r: len(r[0]))
+        batches += [chunk[j: j + BATCH] for j in range(0, len(chunk), BATCH)]
+    rng.shuffle(batches)
+    return batches
 
 
 def token_dropout(ids, mask, rng_t, vocab_size, p=0.08):
@@ -182,29 +191,28 @@ def train_models(train, tok, topic_phrases, epochs, seed, tag):
     rng = random.Random(seed + 1)
     rng_t = torch.Generator().manual_seed(seed + 2)
     n_syn = {"recommend_course": 60, "get_coupon": 50, "ask_insurance": 40, "oos": 220}
-    bs = 32
+    bs = BATCH
     est_rows = sum(1 if e.intent == "oos" else 2 for e in train) + sum(n_syn.values())
     total_steps = epochs * math.ceil(est_rows / bs)
     warm = max(1, int(0.06 * total_steps))
-    opts = [torch.optim.AdamW(m.parameters(), lr=1.5e-3, weight_decay=0.01, betas=(0.9, 0.98))
+    opts = [torch.optim.AdamW(m.parameters(), lr=LR, weight_decay=0.01, betas=(0.9, 0.98))
             for m in (intent_model, ent_model)]
     sched = lambda step: min(1.0, (step + 1) / warm) * 0.5 * (1 + math.cos(math.pi * min(1.0, step / total_steps)))
     step, t0 = 0, time.time()
     for ep in range(epochs):
         intent_model.train()
         ent_model.train()
-        rows = make_epoch(train, aug, tok, rng, n_syn)
+        batches = make_epoch(train, aug, tok, rng, n_syn)
         li = le = 0.0
         nb = 0
-        for i in range(0, len(rows), bs):
-            chunk = rows[i: i + bs]
+        for chunk in batches:
             ids, mask, tags = pad_batch(chunk)
             y = torch.tensor([r[2] for r in chunk])
             ids = token_dropout(ids, mask, rng_t, vocab_size)
             lr_scale = sched(step)
             for o in opts:
                 for g in o.param_groups:
-                    g["lr"] = 1.5e-3 * lr_scale
+                    g["lr"] = LR * lr_scale
             loss_i = F.cross_entropy(intent_model(ids, mask), y, label_smoothing=0.1)
             logits_e = ent_model(ids, mask)
             loss_e = F.cross_entropy(logits_e.reshape(-1, len(BIO)), tags.reshape(-1), ignore_index=-100,
@@ -220,7 +228,7 @@ def train_models(train, tok, topic_phrases, epochs, seed, tag):
             step += 1
         if ep == 0 or (ep + 1) % 5 == 0 or ep == epochs - 1:
             log(f"  [{tag}] epoch {ep + 1:2d}/{epochs}  intent loss {li / nb:.3f}  entity loss {le / nb:.3f}"
-                f"  ({len(rows)} samples, {time.time() - t0:.0f}s)")
+                f"  ({sum(map(len, batches))} samples, {time.time() - t0:.0f}s)")
     intent_model.eval()
     ent_model.eval()
     return intent_model, ent_model
@@ -356,11 +364,20 @@ def write_fixture(intent_model, ent_model, tok, path):
 
 
 def main():
+    global LR, SUBWORD_SPLIT
     ap = argparse.ArgumentParser()
-    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--epochs", type=int, default=16)
     ap.add_argument("--no-retrain", action="store_true", help="ship the models trained on the 85%% split")
     ap.add_argument("--out", default=os.path.join(ROOT, "data", "models"))
+    ap.add_argument("--d", type=int, default=HP["d"], help="hidden size (experiments)")
+    ap.add_argument("--ff", type=int, default=HP["ff"], help="feed-forward size (experiments)")
+    ap.add_argument("--lr", type=float, default=None, help="peak learning rate (experiments)")
+    ap.add_argument("--split", type=float, default=None, help="subword split probability (experiments)")
     args = ap.parse_args()
+    LR = args.lr or LR
+    if args.split is not None:
+        SUBWORD_SPLIT = args.split
+    HP.update(d=args.d, ff=args.ff)
     torch.set_num_threads(2)
     seed_all(SEED)
     t_start = time.time()

@@ -146,14 +146,16 @@ class WordPieceTokenizer:
         self.max_chars = max_chars
 
     # -- core -------------------------------------------------------------------------------
-    def wordpiece(self, word: str):
-        """Returns list of (piece, char_start, char_end) relative to the word, or None (=UNK)."""
+    def wordpiece(self, word: str, split: bool = False):
+        """Returns list of (piece, char_start, char_end) relative to the word, or None (=UNK).
+        split=True (training-time subword regularization only) forbids the whole-word token so
+        that the word is spelled with sub-word pieces, which trains those pieces in context."""
         chars = list(word)  # code points, like JS [...token]
         if len(chars) > self.max_chars:
             return None
         out, start = [], 0
         while start < len(chars):
-            end = len(chars)
+            end = len(chars) - 1 if (split and start == 0) else len(chars)
             cur = None
             while start < end:
                 sub = "".join(chars[start:end])
@@ -169,9 +171,10 @@ class WordPieceTokenizer:
             start = end
         return out
 
-    def tokenize_with_offsets(self, text: str):
+    def tokenize_with_offsets(self, text: str, split_prob: float = 0.0, rng=None):
         """Tokens (without [CLS]/[SEP]) with (start, end) char offsets into `text`.
-        Offsets are None when the per-char alignment could not be established."""
+        Offsets are None when the per-char alignment could not be established.
+        split_prob > 0 (training only): subword regularization, see `wordpiece`."""
         tokens = []
         for section, sec_start, is_special in split_specials(text):
             if is_special:
@@ -181,7 +184,11 @@ class WordPieceTokenizer:
             norm2, origin = normalize_with_offsets(section)
             aligned = norm2 == norm
             for word, ws, we in pre_tokenize_with_offsets(norm):
-                pieces = self.wordpiece(word)
+                pieces = None
+                if split_prob and len(word) >= 3 and rng.random() < split_prob:
+                    pieces = self.wordpiece(word, split=True)
+                if pieces is None:
+                    pieces = self.wordpiece(word)
                 if pieces is None:
                     pieces = [("[UNK]", 0, len(word))]
                 for piece, ps, pe in pieces:
