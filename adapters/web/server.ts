@@ -38,9 +38,9 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     if (req.url === '/' || req.url.startsWith('/?') || req.url.startsWith('/index.html')) {
-      // The page may be framed anywhere (it is the widget's iframe) but runs only its own code.
+      // The page runs only its own code. No frame-ancestors: it is the widget's iframe on customers' sites.
       reply.header('Content-Security-Policy',
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors *; base-uri 'none'; form-action 'none'");
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; base-uri 'none'; form-action 'none'");
     }
     return payload;
   });

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ServerProcess } from '../helpers/server-process.js';
 
@@ -83,9 +85,15 @@ describe('e2e: web chat in headless Chromium against `crossfeed start`', functio
   });
 
   it('embeds as a widget on another site', async () => {
+    // A third-party shop on another origin pasting the widget snippet.
+    const shop = createServer((_req, res) => {
+      res.setHeader('Content-Type', 'text/html');
+      res.end(`<!doctype html><html><body><h1>Shop</h1><script src="${server.url}/widget.js"></script></body></html>`);
+    });
+    await new Promise<void>((r) => shop.listen(0, '127.0.0.1', r));
+    const port = (shop.address() as AddressInfo).port;
     const page = await browser.newPage();
-    // A third-party page (served by Chromium from a data URL) pasting the widget snippet.
-    await page.setContent(`<html><body><h1>Shop</h1><script src="${server.url}/widget.js"></script></body></html>`);
+    await page.goto(`http://localhost:${port}/`);
     await page.getByRole('button', { name: 'Open chat' }).click();
     const frame = page.frameLocator('iframe');
     await frame.getByTestId('chat-status').filter({ hasText: 'connected' }).waitFor();
@@ -93,5 +101,6 @@ describe('e2e: web chat in headless Chromium against `crossfeed start`', functio
     await frame.getByTestId('chat-input').press('Enter');
     await frame.getByTestId('card').first().waitFor({ timeout: 30000 });
     await page.close();
+    shop.close();
   });
 });
