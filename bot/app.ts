@@ -3,6 +3,7 @@ import type { CatalogItem } from '../data/catalog/types.js';
 import { openSqliteStore } from '../data/sqlite/sqlite-store.js';
 import type { Store } from '../data/store.js';
 import { NluEngine } from '../nlp/engine.js';
+import { loadTrainedModels } from '../nlp/trained-models.js';
 import type { LexiconEntry } from '../nlp/rules/lexicon.js';
 import { Recommender } from '../recommender/recommender.js';
 import { Bot } from './bot.js';
@@ -32,7 +33,7 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
     const items = await store.catalog.list();
     const t1 = performance.now();
     onProgress(`loading models from ${config.models.dir}`);
-    const nlu = await NluEngine.load({ modelDir: config.models.dir, threads: config.models.threads, lexicon: catalogLexicon(items) });
+    const nlu = await NluEngine.load({ modelDir: config.models.dir, threads: config.models.threads, trained: loadTrainedModels(config.nlu.trainedDir), lexicon: catalogLexicon(items) });
     const t2 = performance.now();
     const recommender = new Recommender(items, { usdRates: config.recommender.usdRates });
     const bot = new Bot({

@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { runCatalogImport } from './commands/catalog-import.js';
 import { runChat, runChatJson } from './commands/chat.js';
+import { entityTrainer } from '../nlp/entities-train/index.js';
+import { runNluEval } from './commands/nlu-eval.js';
 import { runNluParse } from './commands/nlu-parse.js';
+import { runNluTrain } from './commands/nlu-train.js';
 import { runStart } from './commands/start.js';
 import { ConfigError } from './config.js';
 
@@ -24,8 +27,18 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (o: { json?: string }) => { code = o.json !== undefined ? await runChatJson(opts(), o.json) : await runChat(opts()); });
 
   const nlu = program.command('nlu').description('natural-language understanding tools');
-  nlu.command('parse <text>').description('print intent, confidence, entities and language as JSON')
+  nlu.command('parse <text>').description('print intent, confidence, entities and language as JSON ("-" reads one message per line from stdin)')
     .action(async (text: string) => { code = await runNluParse(opts(), text); });
+  nlu.command('train').description('train intent and entity models in TypeScript on data/nlu plus your own YAML (no Python)')
+    .option('--data <dir...>', 'extra folders of intent YAML (added to nlu.dataDirs)')
+    .option('--out <dir>', 'where to write the models (default: nlu.trainedDir, var/nlu)')
+    .option('--seed <n>', 'random seed', '13')
+    .action(async (o: { data?: string[]; out?: string; seed: string }) => { code = await runNluTrain({ ...opts(), ...o }); });
+  nlu.command('eval').description('train on <dir>/train.jsonl (valid.jsonl calibrates) and score <dir>/test.jsonl')
+    .requiredOption('--data <dir>', 'folder with train.jsonl, test.jsonl and optionally valid.jsonl')
+    .option('--oos-label <label>', 'label of out-of-scope examples', 'oos')
+    .option('--json', 'print one JSON object instead of a table', false)
+    .action(async (o: { data: string; oosLabel: string; json: boolean }) => { code = await runNluEval({ ...o, entityTrainer }); });
 
   const catalog = program.command('catalog').description('catalog tools');
   catalog.command('import <file>').description('add or update catalog items from a .json or .csv file')

@@ -29,6 +29,12 @@ export const configSchema = z.object({
     dir: z.string().min(1).default(defaultModelDir),
     threads: z.number().int().min(1).max(64).default(1),
   }).strict().prefault({}),
+  nlu: z.object({
+    /** Extra folders of intent YAML (same format as data/nlu/intents) trained by `crossfeed nlu train`. */
+    dataDirs: z.array(z.string().min(1)).default([]),
+    /** Where `crossfeed nlu train` writes its models and the bot reads them. */
+    trainedDir: z.string().min(1).default('var/nlu'),
+  }).strict().prefault({}),
   bot: z.object({
     names: z.array(z.string().min(1)).min(1).default(['crossfeed']),
     commandPrefix: z.string().min(1).max(3).default('!'),
@@ -56,6 +62,7 @@ const ENV_KEYS: [string, string[], (v: string) => unknown][] = [
   ['CROSSFEED_DB', ['database', 'path'], (v) => v],
   ['CROSSFEED_MODEL_DIR', ['models', 'dir'], (v) => v],
   ['CROSSFEED_MODEL_THREADS', ['models', 'threads'], (v) => Number(v)],
+  ['CROSSFEED_NLU_DIR', ['nlu', 'trainedDir'], (v) => v],
   ['CROSSFEED_ALLOWED_ORIGINS', ['web', 'allowedOrigins'], (v) => v.split(',').map((s) => s.trim()).filter(Boolean)],
 ];
 
@@ -107,5 +114,7 @@ export function loadConfig(o: LoadConfigOptions = {}): Config {
   const config = result.data;
   config.database.path = config.database.path === ':memory:' ? ':memory:' : resolve(cwd, config.database.path);
   config.models.dir = resolve(cwd, config.models.dir);
+  config.nlu.trainedDir = resolve(cwd, config.nlu.trainedDir);
+  config.nlu.dataDirs = config.nlu.dataDirs.map((d) => resolve(cwd, d));
   return config;
 }

@@ -1,10 +1,13 @@
 import { overlapsAny, RuleEntityExtractor } from './entity-rules.js';
 import { loadTextClassifier, loadTokenTagger, type ModelOptions, type TextClassifier, type TokenTagger } from './models.js';
 import type { LexiconEntry } from './rules/lexicon.js';
+import type { TrainedModels } from './trained-models.js';
 import { cleanTextWithMap, detectLanguage, MAX_MESSAGE_CHARS } from './text.js';
 import { ENTITY_LABELS, INTENTS, type Entity, type EntityLabel, type IntentName, type Nlu, type NluResult } from './types.js';
 
 export interface NluEngineOptions extends ModelOptions {
+  /** Models from `crossfeed nlu train` (users' own intents and entities), when present. */
+  trained?: TrainedModels;
   /** Catalog vocabulary for the rule extractor (brands, cities, areas, cuisines). */
   lexicon?: readonly LexiconEntry[];
   /** Model spans below this score are dropped. */
@@ -21,6 +24,7 @@ export class NluEngine implements Nlu {
     private readonly tagger: TokenTagger | undefined,
     private readonly rules: RuleEntityExtractor,
     private readonly minEntityScore: number,
+    private readonly trained: TrainedModels,
   ) {}
 
   static async load(o: NluEngineOptions): Promise<NluEngine> {
@@ -28,7 +32,7 @@ export class NluEngine implements Nlu {
       loadTextClassifier('intent', o),
       loadTokenTagger('entities', o),
     ]);
-    return new NluEngine(classify, tagger, new RuleEntityExtractor(o.lexicon ?? []), o.minEntityScore ?? 0.6);
+    return new NluEngine(classify, tagger, new RuleEntityExtractor(o.lexicon ?? []), o.minEntityScore ?? 0.6, o.trained ?? {});
   }
 
   async parse(raw: string): Promise<NluResult> {
@@ -37,17 +41,23 @@ export class NluEngine implements Nlu {
     const text = cleaned.slice(0, MAX_MESSAGE_CHARS);
     const language = detectLanguage(text);
     if (!text) return { text, intent: 'oos', confidence: 1, alternatives: [], entities: [], language };
-    const [scores] = await this.classify([text], { top_k: 4 });
-    const ranked = (scores ?? [])
-      .filter((s) => INTENT_SET.has(s.label))
-      .map((s) => ({ intent: s.label as IntentName, confidence: round(s.score) }));
+    const [scores] = await this.classify([text], { top_k: INTENTS.length });
+    const ranked = combineIntents(scores ?? [], this.trained.intent?.predict(text).ranked);
     const best = ranked[0] ?? { intent: 'oos' as const, confidence: 1 };
     const entities = this.rules.extract(text, language);
     if (this.tagger) entities.push(...(await this.modelEntities(text, entities)));
+    if (this.trained.entities) entities.push(...this.trainedEntities(text, entities));
     entities.sort((a, b) => a.start - b.start);
     // Offsets refer to the caller's string, not to the cleaned copy.
     const located = entities.map((e) => ({ ...e, start: map[e.start]!, end: map[e.end - 1]! + 1, text: raw.slice(map[e.start]!, map[e.end - 1]! + 1) }));
     return { text, intent: best.intent, confidence: best.confidence, alternatives: ranked.slice(1), entities: located, language };
+  }
+
+  /** Spans the TypeScript-trained tagger found that neither rules nor the shipped tagger covered. */
+  private trainedEntities(text: string, found: readonly Entity[]): Entity[] {
+    return this.trained.entities!.predict(text)
+      .filter((p) => p.score >= this.minEntityScore && LABEL_SET.has(p.label) && !overlapsAny(p, found))
+      .map((p): Entity => ({ label: p.label as EntityLabel, value: p.text.toLowerCase(), text: p.text, start: p.start, end: p.end, source: 'model' }));
   }
 
   /** Spans the tagger found that no rule covered, located back in the text. */
@@ -79,6 +89,29 @@ function locate(text: string, word: string, from: number): { start: number; end:
   if (!m) return undefined;
   const offset = re.exec(text.slice(from)) ? from : 0;
   return { start: offset + m.index, end: offset + m.index + m[0].length };
+}
+
+/**
+ * The shipped transformer and the TypeScript model trained on the deployment's own data vote with
+ * equal weight on the intents both know; an intent only the deployment's data has (a team's own
+ * FAQ topics, say) takes the TypeScript model's probability. Intents outside the bot's contract are
+ * dropped: the dialogue policy cannot act on them.
+ */
+export function combineIntents(shipped: readonly { label: string; score: number }[], trained?: readonly { intent: string; confidence: number }[]) {
+  const p = new Map<string, number>();
+  for (const s of shipped) if (INTENT_SET.has(s.label)) p.set(s.label, s.score);
+  if (trained) {
+    const known = new Set(p.keys());
+    for (const t of trained) {
+      if (!INTENT_SET.has(t.intent)) continue;
+      p.set(t.intent, known.has(t.intent) ? 0.5 * (p.get(t.intent) ?? 0) + 0.5 * t.confidence : t.confidence);
+    }
+  }
+  const total = [...p.values()].reduce((a, b) => a + b, 0) || 1;
+  return [...p.entries()]
+    .map(([intent, score]) => ({ intent: intent as IntentName, confidence: round(score / total) }))
+    .sort((a, b) => b.confidence - a.confidence)
+    .slice(0, 4);
 }
 
 function round(x: number): number {

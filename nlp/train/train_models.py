@@ -36,7 +36,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 
 from augment import SLOTS, TEMPLATES, EMOTES, MENTIONS, NOISE, Augmenter, synthetic  # noqa: E402
-from models import IntentModel, TokenModel, export_onnx  # noqa: E402
+from models import Dense, IntentModel, TokenModel, export_onnx  # noqa: E402
 from nlu_data import ENTITY_LABELS, INTENTS, load_intents, load_topics  # noqa: E402
 import wordpiece as wp  # noqa: E402
 
@@ -351,6 +351,7 @@ def write_fixture(intent_model, ent_model, tok, path):
              "@crossfeed cheaper?", "any ramen coupons near Brooklyn?", "I need travel insurance, I'm 34",
              "KEKW KEKW", "主播今天播多久"]
     fx = {"texts": texts, "single": [], "batch": None}
+    Dense.fast = False  # same ops as the exported graph (MatMul instead of the training-time conv)
     with torch.no_grad():
         for t in texts:
             ids = torch.tensor([tok.encode(t)])
@@ -363,6 +364,7 @@ def write_fixture(intent_model, ent_model, tok, path):
         fx["batch"] = {"texts": pair, "input_ids": ids.tolist(), "attention_mask": mask.tolist(),
                        "intent_logits": intent_model(ids, mask).tolist(),
                        "entity_logits": ent_model(ids, mask).tolist()}
+    Dense.fast = True
     with open(path, "w", encoding="utf-8") as f:
         json.dump(fx, f)
 

@@ -1,0 +1,94 @@
+import { TagSet } from './bio.js';
+import { checkSpanExamples, EntityExampleError, type SpanExample, trimSpan } from './examples.js';
+import { lookupFeatures, sentenceFeatures } from './features.js';
+import { LookupMatcher } from './lookups.js';
+import { LinearChainEntityTagger, type EntityModel } from './model.js';
+import { type TrainingSentence, trainPerceptron } from './perceptron.js';
+import { SparseRows } from './sparse-weights.js';
+import { tokenize } from './tokenize.js';
+
+export interface EntityTrainOptions {
+  /** Seeds the example order; the same seed and data give a byte-identical model. */
+  seed?: number;
+  /** Passes over the examples. */
+  epochs?: number;
+  /** Known values per label (catalog topics, brands): a token inside one gets an "in lookup for label" feature. */
+  lookups?: Record<string, string[]>;
+  /** Chance that the trainer shows a lookup match in an epoch (0..1); see PerceptronOptions. */
+  lookupKeep?: number;
+  /** Called after each epoch. */
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export const DefaultEntityTrainOptions = {
+  seed: 1,
+  epochs: 20,
+  lookupKeep: 0.5,
+} as const satisfies Pick<Required<EntityTrainOptions>, 'seed' | 'epochs' | 'lookupKeep'>;
+
+/**
+ * Trains a BIO tagger from examples with character spans. Throws EntityExampleError, naming each
+ * bad example by its index, before any training starts.
+ */
+export async function trainEntityModel(examples: SpanExample[], o: EntityTrainOptions = {}): Promise<EntityModel> {
+  const problems = checkSpanExamples(examples);
+  problems.push(...checkLookups(o.lookups));
+  if (problems.length > 0) throw new EntityExampleError(problems);
+  const epochs = o.epochs ?? DefaultEntityTrainOptions.epochs;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${epochs}`);
+  o.signal?.throwIfAborted();
+
+  const labels = [...new Set(examples.flatMap((e) => e.entities.map((s) => s.label)))].sort();
+  const tags = new TagSet(labels);
+  const lookups = normalizeLookups(o.lookups ?? {});
+  const matcher = new LookupMatcher(lookups);
+
+  // Feature hashes become dense ids here, so that the epochs index typed arrays instead of a Map.
+  const idOf = new Map<number, number>();
+  const hashOf: number[] = [];
+  const ids = (hashes: Uint32Array) => Int32Array.from(hashes, (h) => {
+    let id = idOf.get(h);
+    if (id === undefined) {
+      id = hashOf.length;
+      idOf.set(h, id);
+      hashOf.push(h);
+    }
+    return id;
+  });
+  const data: TrainingSentence[] = examples.map((ex) => {
+    const tokens = tokenize(ex.text);
+    const { hashes, offsets, sentence } = sentenceFeatures(tokens);
+    const matches = matcher.find(tokens);
+    const lk = lookupFeatures(matches);
+    return {
+      feats: ids(hashes), offsets, shared: ids(sentence), gold: tags.encode(tokens, ex.entities.map((s) => trimSpan(ex.text, s))),
+      lookup: { token: lk.token, match: lk.match, feats: ids(lk.hashes), matches: matches.length },
+    };
+  });
+
+  const w = await trainPerceptron(tags, data, hashOf.length, {
+    epochs, seed: o.seed ?? DefaultEntityTrainOptions.seed, lookupKeep: o.lookupKeep ?? DefaultEntityTrainOptions.lookupKeep,
+    onEpoch: o.onProgress, signal: o.signal,
+  });
+  const rows = SparseRows.fromDense(Uint32Array.from(w.rowFeature, (id) => hashOf[id]!), w.weights, tags.size);
+  return new LinearChainEntityTagger({
+    labels, lookups, features: rows.features, rowEnds: rows.rowEnds, tags: rows.tags, weights: rows.weights,
+    trans: w.trans, start: w.start, end: w.end,
+  });
+}
+
+function checkLookups(lookups: unknown): { index: number; message: string }[] {
+  if (lookups === undefined) return [];
+  const ok = typeof lookups === 'object' && lookups !== null &&
+    Object.values(lookups).every((v) => Array.isArray(v) && v.every((s) => typeof s === 'string'));
+  // index -1: the problem is in the options, not in any one example.
+  return ok ? [] : [{ index: -1, message: 'lookups must map each label to a list of strings' }];
+}
+
+/** Sorted labels, values deduplicated in first-seen order: the saved model then depends on content only. */
+function normalizeLookups(lookups: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const label of Object.keys(lookups).sort()) out[label] = [...new Set(lookups[label]!.map((s) => s.trim()).filter(Boolean))];
+  return out;
+}

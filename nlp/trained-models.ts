@@ -1,0 +1,43 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadEntityModel, type EntityModel } from './entities-train/index.js';
+import { loadIntentModel, type IntentModel } from './intent/index.js';
+
+/**
+ * Models trained in TypeScript by `crossfeed nlu train` on users' own YAML, stored as JSON next
+ * to the database. They complement the shipped transformers.js models (see engine.ts).
+ */
+export interface TrainedModels {
+  intent?: IntentModel;
+  entities?: EntityModel;
+}
+
+export const INTENT_FILE = 'intent.json';
+export const ENTITY_FILE = 'entities.json';
+
+export function loadTrainedModels(dir: string): TrainedModels {
+  const out: TrainedModels = {};
+  const intentPath = join(dir, INTENT_FILE);
+  const entityPath = join(dir, ENTITY_FILE);
+  if (existsSync(intentPath)) out.intent = loadIntentModel(readJson(intentPath));
+  if (existsSync(entityPath)) out.entities = loadEntityModel(readJson(entityPath));
+  return out;
+}
+
+/** Writes atomically (temporary file, then rename), so a crash never leaves half a model. */
+export function saveTrainedModel(dir: string, file: string, json: unknown): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, file);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(json));
+  renameSync(tmp, path);
+  return path;
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read trained model ${path}: ${(err as Error).message}; run \`crossfeed nlu train\` again`);
+  }
+}
