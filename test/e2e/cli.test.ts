@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -52,6 +52,30 @@ describe('e2e: the crossfeed command line', function () {
     assert.ok(out.confidence > 0 && out.confidence <= 1);
     const topic = out.entities.find((e: { label: string }) => e.label === 'topic');
     assert.deepEqual([topic.value, topic.start, topic.end], ['python', 3, 9]);
+  });
+
+  it('nlu train builds models from YAML without Python, and nlu parse - uses them line by line', async () => {
+    const mine = join(dir, 'my-nlu');
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'courses.yaml'), 'intent: recommend_course\nexamples:\n  - "teach me [blender](topic) pls"\n  - "any [blender](topic) class for [newbies](level:beginner)"\n');
+    const out = join(dir, 'trained');
+    const r = await run(['nlu', 'train', '--data', mine, '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(existsSync(join(out, 'intent.json')) && existsSync(join(out, 'entities.json')));
+    const parsed = await new Promise<string>((resolve, reject) => {
+      const child = execFile(process.execPath, [CLI, 'nlu', 'parse', '-'], { cwd: dir, env: { ...process.env, CROSSFEED_DB: join(dir, 'cli.db'), CROSSFEED_NLU_DIR: out } },
+        (err, stdout) => (err ? reject(err) : resolve(stdout)));
+      child.stdin!.end('teach me blender pls\ngg lol\n\n');
+    });
+    const lines = parsed.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, 3);
+    assert.equal(lines[0].intent, 'recommend_course');
+    assert.equal(lines[1].intent, 'oos');
+    assert.equal(lines[2].intent, 'oos', 'an empty line is a valid parse too');
+    writeFileSync(join(mine, 'bad.yaml'), 'intent: greet\nexamples:\n  - "hi [there](nonsense)"\n');
+    const bad = await run(['nlu', 'train', '--data', mine, '--out', out]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /bad\.yaml: example 1 marks unknown entity label "nonsense"/);
   });
 
   it('catalog import reports bad rows by row and field and loads the good ones', async () => {
