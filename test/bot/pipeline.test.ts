@@ -77,6 +77,17 @@ describe('bot pipeline (conversation tests through an in-memory adapter)', () =>
     await store.close();
   });
 
+  it('answers emoji floods politely and never stores lone surrogates', async () => {
+    const { conversation, bot, store } = await testBot();
+    const [flood] = await conversation.say('😂'.repeat(900));
+    assert.ok(flood && flood.cards.length === 0);
+    await conversation.say('py\uD800thon course');
+    const history = await bot.history('web', 'test-channel', 'u1');
+    assert.equal(history.find((m) => m.text.startsWith('py'))?.text, 'python course');
+    for (const m of history) assert.ok(!/[\uD800-\uDFFF](?![\uDC00-\uDFFF])/.test(m.text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '')));
+    await store.close();
+  });
+
   it('in group chat, stays quiet on noise but answers mentions and commands', async () => {
     const nlu = new KeywordNlu();
     const { conversation, store } = await testBot({ nlu, platform: 'twitch', direct: false });
