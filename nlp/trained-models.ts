@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultModelDir } from '../data/paths.js';
 import { loadEntityModel, type EntityModel } from './entities-train/index.js';
 import { loadIntentModel, type IntentModel } from './intent/index.js';
 
@@ -15,7 +16,20 @@ export interface TrainedModels {
 export const INTENT_FILE = 'intent.json';
 export const ENTITY_FILE = 'entities.json';
 
-export function loadTrainedModels(dir: string): TrainedModels {
+/** Models trained by `crossfeed nlu train` on the shipped examples alone, committed with the repo. */
+export const SHIPPED_TRAINED_DIR = join(defaultModelDir, 'trained');
+
+/**
+ * The deployment's own trained models when `crossfeed nlu train` has written them to `dir`,
+ * otherwise the ones shipped in data/models/trained (same training, shipped examples only).
+ */
+export function loadTrainedModels(dir: string, fallbackDir: string = SHIPPED_TRAINED_DIR): TrainedModels & { dir?: string } {
+  if (existsSync(join(dir, INTENT_FILE))) return { ...loadTrainedModelsFrom(dir), dir };
+  if (fallbackDir && existsSync(join(fallbackDir, INTENT_FILE))) return { ...loadTrainedModelsFrom(fallbackDir), dir: fallbackDir };
+  return {};
+}
+
+function loadTrainedModelsFrom(dir: string): TrainedModels {
   const out: TrainedModels = {};
   const intentPath = join(dir, INTENT_FILE);
   const entityPath = join(dir, ENTITY_FILE);

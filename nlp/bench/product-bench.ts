@@ -104,7 +104,8 @@ async function main(): Promise<void> {
     botNames: config.bot.names, commandPrefix: config.bot.commandPrefix,
     answerUnaddressed: config.bot.answerUnaddressed, unaddressedMinConfidence: config.bot.unaddressedMinConfidence,
   };
-  const trained = loadTrainedModels(config.nlu.trainedDir);
+  // --transformer-only measures the shipped transformers.js models alone (no TypeScript-trained ones).
+  const trained: ReturnType<typeof loadTrainedModels> = process.argv.includes('--transformer-only') ? {} : loadTrainedModels(config.nlu.trainedDir);
   const store = await openSqliteStore(config.database.path);
   let lexiconSize = 0;
   let nlu: NluEngine;
@@ -119,9 +120,9 @@ async function main(): Promise<void> {
   const models = {
     shipped: { dir: config.models.dir, intent: existsSync(join(config.models.dir, 'intent')), entities: existsSync(join(config.models.dir, 'entities')) },
     trained: {
-      dir: config.nlu.trainedDir,
-      intent: trained.intent ? join(config.nlu.trainedDir, INTENT_FILE) : null,
-      entities: trained.entities ? join(config.nlu.trainedDir, ENTITY_FILE) : null,
+      dir: trained.dir ?? null,
+      intent: trained.intent && trained.dir ? join(trained.dir, INTENT_FILE) : null,
+      entities: trained.entities && trained.dir ? join(trained.dir, ENTITY_FILE) : null,
     },
     lexiconEntries: lexiconSize,
   };
@@ -254,7 +255,7 @@ function buildReport(h: HoldoutRow[], n: NoiseRow[], o: BotOptions) {
 }
 
 type Out = { command: string; date: string; node: string; files: { holdout: string; noise: string }; seconds: number;
-  models: { shipped: { dir: string; intent: boolean; entities: boolean }; trained: { dir: string; intent: string | null; entities: string | null }; lexiconEntries: number };
+  models: { shipped: { dir: string; intent: boolean; entities: boolean }; trained: { dir: string | null; intent: string | null; entities: string | null }; lexiconEntries: number };
   bot: { answerUnaddressed: boolean; unaddressedMinConfidence: number } } & ReturnType<typeof buildReport>;
 
 function renderText(o: Out): string {
