@@ -2,7 +2,7 @@ import type { TrainingSentence } from './perceptron.js';
 
 /**
  * Weights of the averaged perceptron. Rows of T floats, one row per feature, created only when a
- * feature first takes part in a mistake: features that never mattered take no memory and never
+ * feature first takes part in an update: features that never mattered take no memory and never
  * reach the saved model. Averaging uses the running-sum trick (Daumé 2006): `u` collects
  * `c * delta` and the average is `w - u / c`, computed once at the end instead of after every step.
  */

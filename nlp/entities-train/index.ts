@@ -1,7 +1,7 @@
 /**
  * Entity (slot) extraction trained in TypeScript from examples with character spans: a linear-chain
- * averaged perceptron over BIO tags with hashed lexical features, trained in seconds by
- * `crossfeed nlu train` with no Python, and saved as JSON.
+ * tagger over BIO tags (averaged perceptron with passive-aggressive steps, constrained Viterbi) on
+ * hashed lexical features, trained in seconds by `crossfeed nlu train` with no Python, saved as JSON.
  */
 import type { SpanExample } from './examples.js';
 import type { EntityModel } from './model.js';

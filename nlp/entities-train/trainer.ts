@@ -14,7 +14,11 @@ export interface EntityTrainOptions {
   epochs?: number;
   /** Known values per label (catalog topics, brands): a token inside one gets an "in lookup for label" feature. */
   lookups?: Record<string, string[]>;
-  /** Chance that the trainer shows a lookup match in an epoch (0..1); see PerceptronOptions. */
+  /**
+   * Chance (0..1) that the trainer shows a lookup match in an epoch. Below 1 so that the model
+   * also learns the context of an entity, and still finds values that no lookup lists; see
+   * PerceptronOptions.lookupKeep.
+   */
   lookupKeep?: number;
   /** Called after each epoch. */
   onProgress?: (done: number, total: number) => void;
@@ -33,10 +37,13 @@ export const DefaultEntityTrainOptions = {
  */
 export async function trainEntityModel(examples: SpanExample[], o: EntityTrainOptions = {}): Promise<EntityModel> {
   const problems = checkSpanExamples(examples);
-  problems.push(...checkLookups(o.lookups));
   if (problems.length > 0) throw new EntityExampleError(problems);
-  const epochs = o.epochs ?? DefaultEntityTrainOptions.epochs;
+  const epochs: number = o.epochs ?? DefaultEntityTrainOptions.epochs;
+  const seed: number = o.seed ?? DefaultEntityTrainOptions.seed;
+  const lookupKeep: number = o.lookupKeep ?? DefaultEntityTrainOptions.lookupKeep;
   if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${epochs}`);
+  if (!(lookupKeep >= 0 && lookupKeep <= 1)) throw new RangeError(`lookupKeep must be between 0 and 1, got ${lookupKeep}`);
+  if (o.lookups !== undefined && !isLookups(o.lookups)) throw new TypeError('lookups must map each label to a list of strings');
   o.signal?.throwIfAborted();
 
   const labels = [...new Set(examples.flatMap((e) => e.entities.map((s) => s.label)))].sort();
@@ -67,10 +74,7 @@ export async function trainEntityModel(examples: SpanExample[], o: EntityTrainOp
     };
   });
 
-  const w = await trainPerceptron(tags, data, hashOf.length, {
-    epochs, seed: o.seed ?? DefaultEntityTrainOptions.seed, lookupKeep: o.lookupKeep ?? DefaultEntityTrainOptions.lookupKeep,
-    onEpoch: o.onProgress, signal: o.signal,
-  });
+  const w = await trainPerceptron(tags, data, hashOf.length, { epochs, seed, lookupKeep, onEpoch: o.onProgress, signal: o.signal });
   const rows = SparseRows.fromDense(Uint32Array.from(w.rowFeature, (id) => hashOf[id]!), w.weights, tags.size);
   return new LinearChainEntityTagger({
     labels, lookups, features: rows.features, rowEnds: rows.rowEnds, tags: rows.tags, weights: rows.weights,
@@ -78,12 +82,10 @@ export async function trainEntityModel(examples: SpanExample[], o: EntityTrainOp
   });
 }
 
-function checkLookups(lookups: unknown): { index: number; message: string }[] {
-  if (lookups === undefined) return [];
-  const ok = typeof lookups === 'object' && lookups !== null &&
+// Lookups usually come from YAML or the catalog, where the types are only a promise.
+function isLookups(lookups: unknown): boolean {
+  return typeof lookups === 'object' && lookups !== null &&
     Object.values(lookups).every((v) => Array.isArray(v) && v.every((s) => typeof s === 'string'));
-  // index -1: the problem is in the options, not in any one example.
-  return ok ? [] : [{ index: -1, message: 'lookups must map each label to a list of strings' }];
 }
 
 /** Sorted labels, values deduplicated in first-seen order: the saved model then depends on content only. */
