@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { buildCore } from '../app.js';
 import { loadConfig } from '../config.js';
 import type { ChatMessage, Reply } from '../message.js';
@@ -26,20 +26,19 @@ export async function runChatJson(o: { config?: string }, text: string): Promise
 export async function runChat(o: { config?: string }): Promise<number> {
   process.stdout.write('crossfeed: loading models...\n');
   const core = await buildCore(loadConfig(o.config ? { file: o.config } : {}));
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  // The async iterator buffers lines, so piped input is answered line by line, none lost.
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  const prompt = () => process.stdout.write(process.stdin.isTTY ? 'you> ' : '');
   process.stdout.write('Type a message (Ctrl+D or "/quit" to leave).\n');
+  prompt();
   try {
-    for (;;) {
-      let line: string;
-      try {
-        line = await rl.question('you> ');
-      } catch {
-        break;
-      }
+    for await (const line of rl) {
       if (line.trim() === '/quit') break;
+      if (!process.stdin.isTTY) process.stdout.write(`you> ${line}\n`);
       await core.bot.handle(message('cli', process.env.USER ?? 'local', line), {
         send: async (r) => void process.stdout.write(formatReply(r)),
       });
+      prompt();
     }
   } finally {
     rl.close();

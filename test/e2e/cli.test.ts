@@ -78,6 +78,17 @@ describe('e2e: the crossfeed command line', function () {
     assert.match(bad.stderr, /bad\.yaml: example 1 marks unknown entity label "nonsense"/);
   });
 
+  it('chat answers piped lines one by one through the full pipeline, remembering the conversation', async () => {
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = execFile(process.execPath, [CLI, 'chat'], { cwd: dir, env: { ...process.env, CROSSFEED_DB: join(dir, 'cli.db') } },
+        (err, stdout) => (err ? reject(err) : resolve(stdout)));
+      child.stdin!.end('python course under $20\ncheaper?\n/quit\n');
+    });
+    assert.equal(out.match(/^bot> /gm)?.length, 2, out);
+    assert.match(out, /bot> Here are more options/, 'the refinement used the remembered request');
+    assert.ok((out.match(/^\s+\* /gm)?.length ?? 0) >= 2, 'cards listed');
+  });
+
   it('catalog import reports bad rows by row and field and loads the good ones', async () => {
     const file = join(dir, 'more.csv');
     writeFileSync(file, 'id,kind,title,topics,level,price,currency,duration_hours,language,provider,link\n' +
