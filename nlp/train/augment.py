@@ -90,6 +90,8 @@ TEMPLATES = {
     "oos": [
         "{game} is so broken rn", "that {game} match was insane", "anyone else play {game}?",
         "i learned {topic} in school lol", "my {topic} teacher was so boring", "i failed {topic} twice",
+        "i took a {topic} course in college lol", "my friend is doing a {topic} course", "{topic} class was boring today",
+        "我之前学过{topic}", "我在上{topic}课 好累", "买了{topic}课还没看",
         "my {insurance_type} insurance went up again", "just ate {cuisine} lol", "{cuisine} for dinner again",
         "streamer should play {game}", "{game} players be like", "who's watching from {location}",
         "{brand} ads everywhere smh", "play {game} next", "{game}启动", "今天吃{cuisine}", "我在{location}看直播",

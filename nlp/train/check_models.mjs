@@ -134,7 +134,10 @@ const samples = [
   ['what can you do?', 'bot_help', false],
   ['stop sending me ads', 'opt_out', false],
   ['主播今天播多久', 'oos', false],
-  ['i took a python course in college lol', 'oos', false],
+  ['i took a python course in college lol', 'oos', false], // close to an augmentation template
+  ['my cousin finished a rust course and wont stop talking about it', 'oos', false],
+  ['我朋友在学python 天天炫耀', 'oos', false],
+  ['the ramen at my place is better than any coupon lol', 'oos', false],
   ['that boss fight was a masterclass in pain', 'oos', false],
 ];
 
@@ -150,8 +153,9 @@ for (const [text, expected, must] of samples) {
   const good = top.label === expected;
   ok += good;
   const seen = trainingTexts.has(text.trim().toLowerCase()) ? '*' : ' ';
+  const low = top.score < 0.7 ? ' [<0.7: treat as oos]' : '';
   console.log(`${good ? 'ok ' : 'BAD'} ${seen} ${JSON.stringify(text).padEnd(52)} ${top.label} ${top.score.toFixed(3)}` +
-    ` (2nd ${second.label} ${second.score.toFixed(3)})${entStr ? '  ' + entStr : ''}${good ? '' : `  expected ${expected}`}`);
+    ` (2nd ${second.label} ${second.score.toFixed(3)})${entStr ? '  ' + entStr : ''}${low}${good ? '' : `  expected ${expected}`}`);
   if (must && !good) fail(`"${text}" should be ${expected}, got ${top.label}`);
 }
 console.log(`${ok}/${samples.length} sample intents as expected`);

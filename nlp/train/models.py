@@ -108,10 +108,12 @@ class IntentModel(nn.Module):
         self.head = Dense(d, num_labels)
         self.drop = nn.Dropout(kw.get("drop", 0.1))
 
-    def forward(self, input_ids, attention_mask):
-        x, m = self.enc(input_ids, attention_mask)
+    def from_encoded(self, x, m):
         pooled = (x * m.unsqueeze(-1)).sum(1) / m.sum(1, keepdim=True).clamp(min=1.0)
         return self.head(self.drop(pooled))
+
+    def forward(self, input_ids, attention_mask):
+        return self.from_encoded(*self.enc(input_ids, attention_mask))
 
 
 class TokenModel(nn.Module):
@@ -124,9 +126,26 @@ class TokenModel(nn.Module):
         self.head = Dense(d, num_labels)
         self.drop = nn.Dropout(kw.get("drop", 0.1))
 
-    def forward(self, input_ids, attention_mask):
-        x, _ = self.enc(input_ids, attention_mask)
+    def from_encoded(self, x, m):
         return self.head(self.drop(x))
+
+    def forward(self, input_ids, attention_mask):
+        return self.from_encoded(*self.enc(input_ids, attention_mask))
+
+
+class JointModel(nn.Module):
+    """One encoder shared by the intent head and the BIO head (multi-task training: one forward
+    and backward pass per batch). Exported as two ONNX graphs that each contain the encoder."""
+
+    def __init__(self, vocab_size, num_intents, num_tags, **kw):
+        super().__init__()
+        self.intent = IntentModel(vocab_size, num_intents, **kw)
+        self.tagger = TokenModel(vocab_size, num_tags, **kw)
+        self.tagger.enc = self.intent.enc
+
+    def forward(self, input_ids, attention_mask):
+        x, m = self.intent.enc(input_ids, attention_mask)
+        return self.intent.from_encoded(x, m), self.tagger.from_encoded(x, m)
 
 
 def export_onnx(model, out_dir, *, id2label, arch, hparams, vocab_size, per_token, extra=None):

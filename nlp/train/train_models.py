@@ -2,15 +2,23 @@
 """Train crossfeed's on-device NLU models (intent classifier + entity tagger).
 
 Run from the repository root:
-    /usr/bin/python3 nlp/train/train_models.py [--epochs N] [--no-retrain]
+    /usr/bin/python3 nlp/train/train_models.py [--epochs N] [--no-retrain] [--separate]
 
 Steps
-  1. read data/nlu/intents/*.yaml (inline entity marks) and data/catalog/topics.yaml
+  1. read data/nlu/intents/*.yaml (inline entity marks) and data/catalog/topics.yaml; fail on unknown
+     labels, malformed marks or the same text under two intents; print a lint list of unmarked mentions
   2. seeded, stratified 85/15 split; vocabulary + WordPiece tokenizer built from the training part
-  3. train both models on the 85% (with chat-noise augmentation), print held-out metrics
-  4. rebuild the vocabulary from all data, retrain both models on 100% with the same settings and
-     export them (ONNX opset 14 + config.json + tokenizer files) to data/models/{intent,entities}/
-  5. write data/models/metrics.json and parity fixtures for nlp/train/check_models.mjs in /tmp
+  3. train on the 85% (chat-noise augmentation, slot swapping, token dropout) and print held-out
+     metrics, also on a copy of the held-out set with typos/@mentions/emotes added
+  4. rebuild the vocabulary from all data, retrain on 100% with the same settings and seed, and export
+     ONNX (opset 14) + config.json + tokenizer files to data/models/{intent,entities}/
+  5. write data/models/metrics.json and /tmp/crossfeed_nlu_fixture.json (torch logits that
+     nlp/train/check_models.mjs compares with onnxruntime in transformers.js)
+
+Model: a 2-layer pre-LN transformer encoder (d=128, 4 heads, FFN 256, learned positions up to 64)
+shared by two heads during training (masked mean pooling -> intent logits; per-token -> BIO logits),
+trained jointly with one loss (intent CE with label smoothing 0.1 + BIO CE with 0.05). Each exported
+graph carries its own copy of the encoder, so the two model folders are independent.
 """
 from __future__ import annotations
 
@@ -36,13 +44,14 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 
 from augment import SLOTS, TEMPLATES, EMOTES, MENTIONS, NOISE, Augmenter, synthetic  # noqa: E402
-from models import Dense, IntentModel, TokenModel, export_onnx  # noqa: E402
+from models import Dense, IntentModel, JointModel, TokenModel, export_onnx  # noqa: E402
 from nlu_data import ENTITY_LABELS, INTENTS, load_intents, load_topics  # noqa: E402
 import wordpiece as wp  # noqa: E402
 
 SEED = 13
 HP = dict(d=128, layers=2, heads=4, ff=256, max_pos=64, drop=0.1)
 BATCH = 48
+SHARED = True  # one encoder shared by both heads (multi-task training); --separate trains two encoders
 SUBWORD_SPLIT = 0.0  # >0: training-time probability of spelling a known word with sub-word pieces (no gain measured)
 LR = 2e-3
 BIO = ["O"] + [f"{p}-{l}" for l in ENTITY_LABELS for p in ("B", "I")]
@@ -189,8 +198,12 @@ def token_dropout(ids, mask, rng_t, vocab_size, p=0.08):
 def train_models(train, tok, topic_phrases, epochs, seed, tag):
     seed_all(seed)
     vocab_size = len(tok.vocab)
-    intent_model = IntentModel(vocab_size, len(INTENTS), **HP)
-    ent_model = TokenModel(vocab_size, len(BIO), **HP)
+    if SHARED:
+        joint = JointModel(vocab_size, len(INTENTS), len(BIO), **HP)
+        intent_model, ent_model = joint.intent, joint.tagger
+    else:
+        intent_model = IntentModel(vocab_size, len(INTENTS), **HP)
+        ent_model = TokenModel(vocab_size, len(BIO), **HP)
     aug = Augmenter(train, topic_phrases, seed)
     rng = random.Random(seed + 1)
     rng_t = torch.Generator().manual_seed(seed + 2)
@@ -200,7 +213,7 @@ def train_models(train, tok, topic_phrases, epochs, seed, tag):
     total_steps = epochs * math.ceil(est_rows / bs)
     warm = max(1, int(0.06 * total_steps))
     opts = [torch.optim.AdamW(m.parameters(), lr=LR, weight_decay=0.01, betas=(0.9, 0.98))
-            for m in (intent_model, ent_model)]
+            for m in ((joint,) if SHARED else (intent_model, ent_model))]
     sched = lambda step: min(1.0, (step + 1) / warm) * 0.5 * (1 + math.cos(math.pi * min(1.0, step / total_steps)))
     step, t0 = 0, time.time()
     for ep in range(epochs):
@@ -217,11 +230,16 @@ def train_models(train, tok, topic_phrases, epochs, seed, tag):
             for o in opts:
                 for g in o.param_groups:
                     g["lr"] = LR * lr_scale
-            loss_i = F.cross_entropy(intent_model(ids, mask), y, label_smoothing=0.1)
-            logits_e = ent_model(ids, mask)
+            if SHARED:
+                logits_i, logits_e = joint(ids, mask)
+            else:
+                logits_i, logits_e = intent_model(ids, mask), ent_model(ids, mask)
+            loss_i = F.cross_entropy(logits_i, y, label_smoothing=0.1)
             loss_e = F.cross_entropy(logits_e.reshape(-1, len(BIO)), tags.reshape(-1), ignore_index=-100,
                                      label_smoothing=0.05)
-            for o, loss, m in ((opts[0], loss_i, intent_model), (opts[1], loss_e, ent_model)):
+            steps = ((opts[0], loss_i + loss_e, joint),) if SHARED else \
+                ((opts[0], loss_i, intent_model), (opts[1], loss_e, ent_model))
+            for o, loss, m in steps:
                 o.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0)
@@ -242,15 +260,17 @@ def train_models(train, tok, topic_phrases, epochs, seed, tag):
 # evaluation
 @torch.no_grad()
 def predict(intent_model, ent_model, rows, bs=64):
-    intents, tags = [], []
+    intents, tags, confs = [], [], []
     for i in range(0, len(rows), bs):
         chunk = rows[i: i + bs]
         ids, mask, _ = pad_batch(chunk)
-        intents += intent_model(ids, mask).argmax(-1).tolist()
+        probs = torch.softmax(intent_model(ids, mask), -1)
+        intents += probs.argmax(-1).tolist()
+        confs += probs.max(-1).values.tolist()
         pe = ent_model(ids, mask).argmax(-1)
         for j, r in enumerate(chunk):
             tags.append(pe[j, : len(r[0])].tolist())
-    return intents, tags
+    return intents, tags, confs
 
 
 def spans_from_tags(tags):
@@ -276,7 +296,7 @@ def evaluate(intent_model, ent_model, tok, examples, title):
     for e in examples:
         ids, tags = encode(tok, e.text, e.spans)
         rows.append((ids, tags, INTENTS.index(e.intent)))
-    pred_i, pred_t = predict(intent_model, ent_model, rows)
+    pred_i, pred_t, conf = predict(intent_model, ent_model, rows)
     gold_i = [r[2] for r in rows]
     acc = sum(p == g for p, g in zip(pred_i, gold_i)) / len(rows)
     per = {}
@@ -289,6 +309,15 @@ def evaluate(intent_model, ent_model, tok, examples, title):
     macro = sum(v["f1"] for v in per.values()) / len(per)
     oos = INTENTS.index("oos")
     in_scope = [(p, g) for p, g in zip(pred_i, gold_i) if g != oos]
+    sweep = {}
+    for th in (0.5, 0.6, 0.7, 0.8):
+        pt = [p if c >= th else oos for p, c in zip(pred_i, conf)]
+        tp = sum(p == oos and g == oos for p, g in zip(pt, gold_i))
+        fp = sum(p == oos and g != oos for p, g in zip(pt, gold_i))
+        fn = sum(p != oos and g == oos for p, g in zip(pt, gold_i))
+        op, orc, _ = prf(tp, fp, fn)
+        sweep[str(th)] = {"accuracy": round(sum(p == g for p, g in zip(pt, gold_i)) / len(rows), 4),
+                          "oos_precision": round(op, 4), "oos_recall": round(orc, 4)}
     ent_counts = collections.defaultdict(lambda: [0, 0, 0])
     for r, pt in zip(rows, pred_t):
         gold_tags = r[1]
@@ -319,11 +348,14 @@ def evaluate(intent_model, ent_model, tok, examples, title):
         "per_intent": per,
         "entity_micro": {"precision": round(micro[0], 4), "recall": round(micro[1], 4), "f1": round(micro[2], 4)},
         "entity_per_label": ent,
+        "low_confidence_as_oos": sweep,
     }
     log(f"\n== {title} ({len(rows)} examples) ==")
     log(f"intent accuracy {acc:.3f} | macro F1 {macro:.3f} | in-scope acc {res['in_scope_accuracy']:.3f} | "
         f"oos precision {per['oos']['precision']:.3f} recall {per['oos']['recall']:.3f}")
     log("  " + "  ".join(f"{k}:{v['f1']:.2f}" for k, v in per.items()))
+    log("  top score below threshold -> oos: " + "  ".join(
+        f"{t}: acc {v['accuracy']:.3f} oos P/R {v['oos_precision']:.3f}/{v['oos_recall']:.3f}" for t, v in sweep.items()))
     log(f"entity span micro P/R/F1 {micro[0]:.3f}/{micro[1]:.3f}/{micro[2]:.3f}")
     log("  " + "  ".join(f"{k}:{v['f1']:.2f}(n={v['support']})" for k, v in ent.items()))
     errs = [(e.text, INTENTS[p]) for e, p, g in zip(examples, pred_i, gold_i) if p != g]
@@ -370,7 +402,7 @@ def write_fixture(intent_model, ent_model, tok, path):
 
 
 def main():
-    global LR, SUBWORD_SPLIT
+    global LR, SUBWORD_SPLIT, SHARED
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=int, default=16)
     ap.add_argument("--no-retrain", action="store_true", help="ship the models trained on the 85%% split")
@@ -379,7 +411,9 @@ def main():
     ap.add_argument("--ff", type=int, default=HP["ff"], help="feed-forward size (experiments)")
     ap.add_argument("--lr", type=float, default=None, help="peak learning rate (experiments)")
     ap.add_argument("--split", type=float, default=None, help="subword split probability (experiments)")
+    ap.add_argument("--separate", action="store_true", help="train two separate encoders (about 2x slower)")
     args = ap.parse_args()
+    SHARED = not args.separate
     LR = args.lr or LR
     if args.split is not None:
         SUBWORD_SPLIT = args.split
