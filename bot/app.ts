@@ -4,7 +4,7 @@ import { openSqliteStore } from '../data/sqlite/sqlite-store.js';
 import type { Store } from '../data/store.js';
 import { NluEngine } from '../nlp/engine.js';
 import { loadTrainedModels } from '../nlp/trained-models.js';
-import type { LexiconEntry } from '../nlp/rules/lexicon.js';
+import { catalogLexicon } from '../nlp/rules/catalog-lexicon.js';
 import { Recommender } from '../recommender/recommender.js';
 import { Bot } from './bot.js';
 import type { Config } from './config.js';
@@ -33,7 +33,7 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
     const items = await store.catalog.list();
     const t1 = performance.now();
     onProgress(`loading models from ${config.models.dir}`);
-    const nlu = await NluEngine.load({ modelDir: config.models.dir, threads: config.models.threads, trained: loadTrainedModels(config.nlu.trainedDir), lexicon: catalogLexicon(items) });
+    const nlu = await loadNlu(config, items);
     const t2 = performance.now();
     const recommender = new Recommender(items, { usdRates: config.recommender.usdRates });
     const bot = new Bot({
@@ -50,15 +50,7 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
   }
 }
 
-/** Catalog vocabulary the NLU should recognize: partner brands, cities, areas and cuisines. */
-export function catalogLexicon(items: readonly CatalogItem[]): LexiconEntry[] {
-  const out: LexiconEntry[] = [];
-  for (const item of items) {
-    if (item.kind !== 'coupon') continue;
-    out.push({ label: 'brand', phrase: item.partner, value: item.partner });
-    if (item.city) out.push({ label: 'location', phrase: item.city, value: item.city });
-    if (item.area) out.push({ label: 'location', phrase: item.area, value: item.area });
-    if (item.cuisine) out.push({ label: 'cuisine', phrase: item.cuisine, value: item.cuisine.toLowerCase() });
-  }
-  return out;
+/** The NLU as the bot runs it: shipped models, the trained ones (`nlu.trainedDir` or shipped), catalog words. */
+export function loadNlu(config: Config, items: readonly CatalogItem[]): Promise<NluEngine> {
+  return NluEngine.load({ modelDir: config.models.dir, threads: config.models.threads, trained: loadTrainedModels(config.nlu.trainedDir), lexicon: catalogLexicon(items) });
 }

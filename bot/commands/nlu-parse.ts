@@ -1,10 +1,8 @@
 import { createInterface } from 'node:readline';
 import { seedCatalogIfEmpty } from '../../data/catalog/seed.js';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
-import { NluEngine } from '../../nlp/engine.js';
-import { loadTrainedModels } from '../../nlp/trained-models.js';
 import type { NluResult } from '../../nlp/types.js';
-import { catalogLexicon } from '../app.js';
+import { loadNlu } from '../app.js';
 import { loadConfig } from '../config.js';
 
 /**
@@ -17,7 +15,7 @@ export async function runNluParse(o: { config?: string }, text: string): Promise
   const store = await openSqliteStore(config.database.path);
   try {
     await seedCatalogIfEmpty(store.catalog);
-    const nlu = await NluEngine.load({ modelDir: config.models.dir, threads: config.models.threads, trained: loadTrainedModels(config.nlu.trainedDir), lexicon: catalogLexicon(await store.catalog.list()) });
+    const nlu = await loadNlu(config, await store.catalog.list());
     if (text !== '-') {
       process.stdout.write(JSON.stringify(toJson(await nlu.parse(text))) + '\n');
       return 0;

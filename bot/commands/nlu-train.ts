@@ -9,7 +9,7 @@ import { loadTopicLexicon } from '../../nlp/rules/topics.js';
 import { ENTITY_FILE, INTENT_FILE, saveTrainedModel } from '../../nlp/trained-models.js';
 import { loadNluExamples } from '../../nlp/training-data.js';
 import { ENTITY_LABELS } from '../../nlp/types.js';
-import { catalogLexicon } from '../app.js';
+import { catalogLexicon } from '../../nlp/rules/catalog-lexicon.js';
 import { loadConfig } from '../config.js';
 
 export const SHIPPED_NLU_DATA = join(packageRoot, 'data', 'nlu', 'intents');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { catalogLexicon } from '../../bot/app.js';
+import { catalogLexicon } from '../../nlp/rules/catalog-lexicon.js';
 import { defaultModelDir } from '../../data/paths.js';
 import { NluEngine } from '../../nlp/engine.js';
 import { loadTrainedModels, SHIPPED_TRAINED_DIR } from '../../nlp/trained-models.js';

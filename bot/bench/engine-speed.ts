@@ -6,18 +6,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { catalogLexicon } from '../../bot/app.js';
-import { loadConfig } from '../../bot/config.js';
+import { loadNlu } from '../app.js';
+import { loadConfig } from '../config.js';
 import { readCatalogFile } from '../../data/catalog/importer.js';
 import { packageRoot, seedCatalogDir } from '../../data/paths.js';
-import { NluEngine } from '../engine.js';
-import { loadTrainedModels } from '../trained-models.js';
 
 const i = process.argv.indexOf('--messages');
 const N = i >= 0 ? Number(process.argv[i + 1]) : 20000;
 const config = loadConfig();
 const items = (await Promise.all(['courses.json', 'coupons.json', 'insurance.json'].map((f) => readCatalogFile(join(seedCatalogDir, f))))).flatMap((r) => r.items);
-const nlu = await NluEngine.load({ modelDir: config.models.dir, threads: config.models.threads, trained: loadTrainedModels(config.nlu.trainedDir), lexicon: catalogLexicon(items) });
+const nlu = await loadNlu(config, items);
 const holdout = parse(readFileSync(join(packageRoot, 'data', 'nlu', 'eval', 'product-holdout.yaml'), 'utf8')) as { intents: Record<string, string[]> };
 const noise = readFileSync(join(packageRoot, 'data', 'nlu', 'eval', 'chat-noise.txt'), 'utf8').split('\n').filter(Boolean);
 const texts = [...Object.values(holdout.intents).flat(), ...noise];

@@ -18,22 +18,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { catalogLexicon } from '../../bot/app.js';
-import { DefaultBotOptions, type BotOptions } from '../../bot/bot.js';
-import { compose } from '../../bot/composer.js';
-import { loadConfig } from '../../bot/config.js';
-import type { BotContext } from '../../bot/context.js';
-import type { ChatMessage } from '../../bot/message.js';
-import { gate } from '../../bot/stages/gate.js';
-import { attend, understand } from '../../bot/stages/understand.js';
-import type { Outbound } from '../../bot/transcript.js';
+import { catalogLexicon } from '../../nlp/rules/catalog-lexicon.js';
+import { DefaultBotOptions, type BotOptions } from '../bot.js';
+import { compose } from '../composer.js';
+import { loadConfig } from '../config.js';
+import type { BotContext } from '../context.js';
+import type { ChatMessage } from '../message.js';
+import { gate } from '../stages/gate.js';
+import { attend, understand } from '../stages/understand.js';
+import type { Outbound } from '../transcript.js';
 import { seedCatalogIfEmpty } from '../../data/catalog/seed.js';
 import { packageRoot } from '../../data/paths.js';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
-import { NluEngine } from '../engine.js';
-import { ENTITY_FILE, INTENT_FILE, loadTrainedModels } from '../trained-models.js';
-import { detectLanguage } from '../text.js';
-import { INTENTS, type IntentName, type Lang, type Nlu, type NluResult } from '../types.js';
+import { NluEngine } from '../../nlp/engine.js';
+import { ENTITY_FILE, INTENT_FILE, loadTrainedModels } from '../../nlp/trained-models.js';
+import { detectLanguage } from '../../nlp/text.js';
+import { INTENTS, type IntentName, type Lang, type Nlu, type NluResult } from '../../nlp/types.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => {
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
   };
   const envShown = ['CROSSFEED_CONFIG', 'CROSSFEED_MODEL_DIR', 'CROSSFEED_NLU_DIR', 'CROSSFEED_DB', 'CROSSFEED_MODEL_THREADS']
     .filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`);
-  const command = [...envShown, 'node', process.argv[1] ? relativeToRoot(process.argv[1]) : 'dist/nlp/bench/product-bench.js', ...args].join(' ');
+  const command = [...envShown, 'node', process.argv[1] ? relativeToRoot(process.argv[1]) : 'dist/bot/bench/product-bench.js', ...args].join(' ');
 
   const recorder = new RecordingNlu(nlu);
   const gateOnly = compose<BotContext>([gate(options), async () => undefined]);
