@@ -1,5 +1,5 @@
 import { overlapsAny, RuleEntityExtractor } from './entity-rules.js';
-import { loadTextClassifier, loadTokenTagger, type ModelOptions, type TextClassifier, type TokenTagger } from './models.js';
+import { loadTextClassifier, loadTokenTagger, type ModelOptions, type TaggedGroup, type TextClassifier, type TokenTagger } from './models.js';
 import type { LexiconEntry } from './rules/lexicon.js';
 import type { TrainedModels } from './trained-models.js';
 import { cleanTextWithMap, detectLanguage, MAX_MESSAGE_CHARS } from './text.js';
@@ -17,6 +17,8 @@ export interface NluEngineOptions extends ModelOptions {
 const INTENT_SET = new Set<string>(INTENTS);
 const TRAINED_ENTITY_MIN_SCORE = 0.85;
 const LABEL_SET = new Set<string>(ENTITY_LABELS);
+/** Texts per transformers.js call in parseBatch; larger batches gain little on 2 cores and pad more. */
+const MODEL_BATCH = 32;
 
 /** Intent from the shipped transformers.js classifier; entities from rules, completed by the tagger model. */
 export class NluEngine implements Nlu {
@@ -37,16 +39,43 @@ export class NluEngine implements Nlu {
   }
 
   async parse(raw: string): Promise<NluResult> {
-    // Long texts are cut by design: chat messages are short, and inference time must stay bounded.
-    const { text: cleaned, map } = cleanTextWithMap(raw.length > MAX_MESSAGE_CHARS * 4 ? raw.slice(0, MAX_MESSAGE_CHARS * 4) : raw);
-    const text = cleaned.slice(0, MAX_MESSAGE_CHARS);
-    const language = detectLanguage(text);
-    if (!text) return { text, intent: 'oos', confidence: 1, alternatives: [], entities: [], language };
-    const [scores] = await this.classify([text], { top_k: INTENTS.length });
-    const ranked = combineIntents(scores ?? [], this.trained.intent?.predict(text).ranked);
+    return (await this.parseBatch([raw]))[0]!;
+  }
+
+  /**
+   * The same results as `parse` on each text, with the transformers.js models run on batches.
+   * Texts are grouped by length before batching (a batch is padded to its longest text), so a
+   * caller can pass chat in arrival order; results come back in the caller's order.
+   */
+  async parseBatch(raws: readonly string[]): Promise<NluResult[]> {
+    const prepared = raws.map(prepare);
+    const results: NluResult[] = new Array(raws.length);
+    const todo: number[] = [];
+    prepared.forEach((p, i) => {
+      if (p.text) todo.push(i);
+      else results[i] = { text: p.text, intent: 'oos', confidence: 1, alternatives: [], entities: [], language: p.language };
+    });
+    todo.sort((a, b) => prepared[a]!.text.length - prepared[b]!.text.length || a - b);
+    for (let k = 0; k < todo.length; k += MODEL_BATCH) {
+      const chunk = todo.slice(k, k + MODEL_BATCH);
+      const texts = chunk.map((i) => prepared[i]!.text);
+      const [scores, groups] = await Promise.all([
+        this.classify(texts, { top_k: INTENTS.length }),
+        this.tagger ? this.tagger(texts, { aggregation_strategy: 'simple' }) : undefined,
+      ]);
+      chunk.forEach((i, j) => {
+        results[i] = this.finish(raws[i]!, prepared[i]!, scores[j] ?? [], groups?.[j]);
+      });
+    }
+    return results;
+  }
+
+  /** Everything after the transformers.js models for one message: TypeScript models, rules, offsets. */
+  private finish(raw: string, { text, map, language }: Prepared, scores: readonly { label: string; score: number }[], groups: readonly TaggedGroup[] | undefined): NluResult {
+    const ranked = combineIntents(scores, this.trained.intent?.predict(text).ranked);
     const best = ranked[0] ?? { intent: 'oos' as const, confidence: 1 };
     const entities = this.rules.extract(text, language);
-    if (this.tagger) entities.push(...(await this.modelEntities(text, entities)));
+    if (groups) entities.push(...this.modelEntities(text, groups, entities));
     if (this.trained.entities) entities.push(...this.trainedEntities(text, entities));
     entities.sort((a, b) => a.start - b.start);
     // Offsets refer to the caller's string, not to the cleaned copy.
@@ -63,8 +92,7 @@ export class NluEngine implements Nlu {
   }
 
   /** Spans the tagger found that no rule covered, located back in the text. */
-  private async modelEntities(text: string, ruled: readonly Entity[]): Promise<Entity[]> {
-    const groups = await this.tagger!(text, { aggregation_strategy: 'simple' });
+  private modelEntities(text: string, groups: readonly TaggedGroup[], ruled: readonly Entity[]): Entity[] {
     const out: Entity[] = [];
     let from = 0;
     for (const g of groups) {
@@ -79,6 +107,19 @@ export class NluEngine implements Nlu {
     }
     return out;
   }
+}
+
+interface Prepared {
+  text: string;
+  map: number[];
+  language: 'en' | 'zh';
+}
+
+function prepare(raw: string): Prepared {
+  // Long texts are cut by design: chat messages are short, and inference time must stay bounded.
+  const { text: cleaned, map } = cleanTextWithMap(raw.length > MAX_MESSAGE_CHARS * 4 ? raw.slice(0, MAX_MESSAGE_CHARS * 4) : raw);
+  const text = cleaned.slice(0, MAX_MESSAGE_CHARS);
+  return { text, map, language: detectLanguage(text) };
 }
 
 /** Finds a decoded WordPiece string in the original text, ignoring case and the spaces the decoder adds. */

@@ -10,14 +10,26 @@ export interface ModelOptions {
   modelDir: string;
   /** onnxruntime intra-op threads per model; 1 keeps two models from fighting over 2 cores. */
   threads: number;
+  /**
+   * Which ONNX file of each model folder: `fp32` is `onnx/model.onnx`, `q8` is
+   * `onnx/model_quantized.onnx` (int8 weights). Default fp32.
+   */
+  dtype?: 'fp32' | 'q8';
 }
 
 export interface TextClassifier {
   (texts: string[], options: { top_k: number }): Promise<{ label: string; score: number }[][]>;
 }
 
+export interface TaggedGroup {
+  entity_group: string;
+  score: number;
+  word: string;
+}
+
+/** One list of merged B-/I- spans per text; a batch is padded to its longest text. */
 export interface TokenTagger {
-  (text: string, options: { aggregation_strategy: 'simple' }): Promise<{ entity_group: string; score: number; word: string }[]>;
+  (texts: string[], options: { aggregation_strategy: 'simple' }): Promise<TaggedGroup[][]>;
 }
 
 function configure(modelDir: string) {
@@ -38,9 +50,10 @@ export async function loadTextClassifier(name: string, o: ModelOptions): Promise
   configure(o.modelDir);
   try {
     const p = await pipeline('text-classification', name, {
-      local_files_only: true, dtype: 'fp32', session_options: { intraOpNumThreads: o.threads, interOpNumThreads: 1 },
+      local_files_only: true, dtype: o.dtype ?? 'fp32', session_options: { intraOpNumThreads: o.threads, interOpNumThreads: 1 },
     });
     return (async (texts: string[], options: { top_k: number }) => {
+      if (texts.length === 0) return [];
       const out = (await p(texts, options)) as unknown;
       // A batch of one may come back unwrapped.
       const list = out as { label: string; score: number }[][] | { label: string; score: number }[];
@@ -55,10 +68,10 @@ export async function loadTokenTagger(name: string, o: ModelOptions): Promise<To
   configure(o.modelDir);
   try {
     const p = await pipeline('token-classification', name, {
-      local_files_only: true, dtype: 'fp32', session_options: { intraOpNumThreads: o.threads, interOpNumThreads: 1 },
+      local_files_only: true, dtype: o.dtype ?? 'fp32', session_options: { intraOpNumThreads: o.threads, interOpNumThreads: 1 },
     });
-    return (async (text: string, options: { aggregation_strategy: 'simple' }) =>
-      (await p(text, options)) as unknown as { entity_group: string; score: number; word: string }[]) as TokenTagger;
+    return (async (texts: string[], options: { aggregation_strategy: 'simple' }) =>
+      (texts.length === 0 ? [] : (await p(texts, options)) as unknown as TaggedGroup[][])) as TokenTagger;
   } catch (err) {
     throw new ModelLoadError(name, o.modelDir, err);
   }
