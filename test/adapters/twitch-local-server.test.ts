@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import tmi from 'tmi.js';
 import { WebSocket } from 'ws';
 import { escapeTagValue, formatLine, parseLine, unescapeTagValue } from '../../adapters/twitch/local-server/irc.js';
@@ -101,6 +103,7 @@ describe('adapters/twitch local chat server', () => {
     const bot = await connect('crossbot');
     await bot.join('#shop');
     assert.deepEqual(server.joinedChannels('crossbot'), new Set(['shop']));
+    assert.equal(typeof (await bot.ping())[0], 'number'); // tmi.js only reads an unprefixed `PONG :tmi.twitch.tv`
     assert.equal(bot.isMod('#shop', 'crossbot'), true);
     assert.equal(userstate(bot, '#shop')?.mod, true);
     assert.deepEqual(userstate(bot, '#shop')?.badges, { moderator: '1' });
@@ -299,5 +302,40 @@ describe('adapters/twitch local chat server', () => {
     assert.deepEqual(kinds(), ['auth_failed', 'line_too_long']);
     const bot = await connect('crossbot', 'oauth:good');
     await bot.join('#ok');
+  });
+
+  it('PINGs clients and drops the ones that stop answering', async () => {
+    await start({ pongTimeoutMs: 10_000 });
+    const bot = await connect('crossbot');
+    const silent = await RawIrc.open(server);
+    raws.push(silent);
+    await silent.login(server, 'silent');
+    const pinged: number[] = [];
+    bot.on('ping', () => pinged.push(clock));
+    server.sendPing();
+    await silent.waitLine(server, /^PING :tmi.twitch.tv$/);
+    await server.waitFor(() => pinged.length === 1);
+    await server.waitFor(() => server.stats.linesReceived >= 7, 5_000, "tmi.js's PONG"); // CAP PASS NICK, CAP PASS NICK, PONG
+    clock += 10_000;
+    server.sendPing();
+    await server.waitFor(() => silent.closed !== undefined && pinged.length === 2);
+    assert.equal(server.stats.pongTimeouts, 1);
+    assert.equal(bot.readyState(), 'OPEN');
+  });
+
+  it('runs standalone and prints its ws URL', async () => {
+    server = started = await LocalTwitchServer.start(); // only so afterEach has a server to close
+    const child = spawn(process.execPath, ['dist/adapters/twitch/local-server/main.js', '--port', '0', '--scale', '0.05'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+      const url = chunk.toString().trim();
+      assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+$/);
+      const irc = new WebSocket(url, 'irc');
+      await once(irc, 'open');
+      irc.close();
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
   });
 });
