@@ -1,10 +1,10 @@
 import { Caps, type ClientConnection } from './connection.js';
 import { channelName, parseLine, ServerPrefix, userPrefix, type IrcLine, type OutLine } from './irc.js';
 import type { Room } from './rooms.js';
-import type { ServerStats, ViolationKind } from './types.js';
-import { numericId } from './viewers.js';
+import type { SentMessage, ServerStats, ViolationKind } from './types.js';
 import type { ChatEnforcer } from './enforcement.js';
 import { handlePrivmsg } from './privmsg.js';
+import { numericId } from './viewers.js';
 
 /** What a client session needs from the server that hosts it. */
 export interface ChatHub {
@@ -19,7 +19,7 @@ export interface ChatHub {
   onAuthenticated(conn: ClientConnection): void;
   /** Sends to every connection joined to the room except `except`. */
   broadcast(room: Room, line: OutLine, except?: ClientConnection): void;
-  recordSent(entry: { id: string; channel: string; text: string; replyParentId?: string; at: number; connectionId: number; login: string }): void;
+  recordSent(entry: SentMessage): void;
 }
 
 const Anonymous = /^justinfan\d+$/;
