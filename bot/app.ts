@@ -7,11 +7,13 @@ import { loadTrainedModels } from '../nlp/trained-models.js';
 import { catalogLexicon } from '../nlp/rules/catalog-lexicon.js';
 import { Recommender } from '../recommender/recommender.js';
 import { Bot } from './bot.js';
+import { ChannelDirectory } from './channel-directory.js';
 import type { Config } from './config.js';
 
 /** The composition root: the one place real implementations are built and wired together. */
 export interface Core {
   bot: Bot;
+  channels: ChannelDirectory;
   nlu: NluEngine;
   recommender: Recommender;
   store: Store;
@@ -36,14 +38,16 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
     const nlu = await loadNlu(config, items);
     const t2 = performance.now();
     const recommender = new Recommender(items, { usdRates: config.recommender.usdRates });
+    const channels = new ChannelDirectory(store.channels, { twitch: config.twitch.channels });
+    await channels.refresh();
     const bot = new Bot({
-      nlu, recommender, store,
+      nlu, recommender, store, channelPolicy: channels.policy,
       options: {
         botNames: config.bot.names, commandPrefix: config.bot.commandPrefix,
         answerUnaddressed: config.bot.answerUnaddressed, unaddressedMinConfidence: config.bot.unaddressedMinConfidence,
       },
     });
-    return { bot, nlu, recommender, store, close: () => store.close(), timings: { databaseMs: t1 - t0, modelsMs: t2 - t1 } };
+    return { bot, channels, nlu, recommender, store, close: () => store.close(), timings: { databaseMs: t1 - t0, modelsMs: t2 - t1 } };
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;

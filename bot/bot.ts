@@ -5,17 +5,17 @@ import { compose } from './composer.js';
 import type { BotContext } from './context.js';
 import type { ChatMessage, Platform } from './message.js';
 import { deliver, decideStage, recommendAndRender, remember, toTranscript } from './stages/converse.js';
+import { DefaultChannelPolicy, type ChannelPolicy, type ChannelPolicySource } from './channel-policy.js';
 import { gate, type GateOptions } from './stages/gate.js';
-import { attend, understand, type AttendOptions } from './stages/understand.js';
+import { attend, understand } from './stages/understand.js';
 import type { Outbound, TranscriptMessage } from './transcript.js';
 
-export interface BotOptions extends GateOptions, AttendOptions {}
+/** Bot-wide options; the channel policy ones are the defaults every channel starts from. */
+export interface BotOptions extends GateOptions, ChannelPolicy {}
 
 export const DefaultBotOptions = {
   botNames: ['crossfeed'],
-  commandPrefix: '!',
-  answerUnaddressed: true,
-  unaddressedMinConfidence: 0.85,
+  ...DefaultChannelPolicy,
 } as const satisfies Required<BotOptions>;
 
 export interface BotDeps {
@@ -23,6 +23,8 @@ export interface BotDeps {
   recommender: Recommender;
   store: Store;
   options?: Partial<BotOptions>;
+  /** Per-channel overrides of the policy options (config file, database). */
+  channelPolicy?: ChannelPolicySource;
   /** Where errors go; the default writes them to stderr. */
   onError?: (err: unknown, message: ChatMessage) => void;
 }
@@ -35,14 +37,16 @@ export class Bot {
   private readonly run: (ctx: BotContext) => Promise<void>;
   private readonly queues = new Map<string, Promise<void>>();
   private readonly onError: (err: unknown, message: ChatMessage) => void;
+  private readonly defaults: ChannelPolicy;
 
   constructor(private readonly deps: BotDeps) {
     const o = { ...DefaultBotOptions, ...deps.options };
+    this.defaults = { commandPrefix: o.commandPrefix, answerUnaddressed: o.answerUnaddressed, unaddressedMinConfidence: o.unaddressedMinConfidence };
     const conversations = deps.store.conversations;
     this.run = compose<BotContext>([
       gate(o),
       understand(deps.nlu),
-      attend(o),
+      attend(),
       remember(conversations),
       decideStage(conversations),
       recommendAndRender(deps.recommender),
@@ -64,7 +68,8 @@ export class Bot {
   }
 
   private async handleNow(message: ChatMessage, out: Outbound, clientId?: string): Promise<void> {
-    const ctx: BotContext = { message, out, text: '', addressed: 'maybe', ...(clientId ? { clientId } : {}) };
+    const policy = { ...this.defaults, ...this.deps.channelPolicy?.(message.platform, message.channel) };
+    const ctx: BotContext = { message, out, policy, text: '', addressed: 'maybe', ...(clientId ? { clientId } : {}) };
     try {
       await this.run(ctx);
     } catch (err) {

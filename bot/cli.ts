@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { runCatalogImport } from './commands/catalog-import.js';
+import { runChannelsAdd, runChannelsList, runChannelsRemove, type ChannelAddOptions } from './commands/channels.js';
 import { runChat, runChatJson } from './commands/chat.js';
 import { entityTrainer } from '../nlp/entities-train/index.js';
 import { runNluEval } from './commands/nlu-eval.js';
@@ -39,6 +40,18 @@ export async function main(argv: string[]): Promise<number> {
     .option('--oos-label <label>', 'label of out-of-scope examples', 'oos')
     .option('--json', 'print one JSON object instead of a table', false)
     .action(async (o: { data: string; oosLabel: string; json: boolean }) => { code = await runNluEval({ ...o, entityTrainer }); });
+
+  const channels = program.command('channels').description('channels the bot joins (Twitch), with their settings');
+  channels.command('add <platform> <name>').description('add a channel; a running bot joins it within twitch.channelSyncSeconds')
+    .option('--prefix <prefix>', 'command prefix in this channel (default: bot.commandPrefix)')
+    .option('--questions', 'answer confident plain questions not addressed to the bot')
+    .option('--no-questions', 'answer only @mentions, replies and commands')
+    .option('--min-confidence <p>', 'confidence needed to answer a plain question (0..1)')
+    .action(async (platform: string, name: string, o: ChannelAddOptions) => { code = await runChannelsAdd({ ...opts(), ...o }, platform, name); });
+  channels.command('remove <platform> <name>').description('remove a channel; a running bot leaves it')
+    .action(async (platform: string, name: string) => { code = await runChannelsRemove(opts(), platform, name); });
+  channels.command('list').description('channels from the config file and the database')
+    .action(async () => { code = await runChannelsList(opts()); });
 
   const catalog = program.command('catalog').description('catalog tools');
   catalog.command('import <file>').description('add or update catalog items from a .json or .csv file')

@@ -13,6 +13,18 @@ import { DEFAULT_USD_RATES } from '../recommender/currency.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+const channelName = z.string().regex(/^#?[A-Za-z0-9_]{2,25}$/, 'a channel login (2-25 letters, digits or _)');
+/** A channel, by name or with its own settings (see bot/channel-policy.ts). */
+const channelEntry = z.union([
+  channelName,
+  z.object({
+    name: channelName,
+    commandPrefix: z.string().min(1).max(3).optional(),
+    answerUnaddressed: z.boolean().optional(),
+    unaddressedMinConfidence: z.number().min(0).max(1).optional(),
+  }).strict(),
+]);
+
 export const configSchema = z.object({
   web: z.object({
     enabled: z.boolean().default(true),
@@ -41,6 +53,19 @@ export const configSchema = z.object({
     answerUnaddressed: z.boolean().default(true),
     unaddressedMinConfidence: z.number().min(0).max(1).default(0.85),
   }).strict().prefault({}),
+  twitch: z.object({
+    /** Chat server; point it at the local server (npm run demo) to try the bot without Twitch. */
+    server: z.string().regex(/^wss?:\/\/[^/:\s]+(:\d{1,5})?\/?$/, 'a ws:// or wss:// address such as wss://irc-ws.chat.twitch.tv:443').default('wss://irc-ws.chat.twitch.tv:443'),
+    username: z.string().regex(/^[A-Za-z0-9_]{3,25}$/, 'a Twitch login (3-25 letters, digits or _)').optional(),
+    /** Only from the environment (TWITCH_OAUTH_TOKEN). */
+    token: z.string().min(1).optional(),
+    channels: z.array(channelEntry).default([]),
+    /** An answer that could not be sent within this time is dropped, not sent late. */
+    maxAnswerAgeSeconds: z.number().min(1).max(600).default(20),
+    answersPerViewerPerMinute: z.number().int().min(1).max(60).default(4),
+    /** How often channels added with `crossfeed channels add` are picked up. */
+    channelSyncSeconds: z.number().min(1).max(3600).default(15),
+  }).strict().prefault({}),
   recommender: z.object({
     usdRates: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().positive()).default({ ...DEFAULT_USD_RATES }),
   }).strict().prefault({}),
@@ -63,6 +88,10 @@ const ENV_KEYS: [string, string[], (v: string) => unknown][] = [
   ['CROSSFEED_MODEL_DIR', ['models', 'dir'], (v) => v],
   ['CROSSFEED_MODEL_THREADS', ['models', 'threads'], (v) => Number(v)],
   ['CROSSFEED_NLU_DIR', ['nlu', 'trainedDir'], (v) => v],
+  ['TWITCH_USERNAME', ['twitch', 'username'], (v) => v],
+  ['TWITCH_OAUTH_TOKEN', ['twitch', 'token'], (v) => v],
+  ['TWITCH_CHANNELS', ['twitch', 'channels'], (v) => v.split(',').map((s) => s.trim()).filter(Boolean)],
+  ['CROSSFEED_TWITCH_SERVER', ['twitch', 'server'], (v) => v],
   ['CROSSFEED_ALLOWED_ORIGINS', ['web', 'allowedOrigins'], (v) => v.split(',').map((s) => s.trim()).filter(Boolean)],
 ];
 
@@ -94,6 +123,10 @@ export function loadConfig(o: LoadConfigOptions = {}): Config {
   } else if (explicit) {
     throw new ConfigError([`config file ${file} does not exist`]);
   }
+  const fileTwitch = raw['twitch'];
+  if (typeof fileTwitch === 'object' && fileTwitch !== null && 'token' in fileTwitch) {
+    throw new ConfigError([`twitch.token: secrets never go in the config file; set TWITCH_OAUTH_TOKEN instead (from ${file})`]);
+  }
   for (const [name, path, convert] of ENV_KEYS) {
     const value = env[name];
     if (value === undefined || value === '') continue;
@@ -112,6 +145,10 @@ export function loadConfig(o: LoadConfigOptions = {}): Config {
     }));
   }
   const config = result.data;
+  if ((config.twitch.username === undefined) !== (config.twitch.token === undefined)) {
+    const missing = config.twitch.username === undefined ? 'twitch.username: TWITCH_USERNAME' : 'twitch.token: TWITCH_OAUTH_TOKEN';
+    throw new ConfigError([`${missing} is not set; Twitch needs both the bot's login and its OAuth token (or neither, to stay off)`]);
+  }
   config.database.path = config.database.path === ':memory:' ? ':memory:' : resolve(cwd, config.database.path);
   config.models.dir = resolve(cwd, config.models.dir);
   config.nlu.trainedDir = resolve(cwd, config.nlu.trainedDir);

@@ -2,6 +2,7 @@ import type { NluResult } from '../nlp/types.js';
 import type { Decision } from './decide.js';
 import type { DialogueState } from './dialogue.js';
 import type { ChatMessage, Reply } from './message.js';
+import type { ChannelPolicy } from './channel-policy.js';
 import type { Outbound, TranscriptMessage } from './transcript.js';
 
 /** Everything one message carries through the pipeline. Stages add to it in order. */
@@ -10,6 +11,8 @@ export interface BotContext {
   readonly out: Outbound;
   /** Client-side id echoed back with the stored message (web). */
   readonly clientId?: string;
+  /** This channel's settings (command prefix, unaddressed questions), resolved per message. */
+  readonly policy: ChannelPolicy;
   /** Cleaned text, with a leading @mention of the bot removed. */
   text: string;
   /** 'yes' when clearly meant for the bot; 'maybe' when only the NLU can tell. */

@@ -61,8 +61,26 @@ export interface InteractionStore {
   count(itemId: string, type: InteractionType): Promise<number>;
 }
 
+/** A channel the bot joins, added at run time (`crossfeed channels add`), with its own settings. */
+export interface ChannelRecord {
+  platform: string;
+  name: string;
+  /** Owned by bot/ (command prefix, unaddressed questions); stored as JSON. */
+  settings: Record<string, unknown>;
+  addedAt: string;
+}
+
+export interface ChannelStore {
+  list(platform?: string): Promise<ChannelRecord[]>;
+  /** Adds the channel or replaces its settings. */
+  put(platform: string, name: string, settings: Record<string, unknown>): Promise<void>;
+  /** True when a channel was removed. */
+  remove(platform: string, name: string): Promise<boolean>;
+}
+
 export interface Store {
   readonly catalog: CatalogStore;
+  readonly channels: ChannelStore;
   readonly conversations: ConversationStore;
   readonly interactions: InteractionStore;
   close(): Promise<void>;

@@ -25,6 +25,7 @@ import { loadConfig } from '../config.js';
 import type { BotContext } from '../context.js';
 import type { ChatMessage } from '../message.js';
 import { gate } from '../stages/gate.js';
+import type { ChannelPolicy } from '../channel-policy.js';
 import { attend, understand } from '../stages/understand.js';
 import type { Outbound } from '../transcript.js';
 import { seedCatalogIfEmpty } from '../../data/catalog/seed.js';
@@ -89,8 +90,8 @@ function message(text: string, direct: boolean, i: number): ChatMessage {
   };
 }
 
-function newContext(m: ChatMessage): BotContext {
-  return { message: m, out: silent, text: '', addressed: 'maybe' };
+function newContext(m: ChatMessage, policy: ChannelPolicy): BotContext {
+  return { message: m, out: silent, text: '', addressed: 'maybe', policy };
 }
 
 interface HoldoutRow { text: string; gold: IntentName; pred: IntentName; confidence: number; lang: Lang; ms: number }
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
   const holdout = readHoldout(HOLDOUT);
   const hRows: HoldoutRow[] = [];
   for (const [i, ex] of holdout.entries()) {
-    const ctx = newContext(message(ex.text, true, i));
+    const ctx = newContext(message(ex.text, true, i), options);
     await gateOnly(ctx);
     const text = ctx.text || ex.text;
     const t = performance.now();
@@ -152,12 +153,12 @@ async function main(): Promise<void> {
     let reply = false;
     let understood = false;
     recorder.last = undefined;
-    const ctx = newContext(message(line, false, i));
+    const ctx = newContext(message(line, false, i), options);
     await compose<BotContext>([
       gate(options),
       async (_c, next) => { understood = true; await next(); },
       understand(recorder),
-      attend(options),
+      attend(),
       async () => { reply = true; },
     ])(ctx);
     // Lines the gate drops (other bots' !commands) never reach the NLU; classify them anyway for the non-oos share.

@@ -1,12 +1,14 @@
 import { startWebServer } from '../../adapters/web/server.js';
 import { buildCore, type Core } from '../app.js';
 import { loadConfig } from '../config.js';
+import { startTwitch } from './twitch.js';
 
 /** Serves the web chat at once (health says "starting"), then loads database and models. */
 export async function runStart(o: { config?: string }): Promise<number> {
   const config = loadConfig(o.config ? { file: o.config } : {});
   const started = performance.now();
   let core: Core | undefined;
+  let twitch: { stop(): Promise<void> } | undefined;
   const web = await startWebServer({
     host: config.web.host, port: config.web.port, allowedOrigins: config.web.allowedOrigins,
     maxConnectionsPerIp: config.web.maxConnectionsPerIp, bot: () => core?.bot,
@@ -15,6 +17,7 @@ export async function runStart(o: { config?: string }): Promise<number> {
   try {
     const built = await buildCore(config, log);
     core = built;
+    twitch = startTwitch(config, built, log);
     log(`ready in ${Math.round(performance.now() - started)} ms (database ${Math.round(built.timings.databaseMs)} ms, models ${Math.round(built.timings.modelsMs)} ms); open ${web.url}`);
   } catch (err) {
     await web.close();
@@ -28,6 +31,7 @@ export async function runStart(o: { config?: string }): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  await twitch?.stop();
   await web.close();
   await core.close();
   return 0;

@@ -6,7 +6,6 @@ import { phrase } from '../phrases.js';
 export interface GateOptions {
   /** Names the bot answers to when @mentioned. */
   botNames: readonly string[];
-  commandPrefix: string;
 }
 
 /** Known commands and the intent each one stands for. */
@@ -39,8 +38,9 @@ export function gate(o: GateOptions): Middleware<BotContext> {
     const mentioned = m.mentionsBot === true || anyMention.test(text);
     text = text.replace(mention, '').trim();
     if (!text) text = 'hi';
-    if (text.startsWith(o.commandPrefix)) {
-      const [name = '', ...rest] = text.slice(o.commandPrefix.length).split(/\s+/);
+    const prefix = ctx.policy.commandPrefix;
+    if (text.startsWith(prefix)) {
+      const [name = '', ...rest] = text.slice(prefix.length).split(/\s+/);
       const key = name.toLowerCase();
       if (!(key in COMMANDS)) return; // Other bots' commands are not ours.
       ctx.command = { name: key, args: rest.join(' ') };

@@ -3,12 +3,6 @@ import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { COMMANDS } from './gate.js';
 
-export interface AttendOptions {
-  /** Answer plain questions nobody addressed to the bot, when the NLU is this sure. */
-  answerUnaddressed: boolean;
-  unaddressedMinConfidence: number;
-}
-
 const ACTIONABLE_UNADDRESSED = new Set<IntentName>(['recommend_course', 'get_coupon', 'ask_insurance', 'faq']);
 
 /** Runs the NLU; a command's intent is fixed and its arguments give the entities. */
@@ -25,10 +19,11 @@ export function understand(nlu: Nlu): Middleware<BotContext> {
 }
 
 /** Unaddressed chat goes on only when it is a confident, actionable request and the channel allows it. */
-export function attend(o: AttendOptions): Middleware<BotContext> {
+export function attend(): Middleware<BotContext> {
   return async (ctx, next) => {
     if (ctx.addressed === 'maybe') {
       const nlu = ctx.nlu;
+      const o = ctx.policy;
       if (!o.answerUnaddressed || !nlu || !ACTIONABLE_UNADDRESSED.has(nlu.intent) || nlu.confidence < o.unaddressedMinConfidence) return;
     }
     await next();

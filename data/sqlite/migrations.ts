@@ -132,6 +132,19 @@ CREATE TABLE coupon_codes (
 CREATE INDEX coupon_codes_user ON coupon_codes(user_id, item_id);
 `,
   },
+  {
+    version: 2,
+    name: 'channels the bot joins, with their settings',
+    sql: `
+CREATE TABLE channels (
+  platform TEXT NOT NULL,
+  name TEXT NOT NULL,
+  settings TEXT NOT NULL DEFAULT '{}',
+  added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  PRIMARY KEY (platform, name)
+);
+`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {

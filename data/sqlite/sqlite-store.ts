@@ -1,5 +1,6 @@
 import type { Store } from '../store.js';
 import { SqliteCatalogStore } from './catalog-repo.js';
+import { SqliteChannelStore } from './channel-repo.js';
 import { SqliteConversationStore } from './conversation-repo.js';
 import { Database } from './database.js';
 import { SqliteInteractionStore } from './interaction-repo.js';
@@ -12,6 +13,7 @@ export async function openSqliteStore(path: string): Promise<Store & { db: Datab
   return {
     db,
     catalog: new SqliteCatalogStore(db),
+    channels: new SqliteChannelStore(db),
     conversations: new SqliteConversationStore(db),
     interactions: new SqliteInteractionStore(db),
     close: () => db.close(),

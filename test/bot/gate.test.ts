@@ -3,14 +3,16 @@ import { compose } from '../../bot/composer.js';
 import type { BotContext } from '../../bot/context.js';
 import type { ChatMessage, Reply } from '../../bot/message.js';
 import { gate } from '../../bot/stages/gate.js';
+import { DefaultChannelPolicy } from '../../bot/channel-policy.js';
 
-async function run(text: string, extra: Partial<ChatMessage> = {}) {
+async function run(text: string, extra: Partial<ChatMessage> = {}, prefix = '!') {
   const sent: Reply[] = [];
   let reached: BotContext | undefined;
   const message: ChatMessage = { platform: 'twitch', channel: '#c', user: { platformId: '1', displayName: 'v', roles: [] },
     text, time: new Date(), direct: false, ...extra };
-  const ctx: BotContext = { message, out: { send: async (r) => void sent.push(r) }, text: '', addressed: 'maybe' };
-  await compose<BotContext>([gate({ botNames: ['crossfeed', 'cf'], commandPrefix: '!' }), async (c) => void (reached = c)])(ctx);
+  const ctx: BotContext = { message, out: { send: async (r) => void sent.push(r) }, text: '', addressed: 'maybe',
+    policy: { ...DefaultChannelPolicy, commandPrefix: prefix } };
+  await compose<BotContext>([gate({ botNames: ['crossfeed', 'cf'] }), async (c) => void (reached = c)])(ctx);
   return { reached, sent };
 }
 

@@ -1,0 +1,118 @@
+import type { Bot } from '../../bot/bot.js';
+import type { ChatMessage, Reply } from '../../bot/message.js';
+import type { Outbound } from '../../bot/transcript.js';
+import { ChannelStates } from './channel-state.js';
+import { DefaultTwitchConnectionOptions, TwitchConnection, type TwitchConnectionOptions } from './connection.js';
+import { PerUserQuota } from './per-user-quota.js';
+import { toChatMessage } from './normalize.js';
+import { planFor } from './plan.js';
+import { renderForChat } from './render.js';
+import { TwitchChatRules, type TwitchRules } from './rules.js';
+import { TwitchScheduler, type SchedulerStats } from './scheduler.js';
+import { splitForChat } from './split.js';
+
+export interface TwitchAdapterOptions {
+  server: { host: string; port: number; secure: boolean };
+  username: string;
+  token: string;
+  channels: readonly string[];
+  /** The platform's limits; tests pass scaled-down copies. */
+  rules?: TwitchRules;
+  maxAnswerAgeMs?: number;
+  /** Messages of one viewer handled per minute; more are ignored (floods). */
+  inboundPerUserPerMinute?: number;
+  /** Answers one viewer gets per minute, so one person can't use up the channel's share. */
+  answersPerUserPerMinute?: number;
+  connection?: Partial<Pick<TwitchConnectionOptions, 'reconnectInitialMs' | 'reconnectMaxMs' | 'stableAfterMs' | 'pingIntervalMs' | 'pingTimeoutMs' | 'joinTimeoutMs'>>;
+  log?: (line: string) => void;
+}
+
+export interface TwitchStats extends SchedulerStats {
+  received: number;
+  /** Messages from one viewer beyond their per-minute share, ignored. */
+  flooded: number;
+  /** Answers not sent because the viewer already had their share this minute. */
+  answersRefused: number;
+  sessions: number;
+}
+
+/**
+ * Twitch chat <-> the bot: tmi.js messages become ChatMessages, replies become threaded chat lines
+ * that pass the account's one scheduler. Who gets answered is the bot's decision (gate, attend).
+ */
+export class TwitchAdapter {
+  readonly connection: TwitchConnection;
+  readonly scheduler: TwitchScheduler;
+  private readonly channels = new ChannelStates();
+  private readonly inbound: PerUserQuota;
+  private readonly answers: PerUserQuota;
+  private readonly log: (line: string) => void;
+  private received = 0;
+
+  constructor(private readonly bot: Bot, private readonly o: TwitchAdapterOptions) {
+    const plan = planFor(o.rules ?? TwitchChatRules);
+    this.log = o.log ?? ((line) => process.stdout.write(`crossfeed twitch: ${line}\n`));
+    this.connection = new TwitchConnection({
+      ...DefaultTwitchConnectionOptions, ...o.connection,
+      server: o.server, username: o.username.toLowerCase(), token: o.token, plan, log: this.log,
+    });
+    this.scheduler = new TwitchScheduler(this.connection, this.channels, {
+      plan, maxAnswerAgeMs: o.maxAnswerAgeMs ?? 20_000, maxPromotionAgeMs: 5 * 60_000,
+    });
+    this.inbound = new PerUserQuota(o.inboundPerUserPerMinute ?? 30);
+    this.answers = new PerUserQuota(o.answersPerUserPerMinute ?? 4);
+    this.connection.on('userstate', (channel, tags) => this.channels.applyUserState(channel, tags));
+    this.connection.on('roomstate', (channel, tags) => this.channels.applyRoomState(channel, tags));
+    this.connection.on('disconnected', () => this.channels.resetStanding());
+    this.connection.on('notice', (channel, id, text) => {
+      if (id) this.log(`notice in #${channel}: ${id} ${text}`);
+    });
+    this.connection.on('message', (channel, tags, text) => this.onMessage(channel, tags, text));
+  }
+
+  start(): void {
+    this.connection.start(this.o.channels);
+  }
+
+  join(channel: string): void {
+    this.connection.join(channel);
+  }
+
+  part(channel: string): void {
+    this.connection.part(channel);
+  }
+
+  stats(): TwitchStats {
+    return { ...this.scheduler.stats, dropped: { ...this.scheduler.stats.dropped }, received: this.received, flooded: this.inbound.refused, answersRefused: this.answers.refused, sessions: this.connection.sessions };
+  }
+
+  async stop(): Promise<void> {
+    await this.scheduler.stop();
+    await this.connection.stop();
+  }
+
+  private onMessage(channel: string, tags: Parameters<typeof toChatMessage>[1], text: string): void {
+    this.received++;
+    let message: ChatMessage;
+    try {
+      message = toChatMessage(channel, tags, text, this.o.username, new Date());
+    } catch (err) {
+      this.log(`unreadable message in #${channel}: ${String(err)}`);
+      return;
+    }
+    if (!this.inbound.admit(message)) return;
+    const receivedAt = Date.now();
+    const out: Outbound = {
+      send: async (reply: Reply) => {
+        if (!this.answers.admit(message)) return;
+        // Mention the asker when not threading, so two viewers' identical answers differ too.
+        const body = renderForChat(reply, message.user.displayName);
+        const parts = splitForChat(body, (this.o.rules ?? TwitchChatRules).maxMessageChars);
+        for (const part of parts) {
+          await this.scheduler.enqueue({ channel, text: part, kind: 'answer', createdAt: receivedAt, ...(message.id ? { replyParentId: message.id } : {}) });
+        }
+      },
+    };
+    void this.bot.handle(message, out);
+  }
+}

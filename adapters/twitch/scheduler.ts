@@ -1,0 +1,168 @@
+import Bottleneck from 'bottleneck';
+import { ChannelStates, normalizeChannel, roomBlocks } from './channel-state.js';
+import type { SendPlan } from './plan.js';
+import { SlidingWindow } from './sliding-window.js';
+
+/** One chat line waiting to go out. */
+export interface OutboundLine {
+  readonly channel: string;
+  readonly text: string;
+  /** Twitch reply threading: the message this answers. */
+  readonly replyParentId?: string;
+  /** Direct answers go before scheduled promotions. */
+  readonly kind: 'answer' | 'promotion';
+  /** When the message being answered arrived (ms, same clock as the scheduler's). */
+  readonly createdAt: number;
+}
+
+export type DropReason = 'stale' | 'duplicate' | 'emote_only' | 'followers_only' | 'subs_only' | 'not_connected' | 'stopped';
+export type SendOutcome = 'sent' | DropReason;
+
+/** Where lines finally go: the live connection. */
+export interface ChatTransport {
+  readonly connected: boolean;
+  /** Resolves once connected; rejects if `signal` aborts first. */
+  whenConnected(signal: AbortSignal): Promise<void>;
+  send(channel: string, text: string, replyParentId?: string): void;
+}
+
+export interface SchedulerOptions {
+  plan: SendPlan;
+  /** An answer older than this is dropped instead of being sent late. */
+  maxAnswerAgeMs: number;
+  maxPromotionAgeMs: number;
+  now?: () => number;
+}
+
+export interface SchedulerStats {
+  sent: number;
+  dropped: Record<DropReason, number>;
+}
+
+/**
+ * The one outbound queue of a Twitch account: a lane per channel (order and per-channel pacing)
+ * inside an account-wide queue (the 20/100-per-30-s limits, answers before promotions). Nothing
+ * reaches the socket except through here; everything that is not sent is counted with a reason.
+ */
+export class TwitchScheduler {
+  readonly stats: SchedulerStats = {
+    sent: 0,
+    dropped: { stale: 0, duplicate: 0, emote_only: 0, followers_only: 0, subs_only: 0, not_connected: 0, stopped: 0 },
+  };
+  private readonly account = new Bottleneck({ maxConcurrent: 1 });
+  private readonly lanes = new Map<string, Bottleneck>();
+  private readonly window: SlidingWindow;
+  private readonly now: () => number;
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly transport: ChatTransport,
+    readonly channels: ChannelStates,
+    private readonly o: SchedulerOptions,
+  ) {
+    this.window = new SlidingWindow(o.plan.windowMs);
+    this.now = o.now ?? Date.now;
+  }
+
+  /** Queues a line; resolves with what happened to it. Never rejects. */
+  enqueue(line: OutboundLine): Promise<SendOutcome> {
+    const channel = normalizeChannel(line.channel);
+    let lane = this.lanes.get(channel);
+    if (!lane) {
+      lane = new Bottleneck({ maxConcurrent: 1 });
+      this.lanes.set(channel, lane);
+    }
+    const priority = line.kind === 'answer' ? 2 : 7;
+    return lane
+      .schedule({ priority }, () => this.throughLane(channel, line, priority))
+      .catch(() => this.drop('stopped'));
+  }
+
+  /** Messages sent in the current window (for stats and tests). */
+  sentInWindow(): number {
+    return this.window.count(this.now());
+  }
+
+  /** Drops whatever is queued; queued promises resolve with 'stopped'. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    const lanes = [...this.lanes.values()];
+    await Promise.all([this.account, ...lanes].map((l) => l.stop({ dropWaitingJobs: true }).catch(() => undefined)));
+  }
+
+  private async throughLane(channel: string, line: OutboundLine, priority: number): Promise<SendOutcome> {
+    const deadline = line.createdAt + (line.kind === 'answer' ? this.o.maxAnswerAgeMs : this.o.maxPromotionAgeMs);
+    const view = this.channels.get(channel);
+    // Per-channel pacing first, so one busy channel waits in its own lane, not in the account queue.
+    const gap = this.channelGap(channel);
+    const laneWait = view.lastSentAt + gap - this.now();
+    if (laneWait > 0) {
+      if (this.now() + laneWait > deadline) return this.drop('stale');
+      await this.sleep(laneWait);
+    }
+    return this.account.schedule({ priority }, () => this.sendNow(channel, line, deadline));
+  }
+
+  private async sendNow(channel: string, line: OutboundLine, deadline: number): Promise<SendOutcome> {
+    if (!this.transport.connected) {
+      // Paused while disconnected; what goes stale meanwhile is dropped, not flooded out later.
+      const wait = deadline - this.now();
+      if (wait <= 0) return this.drop('stale');
+      const signal = AbortSignal.any([AbortSignal.timeout(wait), this.stopping.signal]);
+      try {
+        await this.transport.whenConnected(signal);
+      } catch {
+        return this.drop(this.stopping.signal.aborted ? 'stopped' : 'stale');
+      }
+    }
+    const view = this.channels.get(channel);
+    for (;;) {
+      // Standing can change while waiting (a USERSTATE after reconnect), so re-plan each time.
+      const limit = view.privileged ? this.o.plan.privilegedLimit : this.o.plan.userLimit;
+      const wait = Math.max(this.window.waitFor(limit, this.now()), view.lastSentAt + this.channelGap(channel) - this.now());
+      if (wait <= 0) break;
+      if (this.now() + wait > deadline) return this.drop('stale');
+      await this.sleep(wait);
+      if (this.stopping.signal.aborted) return this.drop('stopped');
+    }
+    const blocked = roomBlocks(view);
+    if (blocked) return this.drop(blocked);
+    const now = this.now();
+    if (!view.privileged && view.lastText === line.text && now - view.lastSentAt < this.o.plan.duplicateWindowMs) {
+      return this.drop('duplicate');
+    }
+    if (!this.transport.connected) return this.drop('not_connected');
+    // Recorded before sending: Twitch counts a message even when it drops it.
+    this.window.record(now);
+    view.lastSentAt = now;
+    view.lastText = line.text;
+    this.transport.send(channel, line.text, line.replyParentId);
+    this.stats.sent++;
+    return 'sent';
+  }
+
+  private channelGap(channel: string): number {
+    const view = this.channels.get(channel);
+    if (view.privileged) return 0;
+    const slow = view.room.slowSeconds > 0 ? view.room.slowSeconds * 1000 + this.o.plan.slowModeMarginMs : 0;
+    return Math.max(this.o.plan.channelGapMs, slow);
+  }
+
+  private drop(reason: DropReason): SendOutcome {
+    this.stats.dropped[reason]++;
+    return reason;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, Math.ceil(ms));
+      const signal = this.stopping.signal;
+      signal.addEventListener('abort', done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+    });
+  }
+}

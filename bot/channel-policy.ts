@@ -1,0 +1,19 @@
+import type { Platform } from './message.js';
+
+/** What a streamer or support team can set per channel. */
+export interface ChannelPolicy {
+  /** Prefix of the bot's commands (`!course`); some channels already use `!` for another bot. */
+  commandPrefix: string;
+  /** Answer plain questions nobody addressed to the bot, when the NLU is confident enough. */
+  answerUnaddressed: boolean;
+  unaddressedMinConfidence: number;
+}
+
+export const DefaultChannelPolicy = {
+  commandPrefix: '!',
+  answerUnaddressed: true,
+  unaddressedMinConfidence: 0.85,
+} as const satisfies ChannelPolicy;
+
+/** Looks up a channel's overrides; the bot fills the rest from its defaults. */
+export type ChannelPolicySource = (platform: Platform, channel: string) => Partial<ChannelPolicy> | undefined;
