@@ -25,10 +25,14 @@ export interface TwitchAdapterOptions {
   answersPerUserPerMinute?: number;
   connection?: Partial<Pick<TwitchConnectionOptions, 'reconnectInitialMs' | 'reconnectMaxMs' | 'stableAfterMs' | 'pingIntervalMs' | 'pingTimeoutMs' | 'joinTimeoutMs'>>;
   log?: (line: string) => void;
+  /** Sees every message as the bot gets it (demo transcript, tests). */
+  onMessage?: (message: ChatMessage) => void;
 }
 
 export interface TwitchStats extends SchedulerStats {
   received: number;
+  /** Messages the bot is still working on. */
+  handling: number;
   /** Messages from one viewer beyond their per-minute share, ignored. */
   flooded: number;
   /** Answers not sent because the viewer already had their share this minute. */
@@ -48,6 +52,7 @@ export class TwitchAdapter {
   private readonly answers: PerUserQuota;
   private readonly log: (line: string) => void;
   private received = 0;
+  private handling = 0;
 
   constructor(private readonly bot: Bot, private readonly o: TwitchAdapterOptions) {
     const plan = planFor(o.rules ?? TwitchChatRules);
@@ -83,7 +88,7 @@ export class TwitchAdapter {
   }
 
   stats(): TwitchStats {
-    return { ...this.scheduler.stats, dropped: { ...this.scheduler.stats.dropped }, received: this.received, flooded: this.inbound.refused, answersRefused: this.answers.refused, sessions: this.connection.sessions };
+    return { ...this.scheduler.stats, dropped: { ...this.scheduler.stats.dropped }, received: this.received, handling: this.handling, flooded: this.inbound.refused, answersRefused: this.answers.refused, sessions: this.connection.sessions };
   }
 
   async stop(): Promise<void> {
@@ -100,6 +105,7 @@ export class TwitchAdapter {
       this.log(`unreadable message in #${channel}: ${String(err)}`);
       return;
     }
+    this.o.onMessage?.(message);
     if (!this.inbound.admit(message)) return;
     const receivedAt = Date.now();
     const out: Outbound = {
@@ -113,6 +119,7 @@ export class TwitchAdapter {
         }
       },
     };
-    void this.bot.handle(message, out);
+    this.handling++;
+    void this.bot.handle(message, out).finally(() => void this.handling--);
   }
 }

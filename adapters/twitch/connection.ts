@@ -58,6 +58,7 @@ export class TwitchConnection extends EventEmitter<TwitchConnectionEvents> {
   private readonly desired = new Set<string>();
   private readonly joined = new Set<string>();
   private readonly pendingJoins = new Map<string, number>();
+  private readonly joining = new Set<string>();
   private readonly joinWindow: SlidingWindow;
   private readonly timers = new Set<NodeJS.Timeout>();
   private pingTimer: NodeJS.Timeout | undefined;
@@ -84,19 +85,30 @@ export class TwitchConnection extends EventEmitter<TwitchConnectionEvents> {
     this.open();
   }
 
-  whenConnected(signal: AbortSignal): Promise<void> {
-    if (this.live) return Promise.resolve();
+  canSend(channel: string): boolean {
+    return this.live && this.joined.has(normalizeChannel(channel));
+  }
+
+  /** Resolves once connected and joined to `channel`. */
+  whenReady(channel: string, signal: AbortSignal): Promise<void> {
+    const name = normalizeChannel(channel);
+    if (this.canSend(name)) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const done = () => {
-        signal.removeEventListener('abort', abort);
+      const check = () => {
+        if (!this.canSend(name)) return;
+        cleanup();
         resolve();
       };
       const abort = () => {
-        this.waiters.delete(done);
+        cleanup();
         reject(signal.reason);
       };
+      const cleanup = () => {
+        this.waiters.delete(check);
+        signal.removeEventListener('abort', abort);
+      };
       if (signal.aborted) return abort();
-      this.waiters.add(done);
+      this.waiters.add(check);
       signal.addEventListener('abort', abort, { once: true });
     });
   }
@@ -109,6 +121,8 @@ export class TwitchConnection extends EventEmitter<TwitchConnectionEvents> {
   part(channel: string): void {
     const name = normalizeChannel(channel);
     this.desired.delete(name);
+    this.joining.delete(name);
+    this.pendingJoins.delete(name);
     if (this.joined.has(name) && this.live) this.client?.part(`#${name}`).catch(() => undefined);
     this.joined.delete(name);
   }
@@ -197,15 +211,18 @@ export class TwitchConnection extends EventEmitter<TwitchConnectionEvents> {
         break;
       case 'ROOMSTATE':
         this.emit('roomstate', channel, tags);
+        if (this.joining.delete(channel)) {
+          this.joined.add(channel);
+          this.wake();
+        }
         break;
       case 'NOTICE':
         this.emit('notice', channel, String(tags['msg-id'] ?? ''), params[1] ?? '');
         break;
       case 'JOIN':
-        if (self) {
-          this.pendingJoins.delete(channel);
-          if (this.desired.has(channel)) this.joined.add(channel);
-        }
+        // Joined, but the bot's standing (USERSTATE) and the room's modes (ROOMSTATE) follow;
+        // sending before they arrive could break a mode the bot doesn't know about yet.
+        if (self && this.pendingJoins.delete(channel) && this.desired.has(channel)) this.joining.add(channel);
         break;
       case 'PART':
         if (self) this.joined.delete(channel);
@@ -254,13 +271,16 @@ export class TwitchConnection extends EventEmitter<TwitchConnectionEvents> {
     this.live = live;
     if (live) {
       this.emit('connected');
-      const waiters = [...this.waiters];
-      this.waiters.clear();
-      for (const w of waiters) w();
+      this.wake();
     } else {
       this.joined.clear();
+      this.joining.clear();
       this.pendingJoins.clear();
     }
+  }
+
+  private wake(): void {
+    for (const w of [...this.waiters]) w();
   }
 
   private startPing(client: tmi.Client): void {
@@ -289,7 +309,7 @@ export class TwitchConnection extends EventEmitter<TwitchConnectionEvents> {
     for (;;) {
       if (!client || this.client !== client || !this.live) return;
       const now = Date.now();
-      const next = [...this.desired].find((c) => !this.joined.has(c) && now - (this.pendingJoins.get(c) ?? -Infinity) > this.o.joinTimeoutMs);
+      const next = [...this.desired].find((c) => !this.joined.has(c) && !this.joining.has(c) && now - (this.pendingJoins.get(c) ?? -Infinity) > this.o.joinTimeoutMs);
       if (!next) {
         // Unconfirmed joins are retried once their timeout passes.
         if (this.pendingJoins.size > 0) this.later(() => this.pumpJoins(), this.o.joinTimeoutMs);

@@ -20,9 +20,10 @@ export type SendOutcome = 'sent' | DropReason;
 
 /** Where lines finally go: the live connection. */
 export interface ChatTransport {
-  readonly connected: boolean;
-  /** Resolves once connected; rejects if `signal` aborts first. */
-  whenConnected(signal: AbortSignal): Promise<void>;
+  /** Connected and joined to the channel (Twitch drops what is sent to a channel not joined). */
+  canSend(channel: string): boolean;
+  /** Resolves once `canSend(channel)`; rejects if `signal` aborts first. */
+  whenReady(channel: string, signal: AbortSignal): Promise<void>;
   send(channel: string, text: string, replyParentId?: string): void;
 }
 
@@ -35,6 +36,8 @@ export interface SchedulerOptions {
 }
 
 export interface SchedulerStats {
+  /** Lines queued and not yet sent or dropped. */
+  queued: number;
   sent: number;
   dropped: Record<DropReason, number>;
 }
@@ -46,6 +49,7 @@ export interface SchedulerStats {
  */
 export class TwitchScheduler {
   readonly stats: SchedulerStats = {
+    queued: 0,
     sent: 0,
     dropped: { stale: 0, duplicate: 0, emote_only: 0, followers_only: 0, subs_only: 0, not_connected: 0, stopped: 0 },
   };
@@ -73,9 +77,11 @@ export class TwitchScheduler {
       this.lanes.set(channel, lane);
     }
     const priority = line.kind === 'answer' ? 2 : 7;
+    this.stats.queued++;
     return lane
       .schedule({ priority }, () => this.throughLane(channel, line, priority))
-      .catch(() => this.drop('stopped'));
+      .catch(() => this.drop('stopped'))
+      .finally(() => void this.stats.queued--);
   }
 
   /** Messages sent in the current window (for stats and tests). */
@@ -104,13 +110,13 @@ export class TwitchScheduler {
   }
 
   private async sendNow(channel: string, line: OutboundLine, deadline: number): Promise<SendOutcome> {
-    if (!this.transport.connected) {
-      // Paused while disconnected; what goes stale meanwhile is dropped, not flooded out later.
+    if (!this.transport.canSend(channel)) {
+      // Paused while disconnected or rejoining; what goes stale meanwhile is dropped, not flooded out later.
       const wait = deadline - this.now();
       if (wait <= 0) return this.drop('stale');
       const signal = AbortSignal.any([AbortSignal.timeout(wait), this.stopping.signal]);
       try {
-        await this.transport.whenConnected(signal);
+        await this.transport.whenReady(channel, signal);
       } catch {
         return this.drop(this.stopping.signal.aborted ? 'stopped' : 'stale');
       }
@@ -131,7 +137,7 @@ export class TwitchScheduler {
     if (!view.privileged && view.lastText === line.text && now - view.lastSentAt < this.o.plan.duplicateWindowMs) {
       return this.drop('duplicate');
     }
-    if (!this.transport.connected) return this.drop('not_connected');
+    if (!this.transport.canSend(channel)) return this.drop('not_connected');
     // Recorded before sending: Twitch counts a message even when it drops it.
     this.window.record(now);
     view.lastSentAt = now;
