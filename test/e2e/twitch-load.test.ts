@@ -29,9 +29,10 @@ describe('e2e: Twitch under load (real tmi.js against the rule-enforcing local s
           if (isQuestion) asked.push(id);
         }
         if (burst % 2 === 1) {
+          const sessions = h.adapter.stats().sessions;
           h.server.dropConnections();
           disconnects++;
-          await h.server.waitFor(() => h.adapter.connection.connected, 10_000, `reconnect ${disconnects}`);
+          await h.server.waitFor(() => h.adapter.stats().sessions > sessions && h.adapter.connection.connected, 10_000, `reconnect ${disconnects}`);
           await h.allJoined();
         }
         await sleep(50);
