@@ -2,13 +2,15 @@
  * Whole-engine speed, as the bot runs it: shipped transformers.js intent + entity models, the
  * TypeScript-trained models and the rules. Single-message latency (`parse`), batched throughput
  * (`parseBatch`, messages in arrival order), and resident memory over a long run of batches.
- * Run: npm run bench:nlu:engine [-- --messages 20000] [-- --soak 100000] [-- --dtype q8]
+ * Run: npm run bench:nlu:engine [-- --messages 20000] [-- --soak 100000] [-- --batches 8,32,64] [-- --dtype fp32|q8]
+ * (default precision: q8 where the model folder has onnx/model_quantized.onnx, as the bot loads it)
  */
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { NluEngine } from '../../nlp/engine.js';
+import { modelDtype } from '../../nlp/models.js';
 import { catalogLexicon } from '../../nlp/rules/catalog-lexicon.js';
 import { loadTrainedModels } from '../../nlp/trained-models.js';
 import { loadConfig } from '../config.js';
@@ -22,7 +24,8 @@ const arg = (name: string, fallback: string): string => {
 const N = Number(arg('messages', '20000'));
 const SOAK = Number(arg('soak', '100000'));
 const BATCHES = arg('batches', '8,32,64').split(',').map(Number);
-const dtype = arg('dtype', 'fp32') as 'fp32' | 'q8';
+const dtypeArg = arg('dtype', '');
+const dtype = dtypeArg === 'fp32' || dtypeArg === 'q8' ? dtypeArg : undefined;
 
 const config = loadConfig();
 const items = (await Promise.all(['courses.json', 'coupons.json', 'insurance.json'].map((f) => readCatalogFile(join(seedCatalogDir, f))))).flatMap((r) => r.items);
@@ -43,7 +46,8 @@ const mib = () => process.memoryUsage().rss / 2 ** 20;
 const settle = () => globalThis.gc?.();
 const out = (line: string) => process.stdout.write(line + '\n');
 const cpu = cpus();
-out(`whole engine (transformers.js intent + entities ${dtype}, TypeScript-trained models, rules), ${new Date().toISOString()}`);
+const used = ['intent', 'entities'].map((m) => `${m} ${modelDtype(m, { modelDir: config.models.dir, threads: 1, dtype })}`).join(', ');
+out(`whole engine (transformers.js ${used}, TypeScript-trained models, rules), ${new Date().toISOString()}`);
 out(`  ${cpu[0]?.model ?? 'unknown CPU'} x ${cpu.length}, Node ${process.version}, onnxruntime threads ${config.models.threads}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 out(`  models loaded in ${loadMs.toFixed(0)} ms; ${texts.length} distinct messages (held-out requests + chat noise), cycled`);
 

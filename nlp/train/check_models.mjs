@@ -92,6 +92,27 @@ if (fs.existsSync(NLU_FIXTURE)) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 2b. int8 models (onnx/model_quantized.onnx, the bot's default) against fp32 on the same inputs
+if (['intent', 'entities'].every((m) => fs.existsSync(path.join(modelsDir, m, 'onnx', 'model_quantized.onnx')))) {
+  const qIntent = await pipeline('text-classification', 'intent', { dtype: 'q8' });
+  const qEntities = await pipeline('token-classification', 'entities', { dtype: 'q8' });
+  const texts = ['recommend me a beginner python course under $30', '有没有python入门课', 'gg lol', 'any ramen coupons near Brooklyn?',
+    "I need travel insurance, I'm 34", '主播今天播多久', '想学剪辑 有便宜的课吗', 'stop sending me ads', 'KEKW KEKW', '换一个'];
+  let same = 0, worst = 0, tagSame = 0;
+  for (const t of texts) {
+    const enc = intent.tokenizer([t], { padding: true });
+    const [a, b] = [await intent.model(enc), await qIntent.model(enc)];
+    worst = Math.max(worst, maxDiff(Array.from(a.logits.data), Array.from(b.logits.data)));
+    same += (await intent(t))[0].label === (await qIntent(t))[0].label;
+    const tags = async (p) => JSON.stringify((await p(t, { aggregation_strategy: 'simple' })).map((e) => [e.entity_group, e.word]));
+    tagSame += (await tags(entities)) === (await tags(qEntities));
+  }
+  console.log(`int8 (q8) vs fp32: same top intent ${same}/${texts.length}, same entity spans ${tagSame}/${texts.length}, ` +
+    `max |intent logit diff| ${worst.toFixed(3)}`);
+  if (same < texts.length - 1) fail(`int8 intent model disagrees with fp32 on ${texts.length - same}/${texts.length} sample messages`);
+}
+
+// ---------------------------------------------------------------------------------------------
 // 3. predictions
 const topicsDoc = YAML.parse(fs.readFileSync(path.join(root, 'data', 'catalog', 'topics.yaml'), 'utf8'));
 const topicOf = new Map();

@@ -11,7 +11,8 @@ Steps
   3. train on the 85% (chat-noise augmentation, slot swapping, token dropout) and print held-out
      metrics, also on a copy of the held-out set with typos/@mentions/emotes added
   4. rebuild the vocabulary from all data, retrain on 100% with the same settings and seed, and export
-     ONNX (opset 14) + config.json + tokenizer files to data/models/{intent,entities}/
+     ONNX (opset 14) + config.json + tokenizer files to data/models/{intent,entities}/, plus the int8
+     onnx/model_quantized.onnx that the bot loads by default (nlp/train/quantize.py)
   5. write data/models/metrics.json and /tmp/crossfeed_nlu_fixture.json (torch logits that
      nlp/train/check_models.mjs compares with onnxruntime in transformers.js)
 
@@ -45,6 +46,7 @@ sys.path.insert(0, HERE)
 
 from augment import SLOTS, TEMPLATES, EMOTES, MENTIONS, NOISE, Augmenter, synthetic  # noqa: E402
 from models import Dense, IntentModel, JointModel, TokenModel, export_onnx  # noqa: E402
+from quantize import quantize_model  # noqa: E402
 from nlu_data import ENTITY_LABELS, INTENTS, load_intents, load_topics  # noqa: E402
 import wordpiece as wp  # noqa: E402
 
@@ -470,7 +472,7 @@ def main():
         evaluate(final_im, final_em, tok, examples, "shipped model on its own training data (sanity only)")
 
     out = args.out
-    sizes = {}
+    sizes, qsizes = {}, {}
     meta = {"seed": SEED, "trained_on": shipped, "hyperparameters": HP, "epochs": args.epochs}
     for name, model, labels, arch, per_token in (
             ("intent", final_im, INTENTS, "BertForSequenceClassification", False),
@@ -480,6 +482,9 @@ def main():
                                   per_token=per_token, extra=meta)
         wp.write_tokenizer_files(vocab, d, max_len=HP["max_pos"])
         log(f"exported {d}/onnx/model.onnx ({sizes[name] / 1e6:.2f} MB)")
+        q = quantize_model(os.path.join(d, "onnx", "model.onnx"), os.path.join(d, "onnx", "model_quantized.onnx"))
+        qsizes[name] = q["bytes"]
+        log(f"quantized {d}/onnx/model_quantized.onnx ({q['bytes'] / 1e6:.2f} MB, int8 weights; the bot's default)")
     write_fixture(final_im, final_em, tok, FIXTURE)
     log(f"wrote parity fixture {FIXTURE}")
 
@@ -493,7 +498,7 @@ def main():
         "split": {"train": len(train), "held_out": len(test), "seed": SEED, "stratified_by": "intent"},
         "vocab_size": len(vocab),
         "model": {"hyperparameters": HP, "parameters_per_model": params,
-                  "onnx_bytes": sizes, "labels": {"intent": INTENTS, "entities": BIO}},
+                  "onnx_bytes": sizes, "onnx_quantized_bytes": qsizes, "labels": {"intent": INTENTS, "entities": BIO}},
         "held_out": res_clean,
         "held_out_with_chat_noise": {k: v for k, v in res_noisy.items() if k != "errors"},
         "timing_s": {"held_out_run": round(t_heldout, 1), "final_run": round(t_final, 1), "total": round(total, 1)},
