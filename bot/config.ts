@@ -139,8 +139,12 @@ export function loadConfig(o: LoadConfigOptions = {}): Config {
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => {
-      const key = issue.path.map(String).join('.');
-      const from = origin.get(key) ?? (existsSync(file) ? file : 'defaults');
+      const parts = issue.path.map(String);
+      const key = parts.join('.');
+      // An issue inside a list set from the environment (twitch.channels.1) came from that variable too.
+      let from: string | undefined;
+      for (let n = parts.length; n > 0 && from === undefined; n--) from = origin.get(parts.slice(0, n).join('.'));
+      from ??= existsSync(file) ? file : 'defaults';
       return `${key || '(root)'}: ${issue.message} (from ${from})`;
     }));
   }

@@ -337,5 +337,5 @@ export class TwitchConnection extends EventEmitter<TwitchConnectionEvents> {
 
 /** One IRC line can't be split or turned into a command by what the bot says. */
 export function chatSafe(text: string): string {
-  return text.replace(/[\r\n\u0000]+/g, ' ').replace(/^[/.\\]+/, '').trim();
+  return text.replace(/[\r\n\u0000]+/g, ' ').replace(/^[\s/.\\]+/, '').trim();
 }

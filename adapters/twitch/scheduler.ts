@@ -110,6 +110,8 @@ export class TwitchScheduler {
   }
 
   private async sendNow(channel: string, line: OutboundLine, deadline: number): Promise<SendOutcome> {
+    // Too old already (slow to answer, or queued behind others): late answers are dropped, not sent.
+    if (this.now() > deadline) return this.drop('stale');
     if (!this.transport.canSend(channel)) {
       // Paused while disconnected or rejoining; what goes stale meanwhile is dropped, not flooded out later.
       const wait = deadline - this.now();
