@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { runCatalogImport } from './commands/catalog-import.js';
 import { runChannelsAdd, runChannelsList, runChannelsRemove, type ChannelAddOptions } from './commands/channels.js';
 import { runChat, runChatJson } from './commands/chat.js';
+import { runDemo } from './commands/demo.js';
 import { entityTrainer } from '../nlp/entities-train/index.js';
 import { runNluEval } from './commands/nlu-eval.js';
 import { runNluParse } from './commands/nlu-parse.js';
@@ -52,6 +53,11 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (platform: string, name: string) => { code = await runChannelsRemove(opts(), platform, name); });
   channels.command('list').description('channels from the config file and the database')
     .action(async () => { code = await runChannelsList(opts()); });
+
+  program.command('demo').description('local Twitch chat server (enforcing Twitch\'s limits) + the bot + simulated viewers; type to chat')
+    .option('--seconds <n>', 'how long to run', '60')
+    .option('--rate <n>', 'simulated viewer messages per second', '3')
+    .action(async (o: { seconds: string; rate: string }) => { code = await runDemo({ ...opts(), ...o }); });
 
   const catalog = program.command('catalog').description('catalog tools');
   catalog.command('import <file>').description('add or update catalog items from a .json or .csv file')

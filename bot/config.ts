@@ -105,7 +105,7 @@ export interface LoadConfigOptions {
 export function loadConfig(o: LoadConfigOptions = {}): Config {
   const env = o.env ?? process.env;
   const cwd = o.cwd ?? process.cwd();
-  const explicit = o.file ?? env.CROSSFEED_CONFIG;
+  const explicit = o.file ?? (env.CROSSFEED_CONFIG || undefined);
   const file = resolve(cwd, explicit ?? 'crossfeed.config.yaml');
   let raw: Record<string, unknown> = {};
   const origin = new Map<string, string>();

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import Bottleneck from 'bottleneck';
 import { ChannelStates, normalizeChannel, roomBlocks } from './channel-state.js';
 import type { SendPlan } from './plan.js';
@@ -65,6 +66,8 @@ export class TwitchScheduler {
     private readonly o: SchedulerOptions,
   ) {
     this.window = new SlidingWindow(o.plan.windowMs);
+    // Every line waiting for a reconnect listens for stop(); hundreds may wait at once.
+    setMaxListeners(0, this.stopping.signal);
     this.now = o.now ?? Date.now;
   }
 
