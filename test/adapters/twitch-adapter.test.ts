@@ -134,4 +134,29 @@ describe('adapters/twitch against the local Twitch server (real tmi.js)', functi
     assert.ok(h.server.sent.every((m) => !m.text.includes('\n') && !m.text.startsWith('/')));
     assert.deepEqual(h.errors, []);
   });
+
+  it('joins and leaves channels at run time', async () => {
+    h = await twitchHarness({ channels: ['home'] });
+    h.adapter.join('#NewChannel');
+    await h.server.waitFor(() => h!.server.joinedChannels(BOT_LOGIN).has('newchannel'), 5_000, 'joined');
+    const id = h.server.say('newchannel', viewer(), '!course python');
+    await h.server.waitFor(() => h!.answersTo(id).length, 5_000, 'answered in the new channel');
+    h.adapter.part('newchannel');
+    await h.server.waitFor(() => !h!.server.joinedChannels(BOT_LOGIN).has('newchannel'), 5_000, 'left');
+    assert.deepEqual(h.server.violations, []);
+  });
+
+  it('one flooding viewer gets a few answers a minute and can\'t starve the channel', async () => {
+    h = await twitchHarness({ channels: ['flood'], adapter: { answersPerUserPerMinute: 4, inboundPerUserPerMinute: 30 } });
+    const spammer = viewer('spammer');
+    for (let i = 0; i < 200; i++) h.server.say('flood', spammer, `!course python ${i}`);
+    const other = h.server.say('flood', viewer('patient'), '!coupon pizza');
+    await h.server.waitFor(() => h!.answersTo(other).length, 10_000, 'the other viewer answered');
+    await h.server.waitFor(() => h!.adapter.stats().handling === 0 && h!.adapter.stats().queued === 0, 10_000, 'settled');
+    const s = h.adapter.stats();
+    assert.equal(s.flooded, 170, 'messages beyond 30 a minute ignored');
+    const toSpammer = h.server.sent.filter((m) => m.text.startsWith('@spammer')).length;
+    assert.ok(toSpammer >= 1 && toSpammer + s.dropped.duplicate <= 4, `answers to the spammer: ${toSpammer} sent, ${s.dropped.duplicate} identical ones dropped`);
+    assert.deepEqual(h.server.violations, []);
+  });
 });

@@ -46,8 +46,9 @@ export async function twitchHarness(o: {
 
 let viewerSeq = 0;
 export function viewer(name?: string, badges: { moderator?: boolean; subscriber?: boolean } = {}) {
-  const login = name ?? `viewer${++viewerSeq}`;
-  return { login, displayName: login, userId: String(100_000 + viewerSeq), badges };
+  const n = ++viewerSeq;
+  const login = name ?? `viewer${n}`;
+  return { login, displayName: login, userId: String(100_000 + n), badges };
 }
 
 export function sleep(ms: number): Promise<void> {
