@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultModelDir } from '../data/paths.js';
 import { loadEntityModel, type EntityModel } from './entities-train/index.js';
@@ -11,6 +11,19 @@ import { loadIntentModel, type IntentModel } from './intent/index.js';
 export interface TrainedModels {
   intent?: IntentModel;
   entities?: EntityModel;
+  /** The files they were read from (size and mtime at read time), so a worker thread can load the same ones. */
+  files?: TrainedFiles;
+}
+
+export interface TrainedFiles {
+  intent?: FileStamp;
+  entities?: FileStamp;
+}
+
+export interface FileStamp {
+  path: string;
+  size: number;
+  mtimeMs: number;
 }
 
 export const INTENT_FILE = 'intent.json';
@@ -31,10 +44,39 @@ export function loadTrainedModels(dir: string, fallbackDir: string = SHIPPED_TRA
 
 function loadTrainedModelsFrom(dir: string): TrainedModels {
   const out: TrainedModels = {};
+  const files: TrainedFiles = {};
   const intentPath = join(dir, INTENT_FILE);
   const entityPath = join(dir, ENTITY_FILE);
-  if (existsSync(intentPath)) out.intent = loadIntentModel(readJson(intentPath));
-  if (existsSync(entityPath)) out.entities = loadEntityModel(readJson(entityPath));
+  if (existsSync(intentPath)) {
+    files.intent = stamp(intentPath);
+    out.intent = loadIntentModel(readJson(intentPath));
+  }
+  if (existsSync(entityPath)) {
+    files.entities = stamp(entityPath);
+    out.entities = loadEntityModel(readJson(entityPath));
+  }
+  out.files = files;
+  return out;
+}
+
+export function stamp(path: string): FileStamp {
+  const st = statSync(path);
+  return { path, size: st.size, mtimeMs: st.mtimeMs };
+}
+
+/**
+ * Loads exactly the files in `files` again (in a worker thread); throws if one changed since it
+ * was stamped (a newer `crossfeed nlu train` run), so that both threads always use the same models.
+ */
+export function reloadTrainedModels(files: TrainedFiles): TrainedModels {
+  const out: TrainedModels = {};
+  for (const [key, f] of Object.entries(files) as [keyof TrainedFiles, FileStamp | undefined][]) {
+    if (!f) continue;
+    const now = stamp(f.path);
+    if (now.size !== f.size || now.mtimeMs !== f.mtimeMs) throw new Error(`${f.path} changed since the engine loaded it`);
+    if (key === 'intent') out.intent = loadIntentModel(readJson(f.path));
+    else out.entities = loadEntityModel(readJson(f.path));
+  }
   return out;
 }
 

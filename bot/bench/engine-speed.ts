@@ -2,7 +2,7 @@
  * Whole-engine speed, as the bot runs it: shipped transformers.js intent + entity models, the
  * TypeScript-trained models and the rules. Single-message latency (`parse`), batched throughput
  * (`parseBatch`, messages in arrival order), and resident memory over a long run of batches.
- * Run: npm run bench:nlu:engine [-- --messages 20000] [-- --soak 100000] [-- --batches 8,32,64] [-- --dtype fp32|q8]
+ * Run: npm run bench:nlu:engine [-- --messages 20000] [-- --soak 100000] [-- --batches 8,32,64] [-- --dtype fp32|q8] [-- --batch-worker]
  * (default precision: q8 where the model folder has onnx/model_quantized.onnx, as the bot loads it)
  */
 import { readFileSync } from 'node:fs';
@@ -32,7 +32,7 @@ const items = (await Promise.all(['courses.json', 'coupons.json', 'insurance.jso
 const t0 = performance.now();
 // The same engine loadNlu (bot/app.ts) builds, with the model precision as a switch.
 const nlu = await NluEngine.load({
-  modelDir: config.models.dir, threads: config.models.threads, dtype,
+  modelDir: config.models.dir, threads: config.models.threads, dtype, batchWorker: process.argv.includes('--batch-worker'),
   trained: loadTrainedModels(config.nlu.trainedDir), lexicon: catalogLexicon(items),
 });
 const loadMs = performance.now() - t0;
@@ -47,7 +47,7 @@ const settle = () => globalThis.gc?.();
 const out = (line: string) => process.stdout.write(line + '\n');
 const cpu = cpus();
 const used = ['intent', 'entities'].map((m) => `${m} ${modelDtype(m, { modelDir: config.models.dir, threads: 1, dtype })}`).join(', ');
-out(`whole engine (transformers.js ${used}, TypeScript-trained models, rules), ${new Date().toISOString()}`);
+out(`whole engine (transformers.js ${used}, TypeScript-trained models${process.argv.includes('--batch-worker') ? ' in a worker thread for parseBatch' : ''}, rules), ${new Date().toISOString()}`);
 out(`  ${cpu[0]?.model ?? 'unknown CPU'} x ${cpu.length}, Node ${process.version}, onnxruntime threads ${config.models.threads}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 out(`  models loaded in ${loadMs.toFixed(0)} ms; ${texts.length} distinct messages (held-out requests + chat noise), cycled`);
 

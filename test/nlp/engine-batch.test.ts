@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { catalogLexicon } from '../../nlp/rules/catalog-lexicon.js';
 import { defaultModelDir } from '../../data/paths.js';
 import { NluEngine } from '../../nlp/engine.js';
-import { loadTrainedModels, SHIPPED_TRAINED_DIR } from '../../nlp/trained-models.js';
+import { loadTrainedModels, reloadTrainedModels, SHIPPED_TRAINED_DIR } from '../../nlp/trained-models.js';
 import type { NluResult } from '../../nlp/types.js';
 import { seedItems } from '../helpers/catalog.js';
 
@@ -14,8 +14,10 @@ describe('nlp/engine parseBatch equals parse, message by message', function () {
   this.timeout(60000);
   let nlu: NluEngine;
   before(async () => {
-    nlu = await NluEngine.load({ modelDir: defaultModelDir, threads: 1, trained: loadTrainedModels('/nonexistent', SHIPPED_TRAINED_DIR), lexicon: catalogLexicon(await seedItems()) });
+    // With the batch worker: the TypeScript-trained models run in another thread.
+    nlu = await NluEngine.load({ modelDir: defaultModelDir, threads: 1, trained: loadTrainedModels('/nonexistent', SHIPPED_TRAINED_DIR), lexicon: catalogLexicon(await seedItems()), batchWorker: true });
   });
+  after(() => nlu.close());
 
   const texts = [
     'recommend me a beginner python course under $30',
@@ -58,9 +60,23 @@ describe('nlp/engine parseBatch equals parse, message by message', function () {
     assert.deepEqual(await nlu.parseBatch(many), many.map((_, k) => single[(k * 7) % texts.length]));
   });
 
+  it('gives the same results with the TypeScript models in this thread (no batch worker)', async () => {
+    const local = await NluEngine.load({ modelDir: defaultModelDir, threads: 1, trained: loadTrainedModels('/nonexistent', SHIPPED_TRAINED_DIR), lexicon: catalogLexicon(await seedItems()), batchWorker: false });
+    const many = Array.from({ length: 40 }, (_, k) => texts[(k * 5) % texts.length]!);
+    assert.deepEqual(await local.parseBatch(many), await nlu.parseBatch(many));
+  });
+
   it('handles an empty batch and a batch of empty texts', async () => {
     assert.deepEqual(await nlu.parseBatch([]), []);
     const r = await nlu.parseBatch(['', '\u200B']);
     assert.deepEqual(r.map((x) => [x.intent, x.confidence, x.entities.length]), [['oos', 1, 0], ['oos', 1, 0]]);
+  });
+
+  it('the batch worker reloads exactly the files the engine read, never a newer training run', () => {
+    const { files } = loadTrainedModels('/nonexistent', SHIPPED_TRAINED_DIR);
+    const intent = files?.intent;
+    assert.ok(intent && files.entities);
+    assert.ok(reloadTrainedModels(files).intent);
+    assert.throws(() => reloadTrainedModels({ intent: { ...intent, mtimeMs: intent.mtimeMs - 1 } }), /changed since/);
   });
 });
