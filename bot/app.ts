@@ -45,6 +45,7 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
       options: {
         botNames: config.bot.names, commandPrefix: config.bot.commandPrefix,
         answerUnaddressed: config.bot.answerUnaddressed, unaddressedMinConfidence: config.bot.unaddressedMinConfidence,
+        promotionCaps: config.bot.promotionCaps,
       },
     });
     return { bot, channels, nlu, recommender, store, close: () => store.close(), timings: { databaseMs: t1 - t0, modelsMs: t2 - t1 } };

@@ -8,14 +8,18 @@ import { deliver, decideStage, recommendAndRender, remember, toTranscript } from
 import { DefaultChannelPolicy, type ChannelPolicy, type ChannelPolicySource } from './channel-policy.js';
 import { gate, type GateOptions } from './stages/gate.js';
 import { attend, understand } from './stages/understand.js';
+import { DefaultPromotionCaps, promotionPolicy, type PromotionCaps } from './stages/promotions.js';
 import type { Outbound, TranscriptMessage } from './transcript.js';
 
 /** Bot-wide options; the channel policy ones are the defaults every channel starts from. */
-export interface BotOptions extends GateOptions, ChannelPolicy {}
+export interface BotOptions extends GateOptions, ChannelPolicy {
+  promotionCaps: PromotionCaps;
+}
 
 export const DefaultBotOptions = {
   botNames: ['crossfeed'],
   ...DefaultChannelPolicy,
+  promotionCaps: DefaultPromotionCaps,
 } as const satisfies Required<BotOptions>;
 
 export interface BotDeps {
@@ -30,7 +34,7 @@ export interface BotDeps {
 }
 
 /**
- * The pipeline: receive -> gate -> understand -> attend -> remember -> decide -> recommend/render -> deliver.
+ * The pipeline: receive -> gate -> understand -> attend -> remember -> decide -> promotion policy -> recommend/render -> deliver.
  * Messages of one user in one channel are handled strictly in order; different users run concurrently.
  */
 export class Bot {
@@ -49,6 +53,7 @@ export class Bot {
       attend(),
       remember(conversations),
       decideStage(conversations),
+      promotionPolicy(deps.store.interactions, o.promotionCaps),
       recommendAndRender(deps.recommender),
       deliver(conversations, deps.store.interactions),
     ]);

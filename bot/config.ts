@@ -52,6 +52,11 @@ export const configSchema = z.object({
     commandPrefix: z.string().min(1).max(3).default('!'),
     answerUnaddressed: z.boolean().default(true),
     unaddressedMinConfidence: z.number().min(0).max(1).default(0.85),
+    /** Sponsored items shown at most this often; past a cap answers use unsponsored items only. */
+    promotionCaps: z.object({
+      perUserPerDay: z.number().int().min(0).default(6),
+      perChannelPerHour: z.number().int().min(0).default(30),
+    }).strict().prefault({}),
   }).strict().prefault({}),
   twitch: z.object({
     /** Chat server; point it at the local server (npm run demo) to try the bot without Twitch. */

@@ -59,6 +59,8 @@ export interface ConversationStore {
 export interface InteractionStore {
   record(event: { userId: number | null; itemId: string; type: InteractionType; platform: string; channel: string }): Promise<void>;
   count(itemId: string, type: InteractionType): Promise<number>;
+  /** Sponsored items shown since `since`, for one user and/or one channel (promotion caps). */
+  countSponsoredImpressions(filter: { since: Date; userId?: number; platform?: string; channel?: string }): Promise<number>;
 }
 
 /** A channel the bot joins, added at run time (`crossfeed channels add`), with its own settings. */

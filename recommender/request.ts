@@ -27,6 +27,12 @@ export interface RecommendRequest {
   region?: string;
   /** Items already shown in this conversation ("another one"). */
   excludeIds?: string[];
+  /**
+   * False when sponsored placements must not be shown (the user opted out of promotions, or a
+   * promotion cap is reached): only unsponsored items are suggested. Insurance the user asked
+   * for is an answer, not a promotion, and stays available (always with its disclosure).
+   */
+  allowSponsored?: boolean;
 }
 
 export interface Suggestion {

@@ -13,4 +13,15 @@ export class SqliteInteractionStore implements InteractionStore {
     const row = await this.db.get<{ n: number }>('SELECT count(*) AS n FROM interactions WHERE item_id = ? AND type = ?', [itemId, type]);
     return row?.n ?? 0;
   }
+
+  async countSponsoredImpressions(f: { since: Date; userId?: number; platform?: string; channel?: string }): Promise<number> {
+    const where = ["x.type = 'impression'", 'x.created_at >= ?', 'i.sponsored = 1'];
+    const params: (string | number)[] = [f.since.toISOString()];
+    if (f.userId !== undefined) { where.push('x.user_id = ?'); params.push(f.userId); }
+    if (f.platform !== undefined) { where.push('x.platform = ?'); params.push(f.platform); }
+    if (f.channel !== undefined) { where.push('x.channel = ?'); params.push(f.channel); }
+    const row = await this.db.get<{ n: number }>(
+      `SELECT count(*) AS n FROM interactions x JOIN items i ON i.id = x.item_id WHERE ${where.join(' AND ')}`, params);
+    return row?.n ?? 0;
+  }
 }

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { testBot } from '../helpers/test-bot.js';
+
+describe('bot/stages/promotions: opt-out and promotion caps', () => {
+  it('shows sponsored items before, and none after the user opts out; insurance they ask for is still answered with its disclosure', async () => {
+    const { conversation, store } = await testBot();
+    const before = (await conversation.say('recommend a python course')).flatMap((r) => r.cards);
+    assert.ok(before.some((c) => c.sponsored), 'the shipped catalog has sponsored python courses');
+    await conversation.say('stop sending me promotions');
+    const after = (await conversation.say('recommend a python course')).flatMap((r) => r.cards);
+    assert.ok(after.length > 0, 'still answered');
+    assert.ok(after.every((c) => !c.sponsored), 'no sponsored course after opting out');
+    const insurance = (await conversation.say('travel insurance please, I am 30')).flatMap((r) => r.cards);
+    assert.ok(insurance.length > 0 && insurance.every((c) => c.kind === 'insurance' && c.disclosure));
+    await store.close();
+  });
+
+  it('stops sponsored placements for a user past the daily cap, still answering with unsponsored items', async () => {
+    const { conversation, store } = await testBot({ options: { promotionCaps: { perUserPerDay: 1, perChannelPerHour: 100 } } });
+    const first = (await conversation.say('recommend a python course')).flatMap((r) => r.cards);
+    assert.ok(first.some((c) => c.sponsored));
+    const second = (await conversation.say('any javascript course?')).flatMap((r) => r.cards);
+    assert.ok(second.length > 0 && second.every((c) => !c.sponsored));
+    await store.close();
+  });
+
+  it('caps sponsored placements per channel per hour across users', async () => {
+    const { conversation, store } = await testBot({ options: { promotionCaps: { perUserPerDay: 100, perChannelPerHour: 1 } } });
+    const first = (await conversation.say('recommend a python course')).flatMap((r) => r.cards);
+    assert.ok(first.some((c) => c.sponsored));
+    const other = (await conversation.say('recommend a python course', { user: { platformId: 'u2', displayName: 'Two', roles: [] } })).flatMap((r) => r.cards);
+    assert.ok(other.length > 0 && other.every((c) => !c.sponsored), 'a second viewer in the same channel sees no sponsored item this hour');
+    await store.close();
+  });
+});
