@@ -3,12 +3,21 @@ import { CurrencyConverter } from './currency.js';
 import { passes, type FilterContext, type Relaxable } from './filters.js';
 import { reasonFor } from './reasons.js';
 import type { RecommendRequest, RecommendResult, Suggestion } from './request.js';
+import { DefaultBanditOptions, thompsonTopK, type BanditOptions } from './bandit.js';
+import { DefaultSuitability, suitability, suitabilityFeatures, type SuitabilityModel } from './insurance-suitability.js';
+import { personalBoost, type RankingSignals } from './signals.js';
 import { Bm25Index } from './text-index.js';
 
 export interface RecommenderOptions {
   usdRates?: Readonly<Record<string, number>>;
   now?: () => Date;
+  /** Orders eligible insurance (defaults documented in insurance-suitability.ts). */
+  suitability?: SuitabilityModel;
+  bandit?: BanditOptions;
 }
+
+/** Candidates that enter exploration: near-ties of the best, never the whole catalog. */
+const EXPLORE_POOL = 12;
 
 /**
  * Retrieve -> filter -> rank over an in-memory copy of the catalog. Sponsorship never changes the
@@ -20,10 +29,14 @@ export class Recommender {
   private readonly byId = new Map<string, CatalogItem>();
   private readonly ctx: Omit<FilterContext, 'now'>;
   private readonly now: () => Date;
+  private readonly suitabilityModel: SuitabilityModel;
+  private readonly banditOptions: BanditOptions;
 
   constructor(items: readonly CatalogItem[], options: RecommenderOptions = {}) {
     this.ctx = { currency: new CurrencyConverter(options.usdRates), cityOfArea: new Map() };
     this.now = options.now ?? (() => new Date());
+    this.suitabilityModel = options.suitability ?? DefaultSuitability;
+    this.banditOptions = options.bandit ?? DefaultBanditOptions;
     this.reload(items);
   }
 
@@ -44,11 +57,19 @@ export class Recommender {
     return this.byId.get(id);
   }
 
+  private usd(item: CatalogItem): number | undefined {
+    return this.ctx.currency.convert(item.price, item.currency, 'USD');
+  }
+
   get size(): number {
     return this.items.length;
   }
 
-  recommend(req: RecommendRequest, limit = 3): RecommendResult {
+  /**
+   * Filters, ranks by relevance plus personal fit (`signals`), and, when the user's variant
+   * explores, reorders near-ties by Thompson sampling, reporting each shown item's propensity.
+   */
+  recommend(req: RecommendRequest, limit = 3, signals: RankingSignals = {}): RecommendResult {
     const ctx: FilterContext = { ...this.ctx, now: this.now() };
     const lexical = this.index.scores([req.text, req.topic ?? '', req.cuisine ?? ''].join(' '));
     const maxLexical = Math.max(1e-9, ...lexical);
@@ -57,15 +78,38 @@ export class Recommender {
     for (const relaxedList of ladder) {
       const relaxed = new Set(relaxedList);
       const scored: Suggestion[] = [];
+      const passing: { item: CatalogItem; rel: number }[] = [];
       this.items.forEach((item, i) => {
         if (!passes(item, req, ctx, relaxed)) return;
         const rel = lexical[i]! / maxLexical;
         if (relaxed.has('topic') && rel === 0) return;
-        scored.push({ itemId: item.id, score: round(score(item, req, rel)), reason: reasonFor(item, req) });
+        passing.push({ item, rel });
       });
+      const cheapestUsd = Math.min(...passing.map((p) => this.usd(p.item) ?? Infinity));
+      for (const { item, rel } of passing) {
+        const priceUsd = this.usd(item);
+        let value = score(item, req, rel) + personalBoost({ id: item.id, topics: item.topics, priceUsd }, signals);
+        let reason = reasonFor(item, req);
+        if (item.kind === 'insurance') {
+          const x = suitabilityFeatures(item, req, { cheapestUsd, priceUsd: priceUsd ?? cheapestUsd, gaming: signals.audience === 'gaming' });
+          const fit = suitability(this.suitabilityModel, x);
+          value += 3 * fit.probability;
+          reason = `Suits you: ${fit.topReason}`;
+        }
+        scored.push({ itemId: item.id, score: round(value), reason });
+      }
       if (scored.length > 0) {
         scored.sort((a, b) => b.score - a.score || a.itemId.localeCompare(b.itemId));
-        return { suggestions: scored.slice(0, limit), relaxed: relaxedList.filter((r) => isSet(req, r)) };
+        const relaxedSet = relaxedList.filter((r) => isSet(req, r));
+        if (!signals.explore || scored.length <= limit) return { suggestions: scored.slice(0, limit), relaxed: relaxedSet };
+        const pool = scored.slice(0, EXPLORE_POOL);
+        const choice = thompsonTopK(pool.map((p) => ({ id: p.itemId, base: p.score, stats: signals.itemStats?.get(p.itemId) })), limit, signals.explore.rng, this.banditOptions);
+        const byId = new Map(pool.map((p) => [p.itemId, p]));
+        const suggestions = choice.chosen.flatMap((id) => {
+          const p = byId.get(id);
+          return p ? [{ ...p, propensity: choice.propensity.get(id) ?? 1 }] : [];
+        });
+        return { suggestions, relaxed: relaxedSet, explored: true };
       }
     }
     return { suggestions: [], relaxed: [] };

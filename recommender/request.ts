@@ -40,10 +40,14 @@ export interface Suggestion {
   score: number;
   /** One line on why it fits. */
   reason: string;
+  /** When chosen by exploration: the probability the policy shows this item (logged for fair comparison). */
+  propensity?: number;
 }
 
 export interface RecommendResult {
   suggestions: Suggestion[];
   /** Filters dropped to find anything (never budget, age or eligibility). */
   relaxed: ('level' | 'language' | 'topic')[];
+  /** True when Thompson sampling chose among near-ties. */
+  explored?: boolean;
 }
