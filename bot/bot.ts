@@ -8,6 +8,7 @@ import { deliver, decideStage, recommendAndRender, remember, toTranscript } from
 import { DefaultChannelPolicy, type ChannelPolicy, type ChannelPolicySource } from './channel-policy.js';
 import { gate, type GateOptions } from './stages/gate.js';
 import { attend, understand } from './stages/understand.js';
+import { rankingSignals } from './stages/signals.js';
 import { DefaultPromotionCaps, promotionPolicy, type PromotionCaps } from './stages/promotions.js';
 import type { Outbound, TranscriptMessage } from './transcript.js';
 
@@ -29,6 +30,8 @@ export interface BotDeps {
   options?: Partial<BotOptions>;
   /** Per-channel overrides of the policy options (config file, database). */
   channelPolicy?: ChannelPolicySource;
+  /** Randomness for exploration (seeded in tests); Math.random by default. */
+  random?: () => number;
   /** Where errors go; the default writes them to stderr. */
   onError?: (err: unknown, message: ChatMessage) => void;
 }
@@ -54,6 +57,7 @@ export class Bot {
       remember(conversations),
       decideStage(conversations),
       promotionPolicy(deps.store.interactions, o.promotionCaps),
+      rankingSignals({ interactions: deps.store.interactions, item: (id) => deps.recommender.item(id), toUsd: (p, c) => deps.recommender.toUsd(p, c) }, deps.random),
       recommendAndRender(deps.recommender),
       deliver(conversations, deps.store.interactions),
     ]);

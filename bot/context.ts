@@ -1,4 +1,5 @@
 import type { NluResult } from '../nlp/types.js';
+import type { RankingSignals } from '../recommender/signals.js';
 import type { Decision } from './decide.js';
 import type { DialogueState } from './dialogue.js';
 import type { ChatMessage, Reply } from './message.js';
@@ -23,5 +24,7 @@ export interface BotContext {
   conversation?: { id: number; userId: number; state: DialogueState };
   userMessage?: TranscriptMessage;
   decision?: Decision;
+  /** Personal signals and the user's ranking variant (recommendations only). */
+  ranking?: { variant: 'explore' | 'control'; signals: RankingSignals };
   reply?: Reply;
 }

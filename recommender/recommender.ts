@@ -58,7 +58,11 @@ export class Recommender {
   }
 
   private usd(item: CatalogItem): number | undefined {
-    return this.ctx.currency.convert(item.price, item.currency, 'USD');
+    return this.toUsd(item.price, item.currency);
+  }
+
+  toUsd(price: number, currency: string): number | undefined {
+    return this.ctx.currency.convert(price, currency, 'USD');
   }
 
   get size(): number {

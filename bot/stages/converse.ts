@@ -44,7 +44,7 @@ export function recommendAndRender(recommender: Recommender): Middleware<BotCont
     const { action, state } = ctx.decision!;
     const lang = ctx.nlu?.language ?? 'en';
     if (action.type === 'recommend') {
-      const result = recommender.recommend(action.request, 3);
+      const result = recommender.recommend(action.request, 3, ctx.ranking?.signals);
       ctx.reply = renderRecommendation(action, result, (id) => recommender.item(id), lang);
       if (result.suggestions.length) {
         state.lastRequest = { ...action.request, excludeIds: [] };

@@ -24,4 +24,24 @@ export class SqliteInteractionStore implements InteractionStore {
       `SELECT count(*) AS n FROM interactions x JOIN items i ON i.id = x.item_id WHERE ${where.join(' AND ')}`, params);
     return row?.n ?? 0;
   }
+
+  async engagements(userId: number, limit: number): Promise<{ itemId: string; type: InteractionType }[]> {
+    const rows = await this.db.all<{ item_id: string; type: InteractionType }>(
+      `SELECT item_id, type FROM interactions WHERE user_id = ? AND type IN ('click','claim','redeem','purchase') ORDER BY id DESC LIMIT ?`, [userId, limit]);
+    return rows.map((r) => ({ itemId: r.item_id, type: r.type }));
+  }
+
+  async channelFavourites(platform: string, channel: string, since: Date, limit: number): Promise<{ itemId: string; n: number }[]> {
+    const rows = await this.db.all<{ item_id: string; n: number }>(
+      `SELECT item_id, count(*) AS n FROM interactions WHERE platform = ? AND channel = ? AND type IN ('click','claim','redeem','purchase')
+       AND created_at >= ? GROUP BY item_id ORDER BY n DESC, item_id LIMIT ?`, [platform, channel, since.toISOString(), limit]);
+    return rows.map((r) => ({ itemId: r.item_id, n: r.n }));
+  }
+
+  async itemStats(since: Date): Promise<{ itemId: string; impressions: number; clicks: number }[]> {
+    const rows = await this.db.all<{ item_id: string; impressions: number; clicks: number }>(
+      `SELECT item_id, sum(type = 'impression') AS impressions, sum(type = 'click') AS clicks FROM interactions
+       WHERE created_at >= ? AND type IN ('impression','click') GROUP BY item_id`, [since.toISOString()]);
+    return rows.map((r) => ({ itemId: r.item_id, impressions: r.impressions, clicks: r.clicks }));
+  }
 }

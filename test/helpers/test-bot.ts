@@ -4,6 +4,7 @@ import type { TranscriptMessage } from '../../bot/transcript.js';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
 import type { Store } from '../../data/store.js';
 import type { Nlu } from '../../nlp/types.js';
+import { seededRng } from '../../recommender/random.js';
 import { Recommender } from '../../recommender/recommender.js';
 import { seedItems } from './catalog.js';
 import { KeywordNlu } from './keyword-nlu.js';
@@ -28,7 +29,7 @@ export async function testBot(o: { nlu?: Nlu; options?: Partial<BotOptions>; pla
   const items = await seedItems();
   await store.catalog.upsert(items);
   const recommender = new Recommender(items);
-  const bot = new Bot({ nlu: o.nlu ?? new KeywordNlu(), recommender, store, ...(o.options ? { options: o.options } : {}),
+  const bot = new Bot({ nlu: o.nlu ?? new KeywordNlu(), recommender, store, random: seededRng(1), ...(o.options ? { options: o.options } : {}),
     onError: (err) => void o.errors?.push(err) });
   const conversation = new TestConversation(bot, store, {
     platform: o.platform ?? 'web', channel: 'test-channel', direct: o.direct ?? true,

@@ -1,0 +1,70 @@
+import type { CatalogItem } from '../../data/catalog/types.js';
+import type { InteractionStore } from '../../data/store.js';
+import type { ArmStats } from '../../recommender/bandit.js';
+import { assignVariant } from '../../recommender/bandit.js';
+import type { RankingSignals } from '../../recommender/signals.js';
+import type { Middleware } from '../composer.js';
+import type { BotContext } from '../context.js';
+
+/** The running ranking experiment: half the users see Thompson-sampling exploration. */
+export const RANKING_EXPERIMENT = 'ranking-2026-11';
+export type RankingVariant = 'explore' | 'control';
+
+const DAY_MS = 86_400_000;
+const STATS_TTL_MS = 60_000;
+
+export interface SignalSources {
+  interactions: InteractionStore;
+  item(id: string): CatalogItem | undefined;
+  toUsd(price: number, currency: string): number | undefined;
+}
+
+/**
+ * Gathers what the recommender should know about this user and channel from the interaction
+ * log, and the user's stable A/B variant. Item statistics are shared and refreshed each minute.
+ */
+export function rankingSignals(src: SignalSources, random: () => number = Math.random, now: () => number = Date.now): Middleware<BotContext> {
+  let stats: { at: number; map: Map<string, ArmStats> } | undefined;
+  return async (ctx, next) => {
+    const action = ctx.decision?.action;
+    const conv = ctx.conversation;
+    if (action?.type !== 'recommend' || !conv) return next();
+    const t = now();
+    const variant = assignVariant<RankingVariant>(String(conv.userId), RANKING_EXPERIMENT, ['explore', 'control']);
+    const signals: RankingSignals = { audience: ctx.message.platform === 'twitch' ? 'gaming' : 'general' };
+
+    const engaged = await src.interactions.engagements(conv.userId, 50);
+    if (engaged.length) {
+      const topics = new Map<string, number>();
+      const prices: number[] = [];
+      for (const e of engaged) {
+        const item = src.item(e.itemId);
+        if (!item) continue; // removed from the catalog since
+        for (const topic of item.topics) topics.set(topic, (topics.get(topic) ?? 0) + 1);
+        const usd = src.toUsd(item.price, item.currency);
+        if (usd !== undefined && item.kind === 'course') prices.push(usd);
+      }
+      const total = Math.max(1, ...topics.values());
+      signals.topicAffinity = new Map([...topics].map(([k, v]) => [k, v / total]));
+      if (prices.length) signals.typicalPriceUsd = median(prices);
+    }
+    const favourites = await src.interactions.channelFavourites(ctx.message.platform, ctx.message.channel, new Date(t - 30 * DAY_MS), 50);
+    if (favourites.length) signals.channelPopularity = new Map(favourites.map((f) => [f.itemId, f.n]));
+    if (variant === 'explore') {
+      if (!stats || t - stats.at > STATS_TTL_MS) {
+        const rows = await src.interactions.itemStats(new Date(t - 30 * DAY_MS));
+        stats = { at: t, map: new Map(rows.map((r) => [r.itemId, { impressions: r.impressions, clicks: r.clicks }])) };
+      }
+      signals.itemStats = stats.map;
+      signals.explore = { rng: random };
+    }
+    ctx.ranking = { variant, signals };
+    await next();
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
