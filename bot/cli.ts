@@ -7,6 +7,7 @@ import { entityTrainer } from '../nlp/entities-train/index.js';
 import { runNluEval } from './commands/nlu-eval.js';
 import { runNluParse } from './commands/nlu-parse.js';
 import { runNluTrain } from './commands/nlu-train.js';
+import { runRecsEval, type RecsEvalOptions } from './commands/recs-eval.js';
 import { runStart } from './commands/start.js';
 import { ConfigError } from './config.js';
 
@@ -62,6 +63,14 @@ export async function main(argv: string[]): Promise<number> {
   const catalog = program.command('catalog').description('catalog tools');
   catalog.command('import <file>').description('add or update catalog items from a .json or .csv file')
     .action(async (file: string) => { code = await runCatalogImport(opts(), file); });
+
+  const recs = program.command('recs').description('recommender tools');
+  recs.command('eval').description('hold out each user\'s last interaction; score the collaborative model against popularity')
+    .option('--interactions <file.csv>', 'CSV with header user,item,timestamp[,weight] (required)')
+    .option('--k <n>', 'length of each recommendation list', '10')
+    .option('--algorithm <name>', 'item-knn (default), als or popularity', 'item-knn')
+    .option('--json', 'print one JSON object instead of a table', false)
+    .action(async (o: RecsEvalOptions) => { code = await runRecsEval(o); });
 
   try {
     await program.parseAsync(argv);
