@@ -100,7 +100,8 @@ function refine(nlu: NluResult, state: DialogueState): Decision {
   const kind = refineKind(nlu.text);
   const request: RecommendRequest = { ...last, excludeIds: [...state.shown] };
   const budget = entityValue<Budget>(nlu.entities, 'budget');
-  if (budget) request.budget = toLimit(budget);
+  const limit = budget ? toLimit(budget) : undefined;
+  if (limit) request.budget = limit;
   const level = entityValue<string>(nlu.entities, 'level');
   // "more advanced" names a level but means one step up from the last one.
   const stepping = kind === 'harder' || kind === 'easier';
@@ -138,7 +139,8 @@ export function buildRequest(kind: RecommendRequest['kind'], nlu: NluResult): Re
   const level = entityValue<string>(nlu.entities, 'level');
   if (level && isLevel(level)) request.level = level;
   const budget = entityValue<Budget>(nlu.entities, 'budget');
-  if (budget) request.budget = toLimit(budget);
+  const limit = budget ? toLimit(budget) : undefined;
+  if (limit) request.budget = limit;
   const language = entityValue<string>(nlu.entities, 'language');
   if (language === 'en' || language === 'zh') request.language = language;
   const location = entityValue<string>(nlu.entities, 'location');
@@ -154,12 +156,15 @@ export function buildRequest(kind: RecommendRequest['kind'], nlu: NluResult): Re
   return request;
 }
 
-function toLimit(b: Budget): NonNullable<RecommendRequest['budget']> {
+/** Above this a "budget" is no limit at all ("under 1e9 dollars"): the request goes on without one. */
+export const ABSURD_BUDGET = 1_000_000;
+
+function toLimit(b: Budget): NonNullable<RecommendRequest['budget']> | undefined {
   const limit: NonNullable<RecommendRequest['budget']> = { currency: b.currency };
-  if (b.max !== undefined) limit.max = b.max;
-  if (b.min !== undefined) limit.min = b.min;
-  if (b.max === undefined && b.min === undefined) limit.max = b.amount;
-  return limit;
+  if (b.max !== undefined && b.max < ABSURD_BUDGET) limit.max = b.max;
+  if (b.min !== undefined && b.min < ABSURD_BUDGET) limit.min = b.min;
+  if (b.max === undefined && b.min === undefined && b.amount < ABSURD_BUDGET) limit.max = b.amount;
+  return limit.max === undefined && limit.min === undefined ? undefined : limit;
 }
 
 function entityValue<T>(entities: readonly Entity[], label: Entity['label']): T | undefined {

@@ -47,9 +47,12 @@ const PATTERNS: Pattern[] = [
   },
   // under $30 / less than 20 bucks / max 30 usd / budget 30
   {
-    re: new RegExp(`${MAX_EN}\\s*${CUR_BEFORE}?${NUM}${CUR_AFTER}?`, 'i'),
+    re: new RegExp(`${MAX_EN}\\s*(?:-\\s*)?${CUR_BEFORE}?${NUM}${CUR_AFTER}?`, 'i'),
     build: (m, lang) => {
-      const amount = amountOf(m, 2, 3);
+      // "under -5 dollars": kept as said (nothing can match it), not silently read as 5.
+      const sign = /^\S+(?:\s+than)?\s*-/i.test(m[0]) ? -1 : 1;
+      const parsed = amountOf(m, 2, 3);
+      const amount = parsed === undefined ? undefined : sign * parsed;
       const currencyToken = m[1] ?? m[4];
       // "for 2 hours" is not a budget: a bare "for N" needs a currency.
       if (amount === undefined || (/^for$/i.test(m[0].split(/\s/)[0] ?? '') && !currencyToken)) return undefined;

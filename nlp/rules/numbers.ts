@@ -4,7 +4,7 @@ const DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2,
 const UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000, 万: 10000 };
 
 export const CHINESE_NUMBER = '[零〇一二两三四五六七八九十百千万]+';
-export const ARABIC_NUMBER = '\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?';
+export const ARABIC_NUMBER = '(?:\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?)(?:e\\d{1,3}(?![a-z]))?';
 
 export function parseChineseNumber(s: string): number | undefined {
   let total = 0;
