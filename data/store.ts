@@ -1,4 +1,5 @@
 import type { CatalogItem, ItemKind } from './catalog/types.js';
+import type { CouponLedger, TrackingStore } from './partners.js';
 
 /**
  * The storage interface the rest of crossfeed talks to. SQLite implements it by default
@@ -85,5 +86,9 @@ export interface Store {
   readonly channels: ChannelStore;
   readonly conversations: ConversationStore;
   readonly interactions: InteractionStore;
+  /** Coupon claims (data/partners.ts). */
+  readonly coupons: CouponLedger;
+  /** Impression tokens, clicks and partner postbacks (data/partners.ts). */
+  readonly tracking: TrackingStore;
   close(): Promise<void>;
 }

@@ -30,7 +30,8 @@ export class Database implements SqlRunner {
       const db = new sqlite3.Database(path, (err) => (err ? reject(err) : resolve(db)));
     });
     const database = new Database(raw, path);
-    await database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+    // busy_timeout first: switching to WAL needs a lock another process may hold for a moment.
+    await database.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
     return database;
   }
 

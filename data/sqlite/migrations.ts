@@ -145,6 +145,61 @@ CREATE TABLE channels (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'impression tokens, partner events, claim origin, claimed items kept',
+    sql: `
+CREATE TABLE impressions (
+  token TEXT PRIMARY KEY,
+  item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+  platform TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  clicked_at TEXT
+);
+CREATE INDEX impressions_item ON impressions(item_id);
+
+CREATE TABLE partner_events (
+  partner TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  type TEXT NOT NULL CHECK (type IN ('redemption','purchase')),
+  code TEXT,
+  item_id TEXT,
+  user_id INTEGER,
+  amount REAL,
+  currency TEXT,
+  occurred_at TEXT NOT NULL,
+  received_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  PRIMARY KEY (partner, event_id)
+);
+
+ALTER TABLE coupon_codes ADD COLUMN platform TEXT;
+ALTER TABLE coupon_codes ADD COLUMN channel TEXT;
+
+-- coupon_codes cascade on item deletion; a removed coupon must be deactivated (active = 0) so
+-- the codes people hold stay valid and redeemable.
+CREATE TRIGGER items_keep_claimed BEFORE DELETE ON items
+WHEN EXISTS (SELECT 1 FROM coupon_codes WHERE item_id = OLD.id)
+BEGIN
+  SELECT RAISE(ABORT, 'item has claimed coupon codes; deactivate it instead of deleting it');
+END;
+`,
+  },
+  {
+    version: 4,
+    name: 'one-time codes linking identities across platforms',
+    sql: `
+CREATE TABLE link_codes (
+  code TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  expires_at TEXT NOT NULL,
+  used_at TEXT,
+  used_by TEXT,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
@@ -156,11 +211,14 @@ export async function migrate(db: Database): Promise<number[]> {
   const applied: number[] = [];
   for (const m of migrations) {
     if (done.has(m.version)) continue;
-    await db.transaction(async (tx) => {
+    const ran = await db.transaction(async (tx) => {
+      // Another process may have applied it since the read above (two starting at once).
+      if (await tx.get('SELECT 1 FROM schema_migrations WHERE version = ?', [m.version])) return false;
       await tx.exec(m.sql);
       await tx.run('INSERT INTO schema_migrations (version, name) VALUES (?, ?)', [m.version, m.name]);
+      return true;
     });
-    applied.push(m.version);
+    if (ran) applied.push(m.version);
   }
   return applied;
 }

@@ -1,21 +1,27 @@
 import type { Store } from '../store.js';
 import { SqliteCatalogStore } from './catalog-repo.js';
 import { SqliteChannelStore } from './channel-repo.js';
+import { SqliteIdentityStore } from './identity-repo.js';
 import { SqliteConversationStore } from './conversation-repo.js';
+import { SqliteCouponLedger, type CouponLedgerOptions } from './coupon-ledger.js';
 import { Database } from './database.js';
 import { SqliteInteractionStore } from './interaction-repo.js';
 import { migrate } from './migrations.js';
+import { SqliteTrackingStore } from './tracking-repo.js';
 
 /** Opens (creating if needed) the SQLite database at `path` and brings its schema up to date. */
-export async function openSqliteStore(path: string): Promise<Store & { db: Database }> {
+export async function openSqliteStore(path: string, o: { coupons?: CouponLedgerOptions } = {}): Promise<Store & { db: Database }> {
   const db = await Database.open(path);
   await migrate(db);
   return {
     db,
     catalog: new SqliteCatalogStore(db),
     channels: new SqliteChannelStore(db),
+    identities: new SqliteIdentityStore(db),
     conversations: new SqliteConversationStore(db),
     interactions: new SqliteInteractionStore(db),
+    coupons: new SqliteCouponLedger(db, o.coupons),
+    tracking: new SqliteTrackingStore(db),
     close: () => db.close(),
   };
 }

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ClaimResult } from '../../data/partners.js';
+import { CODE_PATTERN } from '../../data/sqlite/coupon-ledger.js';
+import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
+import { coupon } from '../helpers/catalog.js';
+
+const WORKER = fileURLToPath(new URL('../helpers/claim-worker.js', import.meta.url));
+
+interface Worker { ready: Promise<void>; done: Promise<[string, ClaimResult][]>; go(): void }
+
+function startWorker(db: string, itemId: string, requests: [number, string][]): Worker {
+  const child = spawn(process.execPath, [WORKER, db, itemId, JSON.stringify(requests)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let signalReady!: () => void;
+  const ready = new Promise<void>((resolve) => (signalReady = resolve));
+  child.stdout.on('data', (d) => {
+    out += String(d);
+    if (out.startsWith('ready\n')) signalReady();
+  });
+  child.stderr.on('data', (d) => (err += String(d)));
+  const done = new Promise<[string, ClaimResult][]>((resolve, reject) => {
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`claim worker exited with ${code}:\n${err}`));
+      const last = out.trim().split('\n').pop() ?? '';
+      resolve((JSON.parse(last) as { results: [string, ClaimResult][] }).results);
+    });
+  });
+  return { ready: Promise.race([ready, done.then(() => undefined)]), done, go: () => child.stdin.end('go\n') };
+}
+
+describe('e2e: coupon claims from two processes on one database file', function () {
+  this.timeout(120_000);
+  let dir: string;
+  beforeEach(() => void (dir = mkdtempSync(join(tmpdir(), 'crossfeed-claims-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('gives 1,000 concurrent claims on a stock of 100 exactly 100 distinct codes and stock 0', async () => {
+    const db = join(dir, 'shared.db');
+    const store = await openSqliteStore(db);
+    await store.catalog.upsert([coupon('cpn-hot', { stock: 100, perUserLimit: 1 })]);
+    const users: number[] = [];
+    for (let i = 0; i < 1000; i++) users.push(await store.conversations.resolveUser('web', `viewer-${i}`, `Viewer ${i}`));
+    await store.close();
+
+    // 500 claims each, one user and request id per claim; each process also resends 50 of the
+    // other's requests, so the same request id arrives from both processes at about the same time.
+    const own = (from: number) => users.slice(from, from + 500).map((u, i): [number, string] => [u, `req-${from + i}`]);
+    const a = own(0);
+    const b = own(500);
+    const workers = [startWorker(db, 'cpn-hot', [...a, ...b.slice(0, 50)]), startWorker(db, 'cpn-hot', [...b, ...a.slice(0, 50)])];
+    await Promise.all(workers.map((w) => w.ready));
+    for (const w of workers) w.go();
+    const results = (await Promise.all(workers.map((w) => w.done))).flat();
+    assert.equal(results.length, 1100);
+
+    const byRequest = new Map<string, ClaimResult[]>();
+    for (const [id, r] of results) byRequest.set(id, [...(byRequest.get(id) ?? []), r]);
+    const codes = new Set<string>();
+    let claimed = 0;
+    for (const [id, answers] of byRequest) {
+      const first = answers[0]!;
+      for (const r of answers) {
+        assert.equal(r.ok, first.ok, `${id}: both processes got the same answer`);
+        if (r.ok && first.ok) assert.equal(r.code, first.code, `${id}: same code from both processes`);
+        if (!r.ok) assert.equal(r.error, 'out_of_stock');
+      }
+      if (first.ok) codes.add(first.code);
+      claimed += answers.filter((r) => r.ok && r.status === 'claimed').length;
+    }
+    assert.equal(codes.size, 100, 'exactly 100 distinct codes');
+    assert.equal(claimed, 100, 'each code claimed once; resent requests were repeats');
+    for (const c of codes) assert.match(c, CODE_PATTERN);
+
+    const check = await openSqliteStore(db);
+    try {
+      assert.equal((await check.db.get<{ stock: number }>("SELECT stock FROM coupon_details WHERE item_id = 'cpn-hot'"))?.stock, 0);
+      const rows = await check.db.all<{ code: string }>("SELECT code FROM coupon_codes WHERE item_id = 'cpn-hot'");
+      assert.deepEqual(new Set(rows.map((r) => r.code)), codes);
+      assert.equal(await check.interactions.count('cpn-hot', 'claim'), 100);
+      const perProcess = await check.db.all<{ channel: string; n: number }>("SELECT channel, count(*) AS n FROM coupon_codes GROUP BY channel");
+      console.log(`      codes won per process: ${perProcess.map((r) => r.n).join(' / ')}`);
+    } finally {
+      await check.close();
+    }
+  });
+});

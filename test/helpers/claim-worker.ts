@@ -1,0 +1,27 @@
+import { createInterface } from 'node:readline';
+import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
+import type { ClaimResult } from '../../data/partners.js';
+
+/**
+ * A separate process claiming coupons on a shared database file (test/e2e/coupon-claims-two-processes).
+ * argv: <db> <itemId> <json [[userId, requestId], ...]>. Prints "ready", waits for "go" on stdin,
+ * fires every claim at once, prints one JSON line {results: [[requestId, ClaimResult], ...]}.
+ */
+const [dbPath, itemId, requestsJson] = process.argv.slice(2);
+if (!dbPath || !itemId || !requestsJson) throw new Error('usage: claim-worker <db> <itemId> <requests-json>');
+const requests = JSON.parse(requestsJson) as [number, string][];
+const store = await openSqliteStore(dbPath);
+process.stdout.write('ready\n');
+await new Promise<void>((resolve) => {
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    if (line.trim() === 'go') {
+      lines.close();
+      resolve();
+    }
+  });
+});
+const results = await Promise.all(requests.map(async ([userId, requestId]): Promise<[string, ClaimResult]> =>
+  [requestId, await store.coupons.claim({ itemId, userId, requestId, platform: 'web', channel: `pid-${process.pid}` })]));
+await store.close();
+process.stdout.write(`${JSON.stringify({ results })}\n`);
