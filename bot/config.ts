@@ -25,6 +25,15 @@ const channelEntry = z.union([
   }).strict(),
 ]);
 
+const partnerId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a partner id (lowercase letters, digits, _ or -, at most 40)');
+/** A partner that reports redemptions and purchases through `POST /postback/<id>`. */
+const partnerEntry = z.object({
+  /** Only from the environment (CROSSFEED_PARTNER_SECRETS). */
+  secret: z.string().min(16, 'a shared secret of at least 16 characters').optional(),
+  /** Coupon `partner` names, besides the id itself, whose codes this partner may mark redeemed. */
+  couponPartners: z.array(z.string().min(1)).default([]),
+}).strict();
+
 export const configSchema = z.object({
   web: z.object({
     enabled: z.boolean().default(true),
@@ -71,6 +80,7 @@ export const configSchema = z.object({
     /** How often channels added with `crossfeed channels add` are picked up. */
     channelSyncSeconds: z.number().min(1).max(3600).default(15),
   }).strict().prefault({}),
+  partners: z.record(partnerId, partnerEntry).default({}),
   recommender: z.object({
     usdRates: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().positive()).default({ ...DEFAULT_USD_RATES }),
   }).strict().prefault({}),
@@ -132,6 +142,10 @@ export function loadConfig(o: LoadConfigOptions = {}): Config {
   if (typeof fileTwitch === 'object' && fileTwitch !== null && 'token' in fileTwitch) {
     throw new ConfigError([`twitch.token: secrets never go in the config file; set TWITCH_OAUTH_TOKEN instead (from ${file})`]);
   }
+  const fileSecrets = partnersWithSecretInFile(raw['partners']);
+  if (fileSecrets.length) {
+    throw new ConfigError(fileSecrets.map((id) => `partners.${id}.secret: secrets never go in the config file; set CROSSFEED_PARTNER_SECRETS instead (from ${file})`));
+  }
   for (const [name, path, convert] of ENV_KEYS) {
     const value = env[name];
     if (value === undefined || value === '') continue;
@@ -141,6 +155,7 @@ export function loadConfig(o: LoadConfigOptions = {}): Config {
     target[key] = convert(value);
     origin.set(path.join('.'), `environment variable ${name}`);
   }
+  mergePartnerSecrets(raw, env['CROSSFEED_PARTNER_SECRETS'], origin);
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => {
@@ -158,9 +173,44 @@ export function loadConfig(o: LoadConfigOptions = {}): Config {
     const missing = config.twitch.username === undefined ? 'twitch.username: TWITCH_USERNAME' : 'twitch.token: TWITCH_OAUTH_TOKEN';
     throw new ConfigError([`${missing} is not set; Twitch needs both the bot's login and its OAuth token (or neither, to stay off)`]);
   }
+  const unkeyed = Object.entries(config.partners).filter(([, p]) => p.secret === undefined).map(([id]) => id);
+  if (unkeyed.length) {
+    throw new ConfigError(unkeyed.map((id) => `partners.${id}.secret: not set; add ${id}:<secret> to CROSSFEED_PARTNER_SECRETS (or remove the partner)`));
+  }
   config.database.path = config.database.path === ':memory:' ? ':memory:' : resolve(cwd, config.database.path);
   config.models.dir = resolve(cwd, config.models.dir);
   config.nlu.trainedDir = resolve(cwd, config.nlu.trainedDir);
   config.nlu.dataDirs = config.nlu.dataDirs.map((d) => resolve(cwd, d));
   return config;
+}
+
+function partnersWithSecretInFile(partners: unknown): string[] {
+  if (typeof partners !== 'object' || partners === null) return [];
+  return Object.entries(partners).filter(([, p]) => typeof p === 'object' && p !== null && 'secret' in p).map(([id]) => id);
+}
+
+/**
+ * CROSSFEED_PARTNER_SECRETS=partnerA:secret1,partnerB:secret2 sets partners.<id>.secret, adding
+ * partners the file does not list. A secret is everything after the first colon (no commas).
+ */
+function mergePartnerSecrets(raw: Record<string, unknown>, value: string | undefined, origin: Map<string, string>): void {
+  if (value === undefined || value.trim() === '') return;
+  const problems: string[] = [];
+  const section = raw['partners'] ?? {};
+  if (typeof section !== 'object' || section === null || Array.isArray(section)) return; // the schema reports it
+  const partners = section as Record<string, unknown>;
+  raw['partners'] = partners;
+  for (const [n, entry] of value.split(',').map((s) => s.trim()).filter(Boolean).entries()) {
+    const colon = entry.indexOf(':');
+    const id = colon > 0 ? entry.slice(0, colon).trim() : '';
+    if (colon <= 0 || colon === entry.length - 1) {
+      problems.push(`partners: entry ${n + 1} of CROSSFEED_PARTNER_SECRETS is not <partner>:<secret> (from environment variable CROSSFEED_PARTNER_SECRETS)`);
+      continue;
+    }
+    const existing = partners[id];
+    const target = (typeof existing === 'object' && existing !== null ? existing : (partners[id] = {})) as Record<string, unknown>;
+    target['secret'] = entry.slice(colon + 1);
+    origin.set(`partners.${id}`, 'environment variable CROSSFEED_PARTNER_SECRETS');
+  }
+  if (problems.length) throw new ConfigError(problems);
 }

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import type { Bot } from '../../bot/bot.js';
 import { packageRoot } from '../../data/paths.js';
+import { registerPostbackRoute, type PostbackOptions } from './postback.js';
+import { registerRedirectRoute, type RedirectOptions } from './redirect.js';
 import { handleSocket } from './socket.js';
 import { CloseCode, MAX_FRAME_BYTES } from './protocol.js';
 import { VisitorHub } from './visitor-hub.js';
@@ -17,6 +19,8 @@ export interface WebServerOptions {
   maxConnectionsPerIp: number;
   /** The bot once it is ready; undefined while models and database are still loading. */
   bot: () => Bot | undefined;
+  /** Partner postbacks (`POST /postback/:partner`) and tracked links (`GET /r/:token`); off when absent. */
+  partners?: PostbackOptions & Omit<RedirectOptions, 'burst' | 'perSecond'>;
   logger?: boolean;
 }
 
@@ -52,6 +56,11 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     if (!o.bot()) return reply.code(503).send({ status: 'starting' });
     return { status: 'ok' };
   });
+
+  if (o.partners) {
+    await registerPostbackRoute(app, o.partners);
+    registerRedirectRoute(app, { store: o.partners.store });
+  }
 
   app.get('/ws', { websocket: true }, (socket: WebSocket, req: FastifyRequest) => {
     if (!originAllowed(req, o.allowedOrigins)) {

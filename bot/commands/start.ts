@@ -12,6 +12,10 @@ export async function runStart(o: { config?: string }): Promise<number> {
   const web = await startWebServer({
     host: config.web.host, port: config.web.port, allowedOrigins: config.web.allowedOrigins,
     maxConnectionsPerIp: config.web.maxConnectionsPerIp, bot: () => core?.bot,
+    partners: {
+      partners: new Map(Object.entries(config.partners).map(([id, p]) => [id, { secret: p.secret ?? '', couponPartners: p.couponPartners }])),
+      store: () => core?.store,
+    },
   });
   log(`web chat listening on ${web.url} (health: ${web.url}/healthz)`);
   try {
