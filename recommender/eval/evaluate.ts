@@ -38,6 +38,8 @@ export interface RecsEvalOptions {
   onProgress?: ProgressCallback;
 }
 
+const WARM_UP_CALLS = 200;
+
 export interface RankMetrics {
   recall: number;
   ndcg: number;
@@ -51,6 +53,8 @@ export function scoreModel(model: CollabModel, tests: readonly HeldOutUser[], k:
   let dcg = 0;
   const shown = new Set<string>();
   const latenciesMs = new Float64Array(tests.length);
+  // Warm up first: latency is reported for a warm (JIT-compiled) model, as in a running bot.
+  for (const t of tests.slice(0, WARM_UP_CALLS)) model.recommend(t.history, k);
   tests.forEach((t, n) => {
     const t0 = performance.now();
     const recs = model.recommend(t.history, k);
