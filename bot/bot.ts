@@ -9,6 +9,7 @@ import { DefaultChannelPolicy, type ChannelPolicy, type ChannelPolicySource } fr
 import { gate, type GateOptions } from './stages/gate.js';
 import { attend, understand } from './stages/understand.js';
 import { rankingSignals } from './stages/signals.js';
+import { accountLinking } from './stages/account-link.js';
 import { DefaultPromotionCaps, promotionPolicy, type PromotionCaps } from './stages/promotions.js';
 import type { Outbound, TranscriptMessage } from './transcript.js';
 
@@ -55,6 +56,7 @@ export class Bot {
       understand(deps.nlu),
       attend(),
       remember(conversations),
+      accountLinking(deps.store.identities),
       decideStage(conversations),
       promotionPolicy(deps.store.interactions, o.promotionCaps),
       rankingSignals({ interactions: deps.store.interactions, item: (id) => deps.recommender.item(id), toUsd: (p, c) => deps.recommender.toUsd(p, c) }, deps.random),

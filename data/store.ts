@@ -62,6 +62,24 @@ export interface InteractionStore {
   count(itemId: string, type: InteractionType): Promise<number>;
   /** Sponsored items shown since `since`, for one user and/or one channel (promotion caps). */
   countSponsoredImpressions(filter: { since: Date; userId?: number; platform?: string; channel?: string }): Promise<number>;
+  /** The user's newest engagements (clicks, claims, redemptions, purchases), newest first. */
+  engagements(userId: number, limit: number): Promise<{ itemId: string; type: InteractionType }[]>;
+  /** Items people engaged with in a channel since `since`, most first. */
+  channelFavourites(platform: string, channel: string, since: Date, limit: number): Promise<{ itemId: string; n: number }[]>;
+  /** Impressions and clicks per item since `since` (exploration statistics). */
+  itemStats(since: Date): Promise<{ itemId: string; impressions: number; clicks: number }[]>;
+}
+
+export type LinkResult =
+  | { status: 'linked' | 'already_linked'; userId: number }
+  | { status: 'invalid' | 'expired' | 'platform_taken' };
+
+/** One person across platforms: identities join a user through a one-time code. */
+export interface IdentityStore {
+  /** A code for `userId` to type on another platform. */
+  createLinkCode(userId: number, ttlMs?: number, now?: Date): Promise<string>;
+  /** Moves the identity (and what it did) to the code's user. */
+  redeemLinkCode(code: string, platform: string, platformUserId: string, now?: Date): Promise<LinkResult>;
 }
 
 /** A channel the bot joins, added at run time (`crossfeed channels add`), with its own settings. */
@@ -84,6 +102,7 @@ export interface ChannelStore {
 export interface Store {
   readonly catalog: CatalogStore;
   readonly channels: ChannelStore;
+  readonly identities: IdentityStore;
   readonly conversations: ConversationStore;
   readonly interactions: InteractionStore;
   /** Coupon claims (data/partners.ts). */

@@ -12,6 +12,8 @@ export interface GateOptions {
 export const COMMANDS: Readonly<Record<string, string>> = {
   course: 'recommend_course', courses: 'recommend_course', coupon: 'get_coupon', insurance: 'ask_insurance',
   points: 'points_balance', checkin: 'check_in', redeem: 'redeem_points', help: 'bot_help',
+  // Handled by the account-linking stage before any dialogue policy.
+  link: 'bot_help',
 };
 
 /**
