@@ -69,7 +69,7 @@ export class LocalDiscordServer extends ServerObservers implements RouteContext 
       stats: this.stats, heartbeatIntervalMs: opts.heartbeatIntervalMs, privilegedIntents: opts.privilegedIntents,
       resumeWindowMs: opts.resumeWindowMs, get gatewayUrl() { return self.gatewayUrl; },
       now: () => this.now(), tokenValid: (t) => this.tokenValid(t), violation: (k, w, d) => this.violation(k, w, d),
-      readyData: () => this.readyData(), afterReady: (s) => this.afterReady(s),
+      readyData: (s) => this.readyData(s), afterReady: (s) => this.afterReady(s),
     });
     const handler = restHandler(this, [...botRoutes(this), ...interactionRoutes(this)]);
     http.on('request', (req, res) => void handler(req, res));
@@ -312,10 +312,10 @@ export class LocalDiscordServer extends ServerObservers implements RouteContext 
 
   // --- internals -------------------------------------------------------------------------------
 
-  private readyData(): Record<string, unknown> {
+  private readyData(session: GatewaySession): Record<string, unknown> {
     return {
       v: 10, user: { ...this.world.userPayload(this.world.bot), verified: true, mfa_enabled: false, flags: 0 },
-      guilds: [...this.world.guilds.keys()].map((id) => ({ id, unavailable: true })),
+      guilds: [...this.world.guilds.keys()].filter((id) => session.ownsGuild(id)).map((id) => ({ id, unavailable: true })),
       application: { id: this.opts.appId, flags: 0 }, private_channels: [], presences: [], relationships: [],
       user_settings: {}, guild_join_requests: [], geo_ordered_rtc_regions: ['local'], _trace: ['["crossfeed-local-gateway",{}]'],
     };
