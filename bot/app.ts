@@ -25,7 +25,12 @@ export interface CoreTimings {
   modelsMs: number;
 }
 
-export async function buildCore(config: Config, onProgress: (step: string) => void = () => undefined): Promise<Core & { timings: CoreTimings }> {
+export interface BuildOptions {
+  /** The web server's public address: suggestion links become `<address>/r/<token>` click trackers. */
+  trackingBaseUrl?: string;
+}
+
+export async function buildCore(config: Config, onProgress: (step: string) => void = () => undefined, o: BuildOptions = {}): Promise<Core & { timings: CoreTimings }> {
   const t0 = performance.now();
   onProgress(`opening database ${config.database.path}`);
   const store = await openSqliteStore(config.database.path);
@@ -41,7 +46,7 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
     const channels = new ChannelDirectory(store.channels, { twitch: config.twitch.channels });
     await channels.refresh();
     const bot = new Bot({
-      nlu, recommender, store, channelPolicy: channels.policy,
+      nlu, recommender, store, channelPolicy: channels.policy, trackingBaseUrl: config.web.publicUrl ?? o.trackingBaseUrl,
       options: {
         botNames: config.bot.names, commandPrefix: config.bot.commandPrefix,
         answerUnaddressed: config.bot.answerUnaddressed, unaddressedMinConfidence: config.bot.unaddressedMinConfidence,

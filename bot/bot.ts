@@ -10,6 +10,7 @@ import { gate, type GateOptions } from './stages/gate.js';
 import { attend, understand } from './stages/understand.js';
 import { rankingSignals } from './stages/signals.js';
 import { accountLinking } from './stages/account-link.js';
+import { couponClaims } from './stages/coupon-claim.js';
 import { DefaultPromotionCaps, promotionPolicy, type PromotionCaps } from './stages/promotions.js';
 import type { Outbound, TranscriptMessage } from './transcript.js';
 
@@ -31,6 +32,8 @@ export interface BotDeps {
   options?: Partial<BotOptions>;
   /** Per-channel overrides of the policy options (config file, database). */
   channelPolicy?: ChannelPolicySource;
+  /** Public address of the web server for `/r/<token>` tracking links; absent = catalog links. */
+  trackingBaseUrl?: string | undefined;
   /** Randomness for exploration (seeded in tests); Math.random by default. */
   random?: () => number;
   /** Where errors go; the default writes them to stderr. */
@@ -57,11 +60,12 @@ export class Bot {
       attend(),
       remember(conversations),
       accountLinking(deps.store.identities),
+      couponClaims(deps.store.coupons, (id) => deps.recommender.item(id)?.title),
       decideStage(conversations),
       promotionPolicy(deps.store.interactions, o.promotionCaps),
       rankingSignals({ interactions: deps.store.interactions, item: (id) => deps.recommender.item(id), toUsd: (p, c) => deps.recommender.toUsd(p, c) }, deps.random),
       recommendAndRender(deps.recommender),
-      deliver(conversations, deps.store.interactions),
+      deliver(conversations, deps.store.interactions, deps.store.tracking, { trackingBaseUrl: deps.trackingBaseUrl }),
     ]);
     this.onError = deps.onError ?? ((err) => console.error('crossfeed: message failed:', err));
   }

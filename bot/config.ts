@@ -42,6 +42,8 @@ export const configSchema = z.object({
     /** Origins allowed to open the chat socket from an embedded widget; empty = same origin and localhost only. */
     allowedOrigins: z.array(z.string().url()).default([]),
     maxConnectionsPerIp: z.number().int().min(1).default(20),
+    /** Address people reach this server at (behind a proxy); suggestion links go through `<publicUrl>/r/<token>`. Default: the listen address. */
+    publicUrl: z.string().url().optional(),
   }).strict().prefault({}),
   database: z.object({
     path: z.string().min(1).default('var/crossfeed.db'),
@@ -107,6 +109,7 @@ const ENV_KEYS: [string, string[], (v: string) => unknown][] = [
   ['TWITCH_OAUTH_TOKEN', ['twitch', 'token'], (v) => v],
   ['TWITCH_CHANNELS', ['twitch', 'channels'], (v) => v.split(',').map((s) => s.trim()).filter(Boolean)],
   ['CROSSFEED_TWITCH_SERVER', ['twitch', 'server'], (v) => v],
+  ['CROSSFEED_PUBLIC_URL', ['web', 'publicUrl'], (v) => v],
   ['CROSSFEED_ALLOWED_ORIGINS', ['web', 'allowedOrigins'], (v) => v.split(',').map((s) => s.trim()).filter(Boolean)],
 ];
 

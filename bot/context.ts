@@ -26,5 +26,7 @@ export interface BotContext {
   decision?: Decision;
   /** Personal signals and the user's ranking variant (recommendations only). */
   ranking?: { variant: 'explore' | 'control'; signals: RankingSignals };
+  /** Probability each shown item had under exploration (absent = deterministic ranking). */
+  suggestionPropensity?: ReadonlyMap<string, number>;
   reply?: Reply;
 }

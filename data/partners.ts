@@ -52,6 +52,12 @@ export interface NewImpression {
   userId: number | null;
   platform: string;
   channel: string;
+  /**
+   * The ranking decision behind the impression, for fair comparison of variants: the user's A/B
+   * variant, the 0-based position, and the probability the policy shows this item (1 when the
+   * ranking was deterministic).
+   */
+  decision?: { variant: string; position: number; propensity: number };
 }
 
 export interface Impression extends NewImpression {

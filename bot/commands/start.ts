@@ -19,7 +19,7 @@ export async function runStart(o: { config?: string }): Promise<number> {
   });
   log(`web chat listening on ${web.url} (health: ${web.url}/healthz)`);
   try {
-    const built = await buildCore(config, log);
+    const built = await buildCore(config, log, { trackingBaseUrl: web.url });
     core = built;
     twitch = startTwitch(config, built, log);
     log(`ready in ${Math.round(performance.now() - started)} ms (database ${Math.round(built.timings.databaseMs)} ms, models ${Math.round(built.timings.modelsMs)} ms); open ${web.url}`);

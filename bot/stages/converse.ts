@@ -1,3 +1,4 @@
+import type { TrackingStore } from '../../data/partners.js';
 import type { ConversationStore, InteractionStore, StoredMessage } from '../../data/store.js';
 import type { Recommender } from '../../recommender/recommender.js';
 import type { Middleware } from '../composer.js';
@@ -46,6 +47,7 @@ export function recommendAndRender(recommender: Recommender): Middleware<BotCont
     if (action.type === 'recommend') {
       const result = recommender.recommend(action.request, 3, ctx.ranking?.signals);
       ctx.reply = renderRecommendation(action, result, (id) => recommender.item(id), lang);
+      ctx.suggestionPropensity = new Map(result.suggestions.flatMap((x) => (x.propensity === undefined ? [] : [[x.itemId, x.propensity] as const])));
       if (result.suggestions.length) {
         state.lastRequest = { ...action.request, excludeIds: [] };
         state.shown = [...state.shown, ...result.suggestions.map((s) => s.itemId)].slice(-200);
@@ -58,12 +60,34 @@ export function recommendAndRender(recommender: Recommender): Middleware<BotCont
   };
 }
 
-/** Stores the bot's reply, logs impressions, saves state, then hands the reply to the adapter. */
-export function deliver(store: ConversationStore, interactions: InteractionStore): Middleware<BotContext> {
+export interface DeliverOptions {
+  /** Base of `/r/<token>` tracking links (the web server's public address); absent = catalog links. */
+  trackingBaseUrl?: string | undefined;
+}
+
+/**
+ * Logs one impression per card with the ranking decision behind it (variant, position,
+ * propensity) and, when a tracking address is known, points the card at `/r/<token>` so a click
+ * counts once. Then stores the reply, saves state and hands the reply to the adapter.
+ */
+export function deliver(store: ConversationStore, interactions: InteractionStore, tracking: TrackingStore, o: DeliverOptions = {}): Middleware<BotContext> {
   return async (ctx, next) => {
     const conv = ctx.conversation!;
-    const reply = ctx.reply;
+    let reply = ctx.reply;
     if (!reply) return;
+    if (reply.cards.length) {
+      const m = ctx.message;
+      const variant = ctx.ranking?.variant ?? 'control';
+      const cards = [];
+      for (const [position, card] of reply.cards.entries()) {
+        const token = await tracking.createImpression({
+          itemId: card.id, userId: conv.userId, platform: m.platform, channel: m.channel,
+          decision: { variant, position, propensity: ctx.suggestionPropensity?.get(card.id) ?? 1 },
+        });
+        cards.push(o.trackingBaseUrl ? { ...card, link: `${o.trackingBaseUrl.replace(/\/$/, '')}/r/${token}` } : card);
+      }
+      reply = { ...reply, cards };
+    }
     const stored = await store.append(conv.id, { role: 'bot', text: reply.text, cards: reply.cards, intent: ctx.nlu?.intent ?? null });
     for (const card of reply.cards) {
       await interactions.record({ userId: conv.userId, itemId: card.id, type: 'impression', platform: ctx.message.platform, channel: ctx.message.channel });

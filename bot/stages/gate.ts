@@ -14,6 +14,7 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   points: 'points_balance', checkin: 'check_in', redeem: 'redeem_points', help: 'bot_help',
   // Handled by the account-linking stage before any dialogue policy.
   link: 'bot_help',
+  claim: 'get_coupon',
 };
 
 /**

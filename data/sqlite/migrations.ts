@@ -200,6 +200,16 @@ CREATE TABLE link_codes (
 );
 `,
   },
+  {
+    version: 5,
+    name: 'ranking decisions logged with each impression (variant, position, propensity)',
+    sql: `
+ALTER TABLE impressions ADD COLUMN variant TEXT;
+ALTER TABLE impressions ADD COLUMN position INTEGER;
+ALTER TABLE impressions ADD COLUMN propensity REAL;
+CREATE INDEX impressions_created ON impressions(created_at);
+`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {

@@ -15,8 +15,8 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async createImpression(i: NewImpression): Promise<string> {
     const token = randomBytes(16).toString('base64url');
-    await this.db.run('INSERT INTO impressions (token, item_id, user_id, platform, channel) VALUES (?, ?, ?, ?, ?)',
-      [token, i.itemId, i.userId, i.platform, i.channel]);
+    await this.db.run('INSERT INTO impressions (token, item_id, user_id, platform, channel, variant, position, propensity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [token, i.itemId, i.userId, i.platform, i.channel, i.decision?.variant ?? null, i.decision?.position ?? null, i.decision?.propensity ?? null]);
     return token;
   }
 

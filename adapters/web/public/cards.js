@@ -40,7 +40,8 @@ export function formatPrice(card) {
   }
 }
 
-export function renderCard(card) {
+// onAction(text) sends a chat message on the visitor's behalf (e.g. "!claim <coupon id>").
+export function renderCard(card, onAction) {
   const kind = str(card.kind);
   const sponsored = card.sponsored === true;
 
@@ -75,16 +76,23 @@ export function renderCard(card) {
     a.rel = sponsored ? 'noopener noreferrer sponsored' : 'noopener noreferrer';
     foot.append(a);
   }
+  if (kind === 'coupon' && str(card.id) && typeof onAction === 'function') {
+    const claim = el('button', 'card-claim', 'Claim code');
+    claim.type = 'button';
+    claim.dataset.testid = 'claim';
+    claim.addEventListener('click', () => onAction(`!claim ${card.id}`));
+    foot.append(claim);
+  }
   if (foot.childNodes.length) root.append(foot);
 
   if (str(card.disclosure)) root.append(el('p', 'card-disclosure', card.disclosure));
   return root;
 }
 
-export function renderCards(cards) {
+export function renderCards(cards, onAction) {
   const list = el('div', 'cards');
   for (const card of cards) {
-    if (card && typeof card === 'object') list.append(renderCard(card));
+    if (card && typeof card === 'object') list.append(renderCard(card, onAction));
   }
   return list;
 }

@@ -57,7 +57,7 @@ function renderMessage(msg) {
     bubble.textContent = text;
     el.append(bubble);
   }
-  if (Array.isArray(msg.cards) && msg.cards.length) el.append(renderCards(msg.cards));
+  if (Array.isArray(msg.cards) && msg.cards.length) el.append(renderCards(msg.cards, sendText));
 
   row.append(el);
   return row;
@@ -214,17 +214,24 @@ function restorePending() {
 function send() {
   const text = input.value.trim();
   if (!text) return;
+  if (sendText(text)) {
+    input.value = '';
+    autoGrow();
+  }
+}
+
+// Sends one chat message; false (and the text kept for a retry) while the socket is down.
+function sendText(text) {
   if (!ws || ws.readyState !== WebSocket.OPEN) {
     setStatus(statusEl.dataset.state === 'connecting' ? 'connecting' : 'reconnecting',
       'not connected — your message is kept; reconnecting…');
     reconnectNow();
-    return;
+    return false;
   }
   const clientId = uuid();
   ws.send(JSON.stringify({ type: 'message', text, clientId }));
   pending = { clientId, text, restored: false };
-  input.value = '';
-  autoGrow();
+  return true;
 }
 
 // The textarea grows with its content up to a few lines, then scrolls.
