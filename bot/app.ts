@@ -8,6 +8,7 @@ import { catalogLexicon } from '../nlp/rules/catalog-lexicon.js';
 import { Recommender } from '../recommender/recommender.js';
 import { Bot } from './bot.js';
 import { ChannelDirectory } from './channel-directory.js';
+import { CollaborativeSignals } from './collaborative.js';
 import type { Config } from './config.js';
 
 /** The composition root: the one place real implementations are built and wired together. */
@@ -45,15 +46,19 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
     const recommender = new Recommender(items, { usdRates: config.recommender.usdRates });
     const channels = new ChannelDirectory(store.channels, { twitch: config.twitch.channels });
     await channels.refresh();
+    const collaborative = new CollaborativeSignals(store.interactions);
+    await collaborative.refresh();
+    if (collaborative.trainedOn) onProgress(`collaborative model trained on ${collaborative.trainedOn} engagements`);
+    collaborative.start((err) => onProgress(`collaborative model refresh failed: ${String(err)}`));
     const bot = new Bot({
-      nlu, recommender, store, channelPolicy: channels.policy, trackingBaseUrl: config.web.publicUrl ?? o.trackingBaseUrl,
+      nlu, recommender, store, collaborative, channelPolicy: channels.policy, trackingBaseUrl: config.web.publicUrl ?? o.trackingBaseUrl,
       options: {
         botNames: config.bot.names, commandPrefix: config.bot.commandPrefix,
         answerUnaddressed: config.bot.answerUnaddressed, unaddressedMinConfidence: config.bot.unaddressedMinConfidence,
         promotionCaps: config.bot.promotionCaps,
       },
     });
-    return { bot, channels, nlu, recommender, store, close: () => store.close(), timings: { databaseMs: t1 - t0, modelsMs: t2 - t1 } };
+    return { bot, channels, nlu, recommender, store, close: () => { collaborative.stop(); return store.close(); }, timings: { databaseMs: t1 - t0, modelsMs: t2 - t1 } };
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;

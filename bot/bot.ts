@@ -1,6 +1,7 @@
 import type { Store } from '../data/store.js';
 import type { Nlu } from '../nlp/types.js';
 import type { Recommender } from '../recommender/recommender.js';
+import type { CollaborativeSignals } from './collaborative.js';
 import { compose } from './composer.js';
 import type { BotContext } from './context.js';
 import type { ChatMessage, Platform } from './message.js';
@@ -34,6 +35,8 @@ export interface BotDeps {
   channelPolicy?: ChannelPolicySource;
   /** Public address of the web server for `/r/<token>` tracking links; absent = catalog links. */
   trackingBaseUrl?: string | undefined;
+  /** Collaborative scores (bot/collaborative.ts); absent = none. */
+  collaborative?: CollaborativeSignals;
   /** Randomness for exploration (seeded in tests); Math.random by default. */
   random?: () => number;
   /** Where errors go; the default writes them to stderr. */
@@ -63,7 +66,10 @@ export class Bot {
       couponClaims(deps.store.coupons, (id) => deps.recommender.item(id)?.title),
       decideStage(conversations),
       promotionPolicy(deps.store.interactions, o.promotionCaps),
-      rankingSignals({ interactions: deps.store.interactions, item: (id) => deps.recommender.item(id), toUsd: (p, c) => deps.recommender.toUsd(p, c) }, deps.random),
+      rankingSignals({
+        interactions: deps.store.interactions, item: (id) => deps.recommender.item(id), toUsd: (p, c) => deps.recommender.toUsd(p, c),
+        ...(deps.collaborative ? { collaborative: deps.collaborative } : {}),
+      }, deps.random),
       recommendAndRender(deps.recommender),
       deliver(conversations, deps.store.interactions, deps.store.tracking, { trackingBaseUrl: deps.trackingBaseUrl }),
     ]);

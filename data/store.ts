@@ -66,6 +66,8 @@ export interface InteractionStore {
   engagements(userId: number, limit: number): Promise<{ itemId: string; type: InteractionType }[]>;
   /** Items people engaged with in a channel since `since`, most first. */
   channelFavourites(platform: string, channel: string, since: Date, limit: number): Promise<{ itemId: string; n: number }[]>;
+  /** Everyone's engagements since `since`, oldest first, at most `limit` (collaborative training). */
+  allEngagements(since: Date, limit: number): Promise<{ userId: number; itemId: string; type: InteractionType; at: number }[]>;
   /** Impressions and clicks per item since `since` (exploration statistics). */
   itemStats(since: Date): Promise<{ itemId: string; impressions: number; clicks: number }[]>;
 }

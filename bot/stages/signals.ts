@@ -15,6 +15,8 @@ const STATS_TTL_MS = 60_000;
 
 export interface SignalSources {
   interactions: InteractionStore;
+  /** Collaborative scores from the user's engagement history (bot/collaborative.ts). */
+  collaborative?: { scores(history: readonly string[]): Map<string, number> | undefined };
   item(id: string): CatalogItem | undefined;
   toUsd(price: number, currency: string): number | undefined;
 }
@@ -47,6 +49,8 @@ export function rankingSignals(src: SignalSources, random: () => number = Math.r
       const total = Math.max(1, ...topics.values());
       signals.topicAffinity = new Map([...topics].map(([k, v]) => [k, v / total]));
       if (prices.length) signals.typicalPriceUsd = median(prices);
+      const cf = src.collaborative?.scores(engaged.map((e) => e.itemId));
+      if (cf) signals.collaborative = cf;
     }
     const favourites = await src.interactions.channelFavourites(ctx.message.platform, ctx.message.channel, new Date(t - 30 * DAY_MS), 50);
     if (favourites.length) signals.channelPopularity = new Map(favourites.map((f) => [f.itemId, f.n]));

@@ -44,4 +44,11 @@ export class SqliteInteractionStore implements InteractionStore {
        WHERE created_at >= ? AND type IN ('impression','click') GROUP BY item_id`, [since.toISOString()]);
     return rows.map((r) => ({ itemId: r.item_id, impressions: r.impressions, clicks: r.clicks }));
   }
+
+  async allEngagements(since: Date, limit: number): Promise<{ userId: number; itemId: string; type: InteractionType; at: number }[]> {
+    const rows = await this.db.all<{ user_id: number; item_id: string; type: InteractionType; created_at: string }>(
+      `SELECT user_id, item_id, type, created_at FROM interactions WHERE user_id IS NOT NULL AND created_at >= ?
+       AND type IN ('click','claim','redeem','purchase') ORDER BY id DESC LIMIT ?`, [since.toISOString(), limit]);
+    return rows.reverse().map((r) => ({ userId: r.user_id, itemId: r.item_id, type: r.type, at: Date.parse(r.created_at) }));
+  }
 }

@@ -17,6 +17,7 @@ function fakeInteractions(statsCalls: { n: number }): InteractionStore {
     countSponsoredImpressions: async () => 0,
     engagements: async () => [{ itemId: 'sql1', type: 'click' }, { itemId: 'sql2', type: 'purchase' }, { itemId: 'gone', type: 'click' }],
     channelFavourites: async () => [{ itemId: 'py', n: 7 }],
+    allEngagements: async () => [],
     itemStats: async () => {
       statsCalls.n++;
       return [{ itemId: 'py', impressions: 10, clicks: 3 }];
