@@ -57,6 +57,35 @@ describe('e2e: web chat in headless Chromium against `crossfeed start`', functio
     await page.close();
   });
 
+  it('refines with "another one" and "cheaper?", claims a coupon code with the card button, and links through /r/<token>', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.getByTestId('chat-status').filter({ hasText: 'connected' }).waitFor();
+    const botLines = page.locator('[data-testid="chat-message"][data-role="bot"]');
+    const cardsOf = (n: number) => botLines.nth(n).getByTestId('card').evaluateAll((els) => els.map((e) => ({ ...(e as HTMLElement).dataset })));
+    await send(page, 'an intermediate javascript course');
+    await botLines.nth(0).getByTestId('card').first().waitFor({ timeout: 30000 });
+    const first = await cardsOf(0);
+    await send(page, 'another one');
+    await botLines.nth(1).getByTestId('card').first().waitFor({ timeout: 30000 });
+    const second = await cardsOf(1);
+    for (const c of second) assert.ok(!first.some((f) => f.id === c.id), 'another one shows new items');
+    await send(page, 'cheaper?');
+    await botLines.nth(2).waitFor({ timeout: 30000 });
+    const cheapestBefore = Math.min(...second.map((c) => Number(c.price)));
+    for (const c of await cardsOf(2)) assert.ok(Number(c.price) < cheapestBefore, `cheaper than ${cheapestBefore}: ${c.price}`);
+    const href = await botLines.nth(0).locator('a.card-link').first().getAttribute('href');
+    assert.match(href ?? '', new RegExp(`^${server.url}/r/[A-Za-z0-9_-]{22}$`), 'links go through the click tracker');
+
+    await send(page, 'any ramen coupon in New York?');
+    const couponCard = botLines.nth(3).getByTestId('card').first();
+    await couponCard.waitFor({ timeout: 30000 });
+    await couponCard.getByTestId('claim').click();
+    await botLines.nth(4).waitFor({ timeout: 30000 });
+    assert.match(await botLines.nth(4).innerText(), /CF-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/);
+    await page.close();
+  });
+
   it('renders user text as text, never as HTML', async () => {
     const page = await browser.newPage();
     let dialogs = 0;
