@@ -1,0 +1,90 @@
+/**
+ * Support desk storage: the FAQ knowledge base, the handoff queue and agent accounts. Part of
+ * `Store` (data/store.ts) once implemented in SQLite (data/sqlite/faq-repo.ts, support-repo.ts,
+ * agent-repo.ts). The web console (adapters/web) and the bot (bot/stages) both talk to these.
+ */
+
+export type FaqLanguage = 'en' | 'zh';
+
+export interface FaqEntry {
+  /** Stable slug, e.g. "refund-policy"; the answer names it as its source. */
+  id: string;
+  /** Several phrasings of the question (at least one). */
+  questions: string[];
+  answer: string;
+  tags: string[];
+  language: FaqLanguage;
+  updatedAt: string;
+}
+
+export interface FaqStore {
+  list(): Promise<FaqEntry[]>;
+  get(id: string): Promise<FaqEntry | undefined>;
+  /** Adds or replaces entries, all in one transaction. */
+  upsert(entries: readonly Omit<FaqEntry, 'updatedAt'>[]): Promise<void>;
+  remove(id: string): Promise<boolean>;
+  /** Goes up on every change, so a running bot can rebuild its index within seconds. */
+  version(): Promise<number>;
+}
+
+export type HandoffReason = 'asked' | 'misses' | 'frustration';
+export type QueueStatus = 'waiting' | 'taken' | 'closed';
+
+export interface QueueEntry {
+  conversationId: number;
+  platform: string;
+  channel: string;
+  userId: number;
+  displayName: string;
+  status: QueueStatus;
+  reason: HandoffReason;
+  /** The agent who owns the conversation while `taken`. */
+  agentId: number | null;
+  enqueuedAt: string;
+  takenAt: string | null;
+  closedAt: string | null;
+  /** Set when an agent closes the conversation ("billing", "resolved", ...). */
+  tag: string | null;
+  /** Left by the visitor when no agent was online. */
+  contactEmail: string | null;
+  contactMessage: string | null;
+}
+
+export type TakeResult = 'taken' | 'already_taken' | 'not_waiting';
+
+export interface SupportQueue {
+  /** Puts a conversation in the queue; if it is already waiting or taken, returns it unchanged. */
+  enqueue(conversationId: number, reason: HandoffReason): Promise<QueueEntry>;
+  /** 1-based place among waiting conversations, or undefined when not waiting. */
+  position(conversationId: number): Promise<number | undefined>;
+  /** Waiting conversations, oldest first. */
+  waiting(): Promise<QueueEntry[]>;
+  /** The conversation's open (waiting or taken) entry. */
+  open(conversationId: number): Promise<QueueEntry | undefined>;
+  /** Atomic: exactly one agent can take a waiting conversation. */
+  take(conversationId: number, agentId: number): Promise<TakeResult>;
+  /** The owning agent gives the conversation back to the bot (entry closed with tag "handed_back"). */
+  handBack(conversationId: number, agentId: number): Promise<boolean>;
+  /** The owning agent closes the conversation with a tag. */
+  close(conversationId: number, agentId: number, tag: string): Promise<boolean>;
+  /** A visitor's contact details when no agent is online. */
+  leaveMessage(conversationId: number, email: string, message: string): Promise<void>;
+}
+
+export type AgentRole = 'agent' | 'admin';
+
+export interface Agent {
+  id: number;
+  username: string;
+  role: AgentRole;
+  createdAt: string;
+}
+
+export interface AgentStore {
+  /** Stores a scrypt hash of the password (never the password). Usernames are unique. */
+  create(username: string, password: string, role: AgentRole): Promise<Agent>;
+  /** The agent when the password matches (constant-time comparison), else undefined. */
+  verify(username: string, password: string): Promise<Agent | undefined>;
+  get(id: number): Promise<Agent | undefined>;
+  list(): Promise<Agent[]>;
+}
