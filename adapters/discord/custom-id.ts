@@ -1,0 +1,29 @@
+/**
+ * Component custom ids carry their own state, so a button still works after a restart: the
+ * action, the user whose question the card answered, and the item for a claim. The dialogue
+ * state itself lives in the database, keyed by platform + channel + user.
+ */
+export type CardAction =
+  | { readonly kind: 'another'; readonly ownerId: string }
+  | { readonly kind: 'cheaper'; readonly ownerId: string }
+  | { readonly kind: 'claim'; readonly itemId: string };
+
+/** Discord's limit on a component's custom_id. */
+export const MaxCustomIdChars = 100;
+
+const Prefix = 'cf';
+
+export function encodeCardAction(a: CardAction): string | undefined {
+  const id = a.kind === 'claim' ? `${Prefix}:claim:${a.itemId}` : `${Prefix}:${a.kind}:${a.ownerId}`;
+  // An id too long for Discord gets no button rather than a request Discord refuses.
+  return id.length <= MaxCustomIdChars ? id : undefined;
+}
+
+/** Reads an id this adapter made; anything else (another bot's, a stale format) is undefined. */
+export function decodeCardAction(customId: string): CardAction | undefined {
+  const [prefix, kind, arg, ...rest] = customId.split(':');
+  if (prefix !== Prefix || !arg || rest.length > 0) return undefined;
+  if ((kind === 'another' || kind === 'cheaper') && /^\d{1,20}$/.test(arg)) return { kind, ownerId: arg };
+  if (kind === 'claim' && /^[\w.-]{1,80}$/.test(arg)) return { kind, itemId: arg };
+  return undefined;
+}
