@@ -82,6 +82,20 @@ export const configSchema = z.object({
     /** How often channels added with `crossfeed channels add` are picked up. */
     channelSyncSeconds: z.number().min(1).max(3600).default(15),
   }).strict().prefault({}),
+  discord: z.object({
+    /** Only from the environment (DISCORD_TOKEN): the bot token from the developer portal. */
+    token: z.string().min(1).optional(),
+    /** Only from the environment (DISCORD_APP_ID): the application id. */
+    appId: z.string().regex(/^\d{17,20}$/, 'an application id (a snowflake: 17-20 digits)').optional(),
+    /** REST base; the gateway address comes from GET /gateway/bot there. A local server for tests and trials. */
+    api: z.string().url().default('https://discord.com/api'),
+    /** Register slash commands in this guild only (they appear at once; for development). Global otherwise. */
+    guildId: z.string().regex(/^\d{17,20}$/, 'a guild id (a snowflake: 17-20 digits)').optional(),
+    /** The privileged Message Content intent; enable it in the developer portal first. */
+    messageContent: z.boolean().default(false),
+    /** An answer that could not be sent within this time is dropped, not sent late. */
+    maxAnswerAgeSeconds: z.number().min(1).max(600).default(20),
+  }).strict().prefault({}),
   partners: z.record(partnerId, partnerEntry).default({}),
   recommender: z.object({
     usdRates: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().positive()).default({ ...DEFAULT_USD_RATES }),
@@ -109,6 +123,10 @@ const ENV_KEYS: [string, string[], (v: string) => unknown][] = [
   ['TWITCH_OAUTH_TOKEN', ['twitch', 'token'], (v) => v],
   ['TWITCH_CHANNELS', ['twitch', 'channels'], (v) => v.split(',').map((s) => s.trim()).filter(Boolean)],
   ['CROSSFEED_TWITCH_SERVER', ['twitch', 'server'], (v) => v],
+  ['DISCORD_TOKEN', ['discord', 'token'], (v) => v],
+  ['DISCORD_APP_ID', ['discord', 'appId'], (v) => v],
+  ['CROSSFEED_DISCORD_API', ['discord', 'api'], (v) => v],
+  ['DISCORD_GUILD_ID', ['discord', 'guildId'], (v) => v],
   ['CROSSFEED_PUBLIC_URL', ['web', 'publicUrl'], (v) => v],
   ['CROSSFEED_ALLOWED_ORIGINS', ['web', 'allowedOrigins'], (v) => v.split(',').map((s) => s.trim()).filter(Boolean)],
 ];
@@ -144,6 +162,10 @@ export function loadConfig(o: LoadConfigOptions = {}): Config {
   const fileTwitch = raw['twitch'];
   if (typeof fileTwitch === 'object' && fileTwitch !== null && 'token' in fileTwitch) {
     throw new ConfigError([`twitch.token: secrets never go in the config file; set TWITCH_OAUTH_TOKEN instead (from ${file})`]);
+  }
+  const fileDiscord = raw['discord'];
+  if (typeof fileDiscord === 'object' && fileDiscord !== null && ('token' in fileDiscord || 'appId' in fileDiscord)) {
+    throw new ConfigError([`discord.token / discord.appId: set DISCORD_TOKEN and DISCORD_APP_ID in the environment instead of the config file (from ${file})`]);
   }
   const fileSecrets = partnersWithSecretInFile(raw['partners']);
   if (fileSecrets.length) {

@@ -1,6 +1,7 @@
 import { startWebServer } from '../../adapters/web/server.js';
 import { buildCore, type Core } from '../app.js';
 import { loadConfig } from '../config.js';
+import { startDiscord } from './discord.js';
 import { startTwitch } from './twitch.js';
 
 /** Serves the web chat at once (health says "starting"), then loads database and models. */
@@ -9,6 +10,7 @@ export async function runStart(o: { config?: string }): Promise<number> {
   const started = performance.now();
   let core: Core | undefined;
   let twitch: { stop(): Promise<void> } | undefined;
+  let discord: { stop(): Promise<void> } | undefined;
   const web = await startWebServer({
     host: config.web.host, port: config.web.port, allowedOrigins: config.web.allowedOrigins,
     maxConnectionsPerIp: config.web.maxConnectionsPerIp, bot: () => core?.bot,
@@ -22,6 +24,7 @@ export async function runStart(o: { config?: string }): Promise<number> {
     const built = await buildCore(config, log, { trackingBaseUrl: web.url });
     core = built;
     twitch = startTwitch(config, built, log);
+    discord = await startDiscord(config, built, log);
     log(`ready in ${Math.round(performance.now() - started)} ms (database ${Math.round(built.timings.databaseMs)} ms, models ${Math.round(built.timings.modelsMs)} ms); open ${web.url}`);
   } catch (err) {
     await web.close();
@@ -36,6 +39,7 @@ export async function runStart(o: { config?: string }): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   await twitch?.stop();
+  await discord?.stop();
   await web.close();
   await core.close();
   return 0;
