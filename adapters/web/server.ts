@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import type { Bot } from '../../bot/bot.js';
 import { packageRoot } from '../../data/paths.js';
+import type { SupportDesk } from './agent-desk.js';
+import { registerAgentConsole, type AgentConsole } from './agent-routes.js';
 import { registerPostbackRoute, type PostbackOptions } from './postback.js';
 import { registerRedirectRoute, type RedirectOptions } from './redirect.js';
 import { handleSocket } from './socket.js';
@@ -21,12 +23,22 @@ export interface WebServerOptions {
   bot: () => Bot | undefined;
   /** Partner postbacks (`POST /postback/:partner`) and tracked links (`GET /r/:token`); off when absent. */
   partners?: PostbackOptions & Omit<RedirectOptions, 'burst' | 'perSecond'>;
+  /** The agent console (`/agent`) and FAQ admin (`/admin/faq`); off when absent. */
+  support?: {
+    desk: () => SupportDesk | undefined;
+    /** Session cookies get `Secure` (the console is reached over https). */
+    secureCookies?: boolean;
+    /** Origins besides this host the console is reached at (the public address behind a proxy). */
+    extraOrigins?: readonly string[];
+  };
   logger?: boolean;
 }
 
 export interface WebServer {
   readonly url: string;
   readonly app: FastifyInstance;
+  /** Agents with the console open now; 0 without a console. */
+  agentsOnline(): number;
   close(): Promise<void>;
 }
 
@@ -62,6 +74,14 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     registerRedirectRoute(app, { store: o.partners.store });
   }
 
+  let agentConsole: AgentConsole | undefined;
+  if (o.support) {
+    agentConsole = await registerAgentConsole(app, {
+      desk: o.support.desk, hub, publicDir: PUBLIC_DIR, log: (msg) => app.log.warn(msg),
+      session: { secureCookies: o.support.secureCookies ?? false }, extraOrigins: o.support.extraOrigins ?? [],
+    });
+  }
+
   app.get('/ws', { websocket: true }, (socket: WebSocket, req: FastifyRequest) => {
     if (!originAllowed(req, o.allowedOrigins)) {
       socket.close(CloseCode.policy, 'origin not allowed');
@@ -90,7 +110,9 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   return {
     url: `http://${host}:${port}`,
     app,
+    agentsOnline: () => agentConsole?.agentsOnline() ?? 0,
     async close() {
+      agentConsole?.close();
       hub.closeAll(1001, 'server shutting down');
       await app.close();
     },

@@ -42,6 +42,11 @@ export class VisitorHub {
     });
   }
 
+  /** Visitors with at least one open socket. */
+  visitors(): IterableIterator<string> {
+    return this.sockets.keys();
+  }
+
   get connections(): number {
     let n = 0;
     for (const set of this.sockets.values()) n += set.size;

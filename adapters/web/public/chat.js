@@ -89,6 +89,21 @@ function showNotice(text) {
   scrollToEnd();
 }
 
+// Support desk status ("You're number 2 in line", "An agent joined"), one line above the composer.
+let supportEl = null;
+function showSupportStatus(frame) {
+  if (typeof frame.text !== 'string' || !frame.text) return;
+  if (!supportEl) {
+    supportEl = document.createElement('p');
+    supportEl.className = 'notice support-status';
+    supportEl.dataset.testid = 'support-status';
+    supportEl.setAttribute('role', 'status');
+    form.before(supportEl);
+  }
+  supportEl.dataset.state = typeof frame.state === 'string' ? frame.state : '';
+  supportEl.textContent = frame.text;
+}
+
 // Safety net: a "typing" frame not followed by a message must not leave the dots forever.
 let typingTimer = 0;
 function setTyping(on) {
@@ -175,6 +190,9 @@ function handleFrame(data) {
     }
     case 'typing':
       setTyping(true);
+      break;
+    case 'support':
+      showSupportStatus(frame);
       break;
     case 'error':
       setTyping(false);

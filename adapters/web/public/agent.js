@@ -1,0 +1,368 @@
+// crossfeed agent console. Plain ES2020 module, no build step.
+// Every visitor- or server-provided string goes through textContent / attributes, never HTML.
+
+const $ = (id) => document.getElementById(id);
+const queueEl = $('queue');
+const transcript = $('transcript');
+const input = $('agent-input');
+const takeBtn = $('take');
+const handBackBtn = $('hand-back');
+const closeBtn = $('close');
+const tagInput = $('close-tag');
+const sendBtn = document.querySelector('[data-testid="agent-send"]');
+const noticeEl = $('console-notice');
+const statusEl = $('console-status');
+
+const WHO = { user: 'Visitor', bot: 'Assistant', agent: 'Agent' };
+const REASONS = { asked: 'asked for a person', misses: 'bot missed repeatedly', frustration: 'sounded frustrated' };
+
+let me = null; // { username, role, csrfToken, maxReplyChars }
+let ws = null;
+let attempt = 0;
+let queue = [];
+// The open conversation: id, status ('waiting' | 'taken' | 'bot'), owner username, newest line id.
+let current = null;
+const seen = new Set();
+
+// ---- HTTP ----------------------------------------------------------------
+
+async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (method !== 'GET') headers['X-CSRF-Token'] = me ? me.csrfToken : '';
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 401) {
+    location.assign('/agent/login');
+    throw new Error('login required');
+  }
+  const data = res.status === 204 ? {} : await res.json().catch(() => ({}));
+  return { ok: res.ok, status: res.status, data };
+}
+
+function notice(text) {
+  noticeEl.hidden = !text;
+  noticeEl.textContent = text || '';
+}
+
+// ---- queue ---------------------------------------------------------------
+
+function waitedFor(iso) {
+  const ms = Date.now() - new Date(iso).getTime();
+  if (!Number.isFinite(ms) || ms < 0) return 'just now';
+  const min = Math.floor(ms / 60000);
+  if (min < 1) return `${Math.max(1, Math.floor(ms / 1000))} s`;
+  if (min < 60) return `${min} min`;
+  return `${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
+function renderQueue() {
+  $('queue-count').textContent = String(queue.length);
+  queueEl.replaceChildren(...queue.map((item) => {
+    const li = document.createElement('li');
+    const btn = document.createElement('button');
+    btn.type = 'button';
+    btn.className = 'queue-item';
+    btn.dataset.testid = 'queue-item';
+    btn.dataset.conversationId = String(item.conversationId);
+    if (current && current.id === item.conversationId) btn.setAttribute('aria-current', 'true');
+    const name = document.createElement('span');
+    name.className = 'queue-name';
+    name.textContent = item.displayName || 'Visitor';
+    const meta = document.createElement('span');
+    meta.className = 'queue-meta';
+    const platform = document.createElement('span');
+    platform.className = 'tag';
+    platform.dataset.testid = 'queue-platform';
+    platform.textContent = item.platform;
+    const reason = document.createElement('span');
+    reason.dataset.testid = 'queue-reason';
+    reason.textContent = REASONS[item.reason] || item.reason;
+    const waited = document.createElement('span');
+    waited.className = 'queue-waited';
+    waited.dataset.testid = 'queue-waiting';
+    waited.dataset.since = item.enqueuedAt;
+    waited.textContent = `waiting ${waitedFor(item.enqueuedAt)}`;
+    meta.append(platform, reason, waited);
+    btn.append(name, meta);
+    btn.addEventListener('click', () => void openConversation(item.conversationId));
+    li.append(btn);
+    return li;
+  }));
+}
+
+setInterval(() => {
+  for (const el of queueEl.querySelectorAll('[data-testid="queue-waiting"]')) el.textContent = `waiting ${waitedFor(el.dataset.since)}`;
+}, 15000);
+
+// ---- conversation --------------------------------------------------------
+
+function renderLine(line) {
+  const role = WHO[line.role] ? line.role : 'bot';
+  const row = document.createElement('div');
+  row.className = `row row--${role === 'user' ? 'visitor' : role}`;
+  const who = document.createElement('span');
+  who.className = 'who';
+  who.textContent = WHO[role];
+  row.append(who);
+  const el = document.createElement('div');
+  el.className = `msg msg--${role === 'user' ? 'visitor' : role}`;
+  el.dataset.testid = 'chat-message';
+  el.dataset.role = role;
+  el.dataset.id = String(line.id);
+  const when = new Date(line.ts);
+  if (!Number.isNaN(when.getTime())) el.title = when.toLocaleString();
+  const bubble = document.createElement('p');
+  bubble.className = 'bubble';
+  bubble.textContent = typeof line.text === 'string' ? line.text : '';
+  el.append(bubble);
+  if (role === 'user' && (line.intent || (line.entities && line.entities.length))) {
+    const meta = document.createElement('p');
+    meta.className = 'nlu';
+    meta.dataset.testid = 'nlu-meta';
+    if (line.intent) {
+      const intent = document.createElement('span');
+      intent.className = 'tag';
+      intent.dataset.testid = 'nlu-intent';
+      intent.textContent = typeof line.confidence === 'number' ? `${line.intent} ${Math.round(line.confidence * 100)}%` : line.intent;
+      meta.append(intent);
+    }
+    for (const e of line.entities || []) {
+      const ent = document.createElement('span');
+      ent.className = 'tag tag--entity';
+      ent.dataset.testid = 'nlu-entity';
+      const value = typeof e.value === 'object' && e.value !== null ? JSON.stringify(e.value) : String(e.value);
+      ent.textContent = `${e.label}: ${e.text}${value !== e.text ? ` → ${value}` : ''}`;
+      meta.append(ent);
+    }
+    el.append(meta);
+  }
+  row.append(el);
+  return row;
+}
+
+function appendLines(lines) {
+  for (const line of lines) {
+    if (seen.has(line.id)) continue;
+    seen.add(line.id);
+    transcript.append(renderLine(line));
+    if (current && line.id > current.after) current.after = line.id;
+  }
+  transcript.scrollTop = transcript.scrollHeight;
+}
+
+function renderSuggestions(list) {
+  const ul = $('suggestions');
+  ul.replaceChildren(...(Array.isArray(list) ? list : []).map((s) => {
+    const li = document.createElement('li');
+    const btn = document.createElement('button');
+    btn.type = 'button';
+    btn.className = 'suggestion';
+    btn.dataset.testid = 'suggestion';
+    btn.dataset.faqId = s.id;
+    const q = document.createElement('span');
+    q.className = 'suggestion-question';
+    q.textContent = s.question;
+    const a = document.createElement('span');
+    a.className = 'suggestion-answer';
+    a.textContent = s.answer;
+    const src = document.createElement('span');
+    src.className = 'suggestion-source';
+    src.textContent = `FAQ: ${s.id}`;
+    btn.append(q, a, src);
+    btn.addEventListener('click', () => {
+      if (input.disabled) {
+        notice('Take the conversation to use a suggestion.');
+        return;
+      }
+      const sep = input.value.trim() ? '\n\n' : '';
+      input.value = `${input.value.trimEnd()}${sep}${s.answer}`;
+      input.focus();
+    });
+    li.append(btn);
+    return li;
+  }));
+}
+
+function setState(status, owner) {
+  if (!current) return;
+  current.status = status;
+  current.owner = owner || null;
+  const mine = status === 'taken' && current.owner === me.username;
+  const label = {
+    waiting: 'Waiting for an agent',
+    taken: mine ? 'You own this conversation' : `Taken by ${current.owner || 'another agent'}`,
+    bot: 'With the bot',
+    closed: 'Closed',
+  }[status] || status;
+  const stateEl = $('conversation-state');
+  stateEl.textContent = label;
+  stateEl.dataset.state = mine ? 'mine' : status;
+  takeBtn.disabled = status !== 'waiting';
+  for (const el of [handBackBtn, closeBtn, tagInput, input, sendBtn]) el.disabled = !mine;
+}
+
+async function openConversation(id) {
+  notice('');
+  const res = await api('GET', `/agent/api/conversations/${id}`);
+  if (!res.ok) {
+    notice(res.data.message || 'Could not open the conversation.');
+    return;
+  }
+  const d = res.data;
+  current = { id, status: 'bot', owner: null, after: 0 };
+  seen.clear();
+  transcript.replaceChildren();
+  const name = d.entry ? d.entry.displayName : 'Visitor';
+  $('conversation-title').textContent = d.entry ? `${name} · ${d.entry.platform}` : `Conversation ${id}`;
+  appendLines(d.messages);
+  renderSuggestions(d.suggestions);
+  setState(d.entry ? d.entry.status : 'bot', d.entry ? d.entry.agent : null);
+  renderQueue();
+  watch();
+}
+
+function watch() {
+  if (current && ws && ws.readyState === WebSocket.OPEN) {
+    ws.send(JSON.stringify({ type: 'watch', conversationId: current.id, after: current.after }));
+  }
+}
+
+async function act(path, body) {
+  if (!current) return null;
+  notice('');
+  const res = await api('POST', `/agent/api/conversations/${current.id}/${path}`, body);
+  if (!res.ok) notice(res.data.message || `Failed (${res.status}).`);
+  return res;
+}
+
+takeBtn.addEventListener('click', async () => {
+  const res = await act('take');
+  if (!res) return;
+  if (res.ok) setState('taken', me.username);
+  else if (res.data.error === 'already_taken') setState('taken', (/by (.+)\.$/.exec(res.data.message) || [])[1] || null);
+  if (res.ok) input.focus();
+});
+
+handBackBtn.addEventListener('click', async () => {
+  const res = await act('hand-back');
+  if (res && res.ok) setState('bot', null);
+});
+
+closeBtn.addEventListener('click', async () => {
+  const tag = tagInput.value.trim() || 'resolved';
+  const res = await act('close', { tag });
+  if (res && res.ok) {
+    setState('closed', null);
+    tagInput.value = '';
+  }
+});
+
+async function sendReply() {
+  const text = input.value.trim();
+  if (!text || input.disabled) return;
+  if (me && text.length > me.maxReplyChars) {
+    notice(`A reply is at most ${me.maxReplyChars} characters.`);
+    return;
+  }
+  const res = await act('reply', { text });
+  if (res && res.ok) {
+    input.value = '';
+    appendLines([res.data.message]);
+  }
+}
+
+$('reply-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  void sendReply();
+});
+input.addEventListener('keydown', (ev) => {
+  if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+    ev.preventDefault();
+    void sendReply();
+  }
+});
+
+$('logout').addEventListener('click', async () => {
+  await api('POST', '/agent/logout').catch(() => undefined);
+  location.assign('/agent/login');
+});
+
+// ---- live socket -----------------------------------------------------------
+
+function setStatus(state, text) {
+  statusEl.dataset.state = state;
+  statusEl.textContent = text;
+}
+
+function connect() {
+  setStatus(attempt ? 'reconnecting' : 'connecting', attempt ? 'reconnecting…' : 'connecting…');
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const sock = new WebSocket(`${scheme}//${location.host}/agent/ws`);
+  ws = sock;
+  sock.addEventListener('open', () => {
+    attempt = 0;
+    setStatus('connected', 'live');
+    watch();
+  });
+  sock.addEventListener('message', (ev) => {
+    let frame;
+    try {
+      frame = JSON.parse(ev.data);
+    } catch {
+      return;
+    }
+    handleFrame(frame);
+  });
+  sock.addEventListener('close', (ev) => {
+    if (ws !== sock) return;
+    ws = null;
+    if (ev.code === 1008 && /login|logged out|expired/.test(ev.reason)) {
+      location.assign('/agent/login');
+      return;
+    }
+    const delay = Math.min(10000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+    attempt += 1;
+    setStatus('reconnecting', 'reconnecting…');
+    setTimeout(connect, delay);
+  });
+}
+
+function handleFrame(frame) {
+  if (!frame || typeof frame !== 'object') return;
+  switch (frame.type) {
+    case 'queue':
+      queue = Array.isArray(frame.items) ? frame.items : [];
+      renderQueue();
+      break;
+    case 'taken':
+      if (current && frame.conversationId === current.id && frame.agent !== me.username) setState('taken', frame.agent);
+      break;
+    case 'entry':
+      if (current && frame.conversationId === current.id) setState(frame.status, frame.agent);
+      break;
+    case 'messages':
+      if (current && frame.conversationId === current.id) {
+        appendLines(Array.isArray(frame.messages) ? frame.messages : []);
+        if (frame.suggestions) renderSuggestions(frame.suggestions);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+// ---- start -----------------------------------------------------------------
+
+(async () => {
+  const res = await api('GET', '/agent/api/me');
+  me = res.data;
+  $('agent-name').textContent = `${me.username} (${me.role})`;
+  $('admin-link').hidden = me.role !== 'admin';
+  input.maxLength = me.maxReplyChars;
+  const q = await api('GET', '/agent/api/queue');
+  if (q.ok) {
+    queue = q.data.items;
+    renderQueue();
+  }
+  connect();
+})();

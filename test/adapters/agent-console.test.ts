@@ -1,0 +1,307 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { SupportDesk } from '../../adapters/web/agent-desk.js';
+import { startWebServer, type WebServer } from '../../adapters/web/server.js';
+import type { Bot } from '../../bot/bot.js';
+import type { Store } from '../../data/store.js';
+import type { Agent, AgentRole, AgentStore, FaqEntry, FaqStore, HandoffReason, QueueEntry, SupportQueue, TakeResult } from '../../data/support.js';
+import { testBot } from '../helpers/test-bot.js';
+import { FrameClient } from '../helpers/ws-client.js';
+
+/** In-memory stand-ins for the support desk storage, per the contract in data/support.ts. */
+class FakeFaq implements FaqStore {
+  private readonly entries = new Map<string, FaqEntry>();
+  private v = 0;
+  async list() { return [...this.entries.values()]; }
+  async get(id: string) { return this.entries.get(id); }
+  async upsert(es: readonly Omit<FaqEntry, 'updatedAt'>[]) {
+    for (const e of es) this.entries.set(e.id, { ...e, updatedAt: new Date().toISOString() });
+    this.v++;
+  }
+  async remove(id: string) {
+    const had = this.entries.delete(id);
+    if (had) this.v++;
+    return had;
+  }
+  async version() { return this.v; }
+}
+
+class FakeQueue implements SupportQueue {
+  readonly entries: QueueEntry[] = [];
+  private open_(id: number) { return this.entries.find((e) => e.conversationId === id && e.status !== 'closed'); }
+  async enqueue(conversationId: number, reason: HandoffReason) {
+    const existing = this.open_(conversationId);
+    if (existing) return existing;
+    const e: QueueEntry = {
+      conversationId, platform: 'web', channel: 'web', userId: 1, displayName: 'Visitor', status: 'waiting', reason, agentId: null,
+      enqueuedAt: new Date().toISOString(), takenAt: null, closedAt: null, tag: null, contactEmail: null, contactMessage: null,
+    };
+    this.entries.push(e);
+    return e;
+  }
+  async position(id: number) {
+    const i = this.entries.filter((e) => e.status === 'waiting').findIndex((e) => e.conversationId === id);
+    return i < 0 ? undefined : i + 1;
+  }
+  async waiting() { return this.entries.filter((e) => e.status === 'waiting'); }
+  async open(id: number) { return this.open_(id); }
+  async take(id: number, agentId: number): Promise<TakeResult> {
+    const e = this.open_(id);
+    if (!e) return 'not_waiting';
+    if (e.status === 'taken') return 'already_taken';
+    Object.assign(e, { status: 'taken', agentId, takenAt: new Date().toISOString() });
+    return 'taken';
+  }
+  async handBack(id: number, agentId: number) { return this.close(id, agentId, 'handed_back'); }
+  async close(id: number, agentId: number, tag: string) {
+    const e = this.open_(id);
+    if (e?.status !== 'taken' || e.agentId !== agentId) return false;
+    Object.assign(e, { status: 'closed', tag, closedAt: new Date().toISOString() });
+    return true;
+  }
+  async leaveMessage() {}
+}
+
+class FakeAgents implements AgentStore {
+  private readonly agents: (Agent & { password: string })[] = [];
+  async create(username: string, password: string, role: AgentRole) {
+    const a = { id: this.agents.length + 1, username, role, createdAt: new Date().toISOString(), password };
+    this.agents.push(a);
+    return this.strip(a);
+  }
+  async verify(username: string, password: string) {
+    const a = this.agents.find((x) => x.username === username && x.password === password);
+    return a && this.strip(a);
+  }
+  async get(id: number) {
+    const a = this.agents.find((x) => x.id === id);
+    return a && this.strip(a);
+  }
+  async list() { return this.agents.map((a) => this.strip(a)); }
+  private strip({ password: _, ...a }: Agent & { password: string }): Agent { return a; }
+}
+
+describe('adapters/web agent console (fake support storage)', () => {
+  let server: WebServer;
+  let bot: Bot | undefined;
+  let store: Store;
+  const faq = new FakeFaq();
+  const queue = new FakeQueue();
+  const agents = new FakeAgents();
+  let origin: string;
+
+  const login = async (username: string, password: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/agent/login`, {
+      method: 'POST', redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin, ...headers },
+      body: new URLSearchParams({ username, password }).toString(),
+    });
+
+  /** Logs in and returns a client for the console API. */
+  const session = async (username: string, password: string) => {
+    const res = await login(username, password);
+    assert.equal(res.status, 303);
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const me = await (await fetch(`${server.url}/agent/api/me`, { headers: { Cookie: cookie } })).json() as { csrfToken: string };
+    const call = (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => fetch(`${server.url}${path}`, {
+      method, redirect: 'manual',
+      headers: { Cookie: cookie, Origin: origin, 'X-CSRF-Token': me.csrfToken, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...extra },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { cookie, csrf: me.csrfToken, call };
+  };
+
+  before(async () => {
+    const t = await testBot();
+    store = t.store;
+    const desk: SupportDesk = { conversations: store.conversations, faq, support: queue, agents };
+    server = await startWebServer({
+      host: '127.0.0.1', port: 0, allowedOrigins: [], maxConnectionsPerIp: 50, bot: () => bot, support: { desk: () => desk },
+    });
+    bot = t.bot;
+    origin = server.url;
+    await agents.create('alice', 'alice-password-1', 'agent');
+    await agents.create('bob', 'bob-password-1', 'agent');
+    await agents.create('root', 'root-password-1', 'admin');
+    await faq.upsert([
+      { id: 'refund-policy', questions: ['How do I get a refund?', 'Can I return a course?'], answer: 'Refunds within 30 days.', tags: ['billing'], language: 'en' },
+      { id: 'reset-password', questions: ['I forgot my password'], answer: 'Use the reset link.', tags: ['account'], language: 'en' },
+    ]);
+  });
+  after(async () => {
+    await server.close();
+    await store.close();
+  });
+
+  it('sends a visitor without a session to the login page, and serves pages with a strict CSP', async () => {
+    const page = await fetch(`${server.url}/agent`, { redirect: 'manual' });
+    assert.equal(page.status, 302);
+    assert.equal(page.headers.get('location'), '/agent/login');
+    const admin = await fetch(`${server.url}/admin/faq`, { redirect: 'manual' });
+    assert.equal(admin.headers.get('location'), '/agent/login?next=admin');
+    assert.equal((await fetch(`${server.url}/agent/api/queue`)).status, 401);
+    assert.equal((await fetch(`${server.url}/agent.html`, { redirect: 'manual' })).status, 302, 'no way around the session check');
+    const form = await fetch(`${server.url}/agent/login`);
+    assert.equal(form.status, 200);
+    const csp = form.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /script-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.match(await form.text(), /data-testid="login-submit"/);
+  });
+
+  it('logs in with a cookie that is HttpOnly, SameSite=Strict, Path=/, and refuses bad passwords and foreign origins', async () => {
+    const bad = await login('alice', 'wrong');
+    assert.equal(bad.status, 303);
+    assert.equal(bad.headers.get('location'), '/agent/login?error=1');
+    assert.equal(bad.headers.get('set-cookie'), null);
+    const foreign = await login('alice', 'alice-password-1', { Origin: 'https://evil.example' });
+    assert.equal(foreign.status, 403);
+    const ok = await login('alice', 'alice-password-1');
+    assert.equal(ok.headers.get('location'), '/agent');
+    const cookie = ok.headers.get('set-cookie') ?? '';
+    assert.match(cookie, /^cf_agent=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    const page = await fetch(`${server.url}/agent`, { headers: { Cookie: cookie.split(';')[0]! } });
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+    assert.match(await page.text(), /data-testid="take-conversation"/);
+  });
+
+  it('refuses state-changing requests without the CSRF token, from another origin, or as a plain form post', async () => {
+    const a = await session('alice', 'alice-password-1');
+    const cases: [string, Record<string, string>, string][] = [
+      ['no token', { 'X-CSRF-Token': '' }, 'bad_csrf'],
+      ['wrong token', { 'X-CSRF-Token': 'x'.repeat(43) }, 'bad_csrf'],
+      ['foreign origin', { Origin: 'https://evil.example' }, 'cross_site'],
+      ['opaque origin', { Origin: 'null' }, 'cross_site'],
+    ];
+    for (const [name, headers, error] of cases) {
+      const res = await a.call('POST', '/agent/api/conversations/1/take', undefined, headers);
+      assert.equal(res.status, 403, name);
+      assert.equal(((await res.json()) as { error: string }).error, error, name);
+    }
+    const form = await fetch(`${server.url}/agent/api/conversations/1/reply`, {
+      method: 'POST', headers: { Cookie: a.cookie, Origin: 'http://evil.example', 'Content-Type': 'text/plain' }, body: 'text=hi',
+    });
+    assert.equal(form.status, 403);
+  });
+
+  it('takes, replies, hands back: one agent wins, the visitor sees the reply and status live, consoles see new lines', async () => {
+    const visitor = randomUUID();
+    const v = await FrameClient.connect(`${server.url.replace('http', 'ws')}/ws?visitor=${visitor}`);
+    await v.next((f) => f.type === 'history');
+    v.send({ type: 'message', text: 'hello, I need help', clientId: 'c1' });
+    await v.next((f) => f.type === 'message' && f.message.role === 'bot');
+    const conversationId = (await store.conversations.find('web', 'web', visitor))!;
+    assert.ok(conversationId);
+
+    const alice = await session('alice', 'alice-password-1');
+    const bob = await session('bob', 'bob-password-1');
+    const ws = `${server.url.replace('http', 'ws')}/agent/ws`;
+    const aliceWs = await FrameClient.connect(ws, { Cookie: alice.cookie, Origin: origin });
+    const bobWs = await FrameClient.connect(ws, { Cookie: bob.cookie, Origin: origin });
+    assert.equal((await aliceWs.next((f) => f.type === 'hello')).agent.username, 'alice');
+
+    await queue.enqueue(conversationId, 'asked');
+    const queued = await aliceWs.next((f) => f.type === 'queue' && f.items.length === 1);
+    assert.deepEqual(Object.keys(queued.items[0]).sort(), ['conversationId', 'displayName', 'enqueuedAt', 'platform', 'reason']);
+    assert.equal(queued.items[0].conversationId, conversationId);
+    assert.equal((await v.next((f) => f.type === 'support')).text, "You're number 1 in line.");
+
+    const view = await (await alice.call('GET', `/agent/api/conversations/${conversationId}`)).json() as any;
+    assert.equal(view.entry.status, 'waiting');
+    assert.deepEqual(view.messages.map((m: { role: string }) => m.role), ['user', 'bot']);
+    aliceWs.send({ type: 'watch', conversationId, after: view.messages.at(-1).id });
+
+    const [a, b] = await Promise.all([alice.call('POST', `/agent/api/conversations/${conversationId}/take`), bob.call('POST', `/agent/api/conversations/${conversationId}/take`)]);
+    assert.deepEqual([a.status, b.status].sort(), [200, 409], 'exactly one agent takes it');
+    const [winner, loser, loserWs] = a.status === 200 ? [alice, bob, bobWs] : [bob, alice, aliceWs];
+    const lost = await (a.status === 200 ? b : a).json() as { error: string; message: string };
+    assert.equal(lost.error, 'already_taken');
+    assert.match(lost.message, /^Already taken by (alice|bob)\.$/);
+    assert.equal((await loserWs.next((f) => f.type === 'taken')).conversationId, conversationId);
+    assert.equal((await v.next((f) => f.type === 'support' && f.state === 'taken')).text, 'An agent joined the conversation.');
+
+    assert.equal((await loser.call('POST', `/agent/api/conversations/${conversationId}/reply`, { text: 'me too' })).status, 409);
+    assert.equal((await winner.call('POST', `/agent/api/conversations/${conversationId}/reply`, { text: 'x'.repeat(2001) })).status, 400);
+    const sent = await winner.call('POST', `/agent/api/conversations/${conversationId}/reply`, { text: 'Hi, Alice or Bob here. <b>How</b> can I help?' });
+    assert.equal(sent.status, 200);
+    const live = await v.next((f) => f.type === 'message' && f.message.role === 'agent');
+    assert.equal(live.message.text, 'Hi, Alice or Bob here. <b>How</b> can I help?');
+    assert.equal((await store.conversations.recent(conversationId, 1))[0]!.role, 'agent');
+
+    // A visitor line stored while the conversation is taken (the bot's hook does this) reaches a watching console.
+    await store.conversations.append(conversationId, { role: 'user', text: 'I want a refund for my course', intent: 'faq', confidence: 0.8 });
+    const watched = a.status === 200 ? aliceWs : bobWs;
+    if (watched !== aliceWs) watched.send({ type: 'watch', conversationId, after: 0 });
+    const lines = await watched.next((f) => f.type === 'messages' && f.messages.some((m: { text: string }) => m.text.includes('refund')));
+    const line = lines.messages.find((m: { text: string }) => m.text.includes('refund'));
+    assert.equal(line.intent, 'faq');
+    assert.equal(lines.suggestions[0].id, 'refund-policy', 'agent assist suggests the refund FAQ');
+
+    assert.equal((await loser.call('POST', `/agent/api/conversations/${conversationId}/hand-back`)).status, 409);
+    assert.equal((await winner.call('POST', `/agent/api/conversations/${conversationId}/hand-back`)).status, 200);
+    assert.equal((await v.next((f) => f.type === 'support' && f.state === 'bot')).text, 'The agent handed you back to the assistant.');
+    assert.equal(queue.entries[0]!.tag, 'handed_back');
+    assert.equal(server.agentsOnline(), 2);
+    v.close();
+    aliceWs.close();
+    bobWs.close();
+  });
+
+  it('closes with a tag, and refuses bad tags', async () => {
+    const id = (await store.conversations.open('web', 'web', await store.conversations.resolveUser('web', randomUUID(), 'Visitor'))).id;
+    await queue.enqueue(id, 'frustration');
+    const alice = await session('alice', 'alice-password-1');
+    assert.equal((await alice.call('POST', `/agent/api/conversations/${id}/take`)).status, 200);
+    assert.equal((await alice.call('POST', `/agent/api/conversations/${id}/close`, { tag: '<script>' })).status, 400);
+    assert.equal((await alice.call('POST', `/agent/api/conversations/${id}/close`, { tag: 'billing' })).status, 200);
+    assert.equal(queue.entries.at(-1)!.tag, 'billing');
+  });
+
+  it('refuses the agent socket without a session or from another origin', async () => {
+    const ws = `${server.url.replace('http', 'ws')}/agent/ws`;
+    assert.equal((await (await FrameClient.connect(ws, { Origin: origin })).waitClosed()).code, 1008);
+    const alice = await session('alice', 'alice-password-1');
+    assert.equal((await (await FrameClient.connect(ws, { Cookie: alice.cookie, Origin: 'https://evil.example' })).waitClosed()).code, 1008);
+    const ok = await FrameClient.connect(ws, { Cookie: alice.cookie, Origin: origin });
+    await ok.next((f) => f.type === 'hello');
+    ok.send({ type: 'take', conversationId: 1 });
+    assert.equal((await ok.waitClosed()).code, 1003, 'the socket carries no commands');
+  });
+
+  it('lets admins (only) add, edit and delete FAQ entries', async () => {
+    const alice = await session('alice', 'alice-password-1');
+    assert.equal((await alice.call('GET', '/admin/api/faq')).status, 403);
+    assert.equal((await fetch(`${server.url}/admin/faq`, { headers: { Cookie: alice.cookie } })).status, 403);
+    const root = await session('root', 'root-password-1');
+    assert.equal((await fetch(`${server.url}/admin/faq`, { headers: { Cookie: root.cookie } })).status, 200);
+    const entry = { questions: ['Where is my order?', 'Track my order'], answer: 'See your account page.', tags: ['orders'], language: 'en' };
+    const v0 = await faq.version();
+    assert.equal((await root.call('PUT', '/admin/api/faq/where-is-my-order', entry)).status, 201);
+    assert.ok((await faq.version()) > v0);
+    assert.equal((await root.call('PUT', '/admin/api/faq/where-is-my-order', { ...entry, answer: 'Orders page.' })).status, 200);
+    assert.equal((await faq.get('where-is-my-order'))!.answer, 'Orders page.');
+    const bad = await root.call('PUT', '/admin/api/faq/where-is-my-order', { ...entry, questions: [] });
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { message: string }).message, /questions/);
+    assert.equal((await root.call('PUT', '/admin/api/faq/Bad Id!', entry)).status, 400);
+    assert.equal((await root.call('PUT', '/admin/api/faq/x', entry, { 'X-CSRF-Token': 'nope' })).status, 403);
+    const listed = await (await root.call('GET', '/admin/api/faq')).json() as { entries: FaqEntry[] };
+    assert.deepEqual(listed.entries.map((e) => e.id), ['refund-policy', 'reset-password', 'where-is-my-order']);
+    assert.equal((await root.call('DELETE', '/admin/api/faq/where-is-my-order')).status, 204);
+    assert.equal((await root.call('DELETE', '/admin/api/faq/where-is-my-order')).status, 404);
+  });
+
+  it('logs out: the session stops working', async () => {
+    const alice = await session('alice', 'alice-password-1');
+    assert.equal((await alice.call('POST', '/agent/logout')).status, 204);
+    assert.equal((await alice.call('GET', '/agent/api/me')).status, 401);
+  });
+
+  it('rate-limits login attempts per address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await login('alice', `guess-${i}`)).status);
+    assert.ok(statuses.includes(429), `statuses: ${statuses.join(',')}`);
+    assert.equal((await login('alice', 'alice-password-1')).status, 429, 'even the right password waits');
+  });
+});
