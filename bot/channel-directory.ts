@@ -59,5 +59,7 @@ export function policyFrom(settings: Record<string, unknown>): Partial<ChannelPo
   if (typeof a === 'boolean') out.answerUnaddressed = a;
   const c = settings['unaddressedMinConfidence'];
   if (typeof c === 'number' && c >= 0 && c <= 1) out.unaddressedMinConfidence = c;
+  const promotions = settings['promotions'];
+  if (typeof promotions === 'boolean') out.promotions = promotions;
   return out;
 }

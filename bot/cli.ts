@@ -49,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--questions', 'answer confident plain questions not addressed to the bot')
     .option('--no-questions', 'answer only @mentions, replies and commands')
     .option('--min-confidence <p>', 'confidence needed to answer a plain question (0..1)')
+    .option('--no-promotions', 'no sponsored placements in this channel')
     .action(async (platform: string, name: string, o: ChannelAddOptions) => { code = await runChannelsAdd({ ...opts(), ...o }, platform, name); });
   channels.command('remove <platform> <name>').description('remove a channel; a running bot leaves it')
     .action(async (platform: string, name: string) => { code = await runChannelsRemove(opts(), platform, name); });

@@ -22,6 +22,7 @@ const channelEntry = z.union([
     commandPrefix: z.string().min(1).max(3).optional(),
     answerUnaddressed: z.boolean().optional(),
     unaddressedMinConfidence: z.number().min(0).max(1).optional(),
+    promotions: z.boolean().optional(),
   }).strict(),
 ]);
 

@@ -42,6 +42,7 @@ export const SlashCommands: readonly RESTPostAPIChatInputApplicationCommandsJSON
     options: [
       { type: T.Boolean, name: 'questions', description: 'Answer questions nobody addressed to the bot (needs Message Content)' },
       { type: T.Number, name: 'confidence', description: 'How sure (0-1) before answering an unaddressed question', min_value: 0, max_value: 1 },
+      { type: T.Boolean, name: 'promotions', description: 'Allow sponsored suggestions in this channel' },
     ],
   },
 ];

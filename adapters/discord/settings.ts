@@ -8,7 +8,7 @@ export interface DiscordChannelSettings {
 }
 
 /**
- * `/crossfeed [questions:<bool>] [confidence:<0..1>]`: shows (no options) or changes a channel's settings,
+ * `/crossfeed [questions:<bool>] [confidence:<0..1>] [promotions:<bool>]`: shows (no options) or changes a channel's settings,
  * for members with Manage Server (Discord hides the command from others; checked again here).
  * Answers are ephemeral.
  */
@@ -25,6 +25,8 @@ export async function channelSettings(
   try {
     const questions = i.options.getBoolean('questions');
     if (questions !== null) change['answerUnaddressed'] = questions;
+    const promotions = i.options.getBoolean('promotions');
+    if (promotions !== null) change['promotions'] = promotions;
     const confidence = i.options.getNumber('confidence');
     if (confidence !== null) change['unaddressedMinConfidence'] = confidence;
   } catch (err) {
@@ -42,5 +44,6 @@ export async function channelSettings(
 function describeSettings(s: Record<string, unknown>, changed: boolean): string {
   const questions = s['answerUnaddressed'] === false ? 'off' : s['answerUnaddressed'] === true ? 'on' : 'default';
   const confidence = typeof s['unaddressedMinConfidence'] === 'number' ? String(s['unaddressedMinConfidence']) : 'default';
-  return `${changed ? 'Saved. ' : ''}This channel: answer unaddressed questions ${questions} (needs the Message Content intent), minimum confidence ${confidence}.`;
+  const promotions = s['promotions'] === false ? 'off' : 'on';
+  return `${changed ? 'Saved. ' : ''}This channel: answer unaddressed questions ${questions} (needs the Message Content intent), minimum confidence ${confidence}, sponsored suggestions ${promotions}.`;
 }

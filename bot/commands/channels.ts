@@ -5,7 +5,7 @@ import { loadConfig } from '../config.js';
 const PLATFORMS = ['twitch', 'discord'] as const;
 const NAME = /^#?[A-Za-z0-9_]{2,25}$/;
 
-export interface ChannelAddOptions { config?: string; prefix?: string; questions?: boolean; minConfidence?: string }
+export interface ChannelAddOptions { config?: string; prefix?: string; questions?: boolean; minConfidence?: string; promotions?: boolean }
 
 /** `crossfeed channels add twitch <name>`: a running bot joins within `twitch.channelSyncSeconds`. */
 export async function runChannelsAdd(o: ChannelAddOptions, platform: string, name: string): Promise<number> {
@@ -15,6 +15,7 @@ export async function runChannelsAdd(o: ChannelAddOptions, platform: string, nam
   if (o.prefix !== undefined) settings['commandPrefix'] = o.prefix;
   if (o.questions !== undefined) settings['answerUnaddressed'] = o.questions;
   if (o.minConfidence !== undefined) settings['unaddressedMinConfidence'] = Number(o.minConfidence);
+  if (o.promotions !== undefined) settings['promotions'] = o.promotions;
   const accepted = policyFrom(settings);
   const rejected = Object.keys(settings).filter((k) => !(k in accepted));
   if (rejected.length) return fail(`invalid setting ${rejected.join(', ')} (prefix: 1-3 characters; min confidence: 0..1)`);

@@ -22,7 +22,7 @@ export function promotionPolicy(interactions: InteractionStore, caps: PromotionC
     const action = ctx.decision?.action;
     const conv = ctx.conversation;
     if (action?.type === 'recommend' && conv) {
-      action.request.allowSponsored = !conv.state.optedOut && !ctx.decision?.state.optedOut && (await withinCaps(ctx, conv.userId));
+      action.request.allowSponsored = ctx.policy.promotions && !conv.state.optedOut && !ctx.decision?.state.optedOut && (await withinCaps(ctx, conv.userId));
     }
     await next();
   };

@@ -33,3 +33,12 @@ describe('bot/stages/promotions: opt-out and promotion caps', () => {
     await store.close();
   });
 });
+
+describe('bot: per-channel promotions setting', () => {
+  it('a channel with promotions off gets unsponsored items only', async () => {
+    const { conversation, store } = await testBot({ channelPolicy: () => ({ promotions: false }) });
+    const cards = (await conversation.say('recommend a python course')).flatMap((r) => r.cards);
+    assert.ok(cards.length > 0 && cards.every((c) => !c.sponsored));
+    await store.close();
+  });
+});

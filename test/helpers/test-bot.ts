@@ -1,4 +1,5 @@
 import { Bot, type BotOptions } from '../../bot/bot.js';
+import type { ChannelPolicySource } from '../../bot/channel-policy.js';
 import type { ChatMessage, Platform, Reply } from '../../bot/message.js';
 import type { TranscriptMessage } from '../../bot/transcript.js';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
@@ -24,12 +25,12 @@ export class TestConversation {
   }
 }
 
-export async function testBot(o: { nlu?: Nlu; options?: Partial<BotOptions>; platform?: Platform; direct?: boolean; errors?: unknown[] } = {}) {
+export async function testBot(o: { nlu?: Nlu; options?: Partial<BotOptions>; platform?: Platform; direct?: boolean; errors?: unknown[]; channelPolicy?: ChannelPolicySource } = {}) {
   const store = await openSqliteStore(':memory:');
   const items = await seedItems();
   await store.catalog.upsert(items);
   const recommender = new Recommender(items);
-  const bot = new Bot({ nlu: o.nlu ?? new KeywordNlu(), recommender, store, random: seededRng(1), ...(o.options ? { options: o.options } : {}),
+  const bot = new Bot({ nlu: o.nlu ?? new KeywordNlu(), recommender, store, random: seededRng(1), ...(o.options ? { options: o.options } : {}), ...(o.channelPolicy ? { channelPolicy: o.channelPolicy } : {}),
     onError: (err) => void o.errors?.push(err) });
   const conversation = new TestConversation(bot, store, {
     platform: o.platform ?? 'web', channel: 'test-channel', direct: o.direct ?? true,
