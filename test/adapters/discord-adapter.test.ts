@@ -47,14 +47,15 @@ const priceOf = (e: Embed): number => Number((field(e, 'Price') ?? '').replace(/
 describe('Discord adapter (real discord.js against the local Discord server)', function () {
   this.timeout(30_000);
 
-  afterEach(async () => {
+  async function teardown(): Promise<void> {
     for (const s of open) {
       await s.adapter.stop(1_000);
       await s.server.close();
       await s.bot.store.close();
     }
     open = [];
-  });
+  }
+  afterEach(teardown);
 
   it('registers the slash commands in the development guild, /crossfeed behind Manage Server', async () => {
     const { server, guildId } = await setup();
@@ -168,6 +169,19 @@ describe('Discord adapter (real discord.js against the local Discord server)', f
     await server.waitFor(() => server.messages(general).length === 2, 5_000, 'answer to an unaddressed question');
     assert.ok(id);
     assert.deepEqual(server.violations, []);
+  });
+
+  it('a reply to its own message is answered in the same conversation, with or without Message Content', async () => {
+    for (const messageContent of [true, false]) {
+      const { server, general } = await setup({ adapter: { messageContent } });
+      server.say(general, alice, `<@${server.botUser.id}> an intermediate javascript course`);
+      const first = await server.waitFor(() => server.messages(general)[0], 5_000, 'first answer');
+      server.say(general, alice, 'another one', { replyTo: first.id });
+      const second = await server.waitFor(() => server.messages(general)[1], 5_000, `reply answered (messageContent ${messageContent})`);
+      assert.ok(second.embeds.length > 0, 'another one continues the dialogue from the first answer');
+      assert.deepEqual(server.violations, []);
+      await teardown();
+    }
   });
 
   it('without Message Content: mentions and DMs are answered, blank unaddressed messages are ignored, nothing breaks', async () => {

@@ -13,6 +13,8 @@ export interface UserMessage {
   readonly content: string;
   readonly mentionIds: readonly string[];
   readonly at: number;
+  /** The bot message this one replies to (message_reference). */
+  readonly replyTo?: BotMessage;
 }
 
 /** The editable parts of a message body as a bot sends them. */
@@ -91,6 +93,10 @@ export function userMessagePayload(
     author: world.userPayload(author), ...(member ? { member: world.memberPayload(member, false) } : {}),
     content: visible ? m.content : '', embeds: [], attachments: [], components: [],
     mentions: mentions.map((u) => world.userPayload(u)), mention_roles: [], mention_everyone: false,
-    pinned: false, tts: false, timestamp: new Date(m.at).toISOString(), edited_timestamp: null, type: 0, flags: 0,
+    pinned: false, tts: false, timestamp: new Date(m.at).toISOString(), edited_timestamp: null, type: m.replyTo ? 19 : 0, flags: 0,
+    ...(m.replyTo ? {
+      message_reference: { type: 0, message_id: m.replyTo.id, channel_id: m.channelId, ...(guild ? { guild_id: guild.id } : {}) },
+      referenced_message: botMessagePayload(world, m.replyTo, ''),
+    } : {}),
   };
 }

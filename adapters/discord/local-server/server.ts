@@ -164,8 +164,11 @@ export class LocalDiscordServer extends ServerObservers implements RouteContext 
     const user = this.world.user(author);
     if (channel.guildId !== undefined) this.world.member(this.guildOf(channel), user, author);
     const inline = [...content.matchAll(/<@!?(\d{17,20})>/g)].map((m) => m[1] as string);
-    const mentionIds = [...new Set([...(options.mentions ?? []), ...inline])];
-    const m = { id: this.ids.next(), channelId, authorId: user.id, content, mentionIds, at: this.now() };
+    const replyTo = options.replyTo === undefined ? undefined : this.store.botMessage(options.replyTo);
+    if (options.replyTo !== undefined && !replyTo) throw new Error(`no bot message ${options.replyTo} to reply to`);
+    // A reply pings the replied-to author by default, which makes it a mention of the bot.
+    const mentionIds = [...new Set([...(options.mentions ?? []), ...inline, ...(replyTo ? [this.world.bot.id] : [])])];
+    const m = { id: this.ids.next(), channelId, authorId: user.id, content, mentionIds, at: this.now(), ...(replyTo ? { replyTo } : {}) };
     this.store.addUser(m);
     const intent = channel.type === 1 ? Intent.DirectMessages : Intent.GuildMessages;
     this.dispatchTo((s) => s.has(intent) && this.sessionSees(s, channel), 'MESSAGE_CREATE',

@@ -50,6 +50,8 @@ export interface GuildSpec {
 export interface SayOptions {
   /** User ids mentioned besides the `<@id>` tokens found in the content. */
   readonly mentions?: readonly string[];
+  /** Reply to this message (a bot message id): Discord sets message_reference and, pinging by default, mentions its author. */
+  readonly replyTo?: string;
 }
 
 export interface LocalDiscordServerOptions {
