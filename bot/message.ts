@@ -48,6 +48,8 @@ export interface Card {
   readonly disclosure?: string;
   /** One line on why it was suggested. */
   readonly reason?: string;
+  /** Catalog topics (courses), for adapters that offer "more on this topic" pickers. */
+  readonly topics?: readonly string[];
 }
 
 export interface Reply {

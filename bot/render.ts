@@ -23,7 +23,7 @@ export function toCard(item: CatalogItem, reason: string | undefined, lang: Lang
     price: item.price,
     currency: item.currency,
     priceLabel,
-    ...(item.kind === 'course' ? { level: item.level } : {}),
+    ...(item.kind === 'course' ? { level: item.level, topics: item.topics } : {}),
     link: item.link,
     sponsored: item.sponsored || item.kind === 'insurance',
     ...(disclosure ? { disclosure } : {}),
@@ -54,7 +54,7 @@ export function renderRecommendation(
   return { text, cards };
 }
 
-export function renderSay(action: Exclude<Action, { type: 'recommend' } | { type: 'silent' }>, lang: Lang): Reply {
+export function renderSay(action: Extract<Action, { type: 'say' | 'ask_age' | 'decline_minor' }>, lang: Lang): Reply {
   const key = action.type === 'say' ? action.key : action.type;
   return { text: phrase(key, lang), cards: [] };
 }

@@ -6,7 +6,9 @@
 export type CardAction =
   | { readonly kind: 'another'; readonly ownerId: string }
   | { readonly kind: 'cheaper'; readonly ownerId: string }
-  | { readonly kind: 'claim'; readonly itemId: string };
+  | { readonly kind: 'claim'; readonly itemId: string }
+  /** The topic select menu: the chosen topic arrives as the select's value. */
+  | { readonly kind: 'topic'; readonly ownerId: string };
 
 /** Discord's limit on a component's custom_id. */
 export const MaxCustomIdChars = 100;
@@ -23,7 +25,7 @@ export function encodeCardAction(a: CardAction): string | undefined {
 export function decodeCardAction(customId: string): CardAction | undefined {
   const [prefix, kind, arg, ...rest] = customId.split(':');
   if (prefix !== Prefix || !arg || rest.length > 0) return undefined;
-  if ((kind === 'another' || kind === 'cheaper') && /^\d{1,20}$/.test(arg)) return { kind, ownerId: arg };
+  if ((kind === 'another' || kind === 'cheaper' || kind === 'topic') && /^\d{1,20}$/.test(arg)) return { kind, ownerId: arg };
   if (kind === 'claim' && /^[\w.-]{1,80}$/.test(arg)) return { kind, itemId: arg };
   return undefined;
 }

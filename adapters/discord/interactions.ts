@@ -1,5 +1,5 @@
 import {
-  DiscordAPIError, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction,
+  DiscordAPIError, MessageFlags, type ButtonInteraction, type StringSelectMenuInteraction, type ChatInputCommandInteraction, type Interaction,
   type RepliableInteraction,
 } from 'discord.js';
 import type { Bot } from '../../bot/bot.js';
@@ -43,7 +43,10 @@ export class InteractionHandler {
   handle(i: Interaction): void {
     if (!i.isRepliable()) return;
     this.stats.interactions++;
-    const work = i.isChatInputCommand() ? this.onCommand(i) : i.isButton() ? this.onButton(i) : this.refuse(i, "I can't handle that here.");
+    const work = i.isChatInputCommand() ? this.onCommand(i)
+      : i.isButton() ? this.onButton(i)
+      : i.isStringSelectMenu() ? this.onTopic(i)
+      : this.refuse(i, "I can't handle that here.");
     this.d.track(work.catch((err: unknown) => this.d.log(`interaction ${i.id} failed: ${describe(err)}`)));
   }
 
@@ -81,6 +84,18 @@ export class InteractionHandler {
     const privateCard = i.message.flags.has(MessageFlags.Ephemeral) || !i.inGuild();
     const text = action.kind === 'another' ? 'another one' : 'cheaper?';
     await this.run(i, this.chatMessage(i, channel, text, i.id, privateCard), 'update', privateCard);
+  }
+
+  /** The card's topic picker: "a <topic> course" for the person who asked, replacing the card. */
+  private async onTopic(i: StringSelectMenuInteraction): Promise<void> {
+    const action = decodeCardAction(i.customId);
+    const topic = i.values[0];
+    if (action?.kind !== 'topic' || !topic) return this.refuse(i, "That menu doesn't work any more; ask me again with /recommend.");
+    if (action.ownerId !== i.user.id) return this.refuse(i, "These suggestions answer someone else's question; ask me with /recommend to get your own.");
+    if (!(await this.acknowledged(i, () => i.deferUpdate()))) return;
+    const channel = i.channelId ?? `dm-${i.user.id}`;
+    const privateCard = i.message.flags.has(MessageFlags.Ephemeral) || !i.inGuild();
+    await this.run(i, this.chatMessage(i, channel, `recommend a ${topic.slice(0, 60)} course`, i.id, privateCard), 'update', privateCard);
   }
 
   /**

@@ -1,18 +1,21 @@
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIComponentInMessageActionRow, type APIEmbed, type APIStringSelectComponent } from 'discord.js';
 import type { Card, Reply } from '../../bot/message.js';
 import { encodeCardAction } from './custom-id.js';
 
 /** Discord's size limits for what this adapter sends. */
 export const DiscordMessageLimits = {
   content: 2_000, embeds: 10, embedTotal: 6_000, title: 256, description: 4_096, footer: 2_048, fieldValue: 1_024,
-  buttonsPerRow: 5, rows: 5, label: 80,
+  buttonsPerRow: 5, rows: 5, label: 80, selectOptions: 25,
 } as const;
+
+/** Offered in the topic picker after the shown courses' own topics. */
+const POPULAR_TOPICS = ['python', 'javascript', 'web development', 'data science', 'machine learning', 'game development', 'streaming', 'video editing', 'esports', 'sql'];
 
 /** A message body as discord.js sends it (channel message, reply, or interaction edit). */
 export interface DiscordPayload {
   content: string;
   embeds: APIEmbed[];
-  components: APIActionRowComponent<APIButtonComponent>[];
+  components: APIActionRowComponent<APIComponentInMessageActionRow>[];
   /** Never ping anyone because of text a user wrote or a title in the catalog. */
   allowedMentions: { parse: []; repliedUser: boolean };
 }
@@ -29,7 +32,7 @@ export function renderForDiscord(reply: Reply, o: { ownerId: string; mention?: s
   const text = [o.mention ? `<@${o.mention}>` : '', reply.text.trim()].filter(Boolean).join(' ');
   const content = truncate(text || (cards.length ? '\u200b' : '…'), DiscordMessageLimits.content);
   const embeds = fitTotal(cards.map(cardEmbed));
-  const components: APIActionRowComponent<APIButtonComponent>[] = [];
+  const components: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];
   if (cards.length) {
     const refine = [
       button('Another', encodeCardAction({ kind: 'another', ownerId: o.ownerId }), ButtonStyle.Primary),
@@ -46,7 +49,21 @@ export function renderForDiscord(reply: Reply, o: { ownerId: string; mention?: s
       }
     }
   }
+  const picker = topicPicker(cards, o.ownerId);
+  if (picker && components.length < DiscordMessageLimits.rows) components.push({ type: ComponentType.ActionRow, components: [picker] });
   return { content, embeds, components, allowedMentions: { parse: [], repliedUser: o.mention !== undefined } };
+}
+
+/** "More on a topic": the shown courses' topics, then popular ones; picking one asks for such a course. */
+function topicPicker(cards: readonly Card[], ownerId: string): APIStringSelectComponent | undefined {
+  const courses = cards.filter((c) => c.kind === 'course');
+  const customId = encodeCardAction({ kind: 'topic', ownerId });
+  if (!courses.length || !customId) return undefined;
+  const topics = [...new Set([...courses.flatMap((c) => c.topics ?? []), ...POPULAR_TOPICS])].slice(0, DiscordMessageLimits.selectOptions);
+  return {
+    type: ComponentType.StringSelect, custom_id: customId, placeholder: 'More on a topic…', min_values: 1, max_values: 1,
+    options: topics.map((t) => ({ label: truncate(t, 100), value: truncate(t, 100) })),
+  };
 }
 
 /** A plain text answer (errors, settings) in the same shape. */

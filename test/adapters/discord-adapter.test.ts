@@ -100,6 +100,16 @@ describe('Discord adapter (real discord.js against the local Discord server)', f
     assert.equal(anotherEdit.type, 'edit');
     for (const e of embedsOf(anotherEdit)) assert.ok(!shown.has(e.title), `${e.title} was shown before`);
 
+    // The topic picker offers the shown courses' topics and asks for a course on the chosen one.
+    const picker = card.components.flatMap((row) => row.components as JsonObject[]).find((c) => c.type === 3);
+    assert.equal(picker?.custom_id, `cf:topic:${server.world.user(alice).id}`);
+    assert.ok((picker?.options as { value: string }[]).some((o) => o.value === 'python'));
+    const picked = server.select(card.id, `cf:topic:${server.world.user(alice).id}`, ['sql'], alice);
+    const pickedEdit = await picked.waitForResponse((r) => r.type === 'edit' || r.type === 'followup');
+    assert.equal(pickedEdit.type, 'edit');
+    assert.ok(embedsOf(pickedEdit).length > 0);
+    for (const e of embedsOf(pickedEdit)) assert.match(String(e.title), /sql|database|data/i);
+
     // Someone else's card: an ephemeral note, the card stays.
     const foreign = server.click(card.id, `cf:another:${server.world.user(alice).id}`, bob);
     const note = await foreign.waitForResponse();
