@@ -83,6 +83,12 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
   await app.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 },
       (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))));
+    // The server-wide no-referrer policy makes browsers send `Origin: null` on same-origin posts,
+    // which the Origin check must refuse; the console's pages name their origin to themselves only.
+    scope.addHook('onSend', async (_req, reply, payload) => {
+      reply.header('Referrer-Policy', 'same-origin');
+      return payload;
+    });
     scope.addHook('onRequest', async (req, reply) => {
       if (!apiLimit.take(req.ip)) return reply.code(429).send({ error: 'rate_limited', message: 'too many requests; slow down' });
       return undefined;

@@ -146,6 +146,7 @@ describe('adapters/web agent console (fake support storage)', () => {
     const csp = form.headers.get('content-security-policy') ?? '';
     assert.match(csp, /script-src 'self'/);
     assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(form.headers.get('referrer-policy'), 'same-origin', 'so that same-origin posts carry a real Origin');
     assert.match(await form.text(), /data-testid="login-submit"/);
   });
 
