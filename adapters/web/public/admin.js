@@ -5,6 +5,7 @@ const form = $('faq-form');
 const fields = { id: $('faq-id'), questions: $('faq-questions'), answer: $('faq-answer'), tags: $('faq-tags'), language: $('faq-language') };
 let csrfToken = '';
 let editing = null;
+let known = new Set();
 
 async function api(method, path, body) {
   const headers = { Accept: 'application/json' };
@@ -81,6 +82,7 @@ async function load() {
     return;
   }
   const entries = res.data.entries;
+  known = new Set(entries.map((e) => e.id));
   $('faq-count').textContent = String(entries.length);
   $('faq-rows').replaceChildren(...entries.map((e) => {
     const tr = document.createElement('tr');
@@ -108,6 +110,10 @@ form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   notice('');
   const id = fields.id.value.trim();
+  if (editing === null && known.has(id)) {
+    notice(`An entry "${id}" exists already; use its Edit button to change it.`);
+    return;
+  }
   const body = { questions: lines(fields.questions.value), answer: fields.answer.value.trim(), tags: list(fields.tags.value), language: fields.language.value };
   const res = await api('PUT', `/admin/api/faq/${encodeURIComponent(id)}`, body);
   if (!res.ok) {
