@@ -1,5 +1,6 @@
 import type { CatalogItem, ItemKind } from './catalog/types.js';
 import type { CouponLedger, TrackingStore } from './partners.js';
+import type { AgentStore, FaqStore, PrivacyStore, SupportQueue } from './support.js';
 
 /**
  * The storage interface the rest of crossfeed talks to. SQLite implements it by default
@@ -111,5 +112,13 @@ export interface Store {
   readonly coupons: CouponLedger;
   /** Impression tokens, clicks and partner postbacks (data/partners.ts). */
   readonly tracking: TrackingStore;
+  /** The FAQ knowledge base (data/support.ts). */
+  readonly faq: FaqStore;
+  /** The handoff queue (data/support.ts). */
+  readonly support: SupportQueue;
+  /** Support agents' accounts (data/support.ts). */
+  readonly agents: AgentStore;
+  /** Retention purge and "delete my data" (data/support.ts). */
+  readonly privacy: PrivacyStore;
   close(): Promise<void>;
 }

@@ -88,3 +88,39 @@ export interface AgentStore {
   get(id: number): Promise<Agent | undefined>;
   list(): Promise<Agent[]>;
 }
+
+/**
+ * Privacy operations over everything the bot stores about people (added with the support desk;
+ * implemented in data/sqlite/privacy-repo.ts).
+ */
+export interface PrivacyStore {
+  /**
+   * Deletes messages created before `cutoff`, and closed queue entries (which may hold a contact
+   * email) closed before it. Returns how many messages went.
+   */
+  purgeBefore(cutoff: Date): Promise<{ messages: number; queueEntries: number }>;
+  /**
+   * "Delete my data": removes the user's conversations with their messages, dialogue state and
+   * queue entries, their interactions and link codes, and their platform identities (names and
+   * ids). Coupon codes they claimed stay in the ledger, for partner accounting, but belong to an
+   * anonymous user id that nothing links back to the person any more.
+   */
+  forgetUser(userId: number): Promise<ForgetReport>;
+}
+
+export interface ForgetReport {
+  conversations: number;
+  messages: number;
+  identities: number;
+  interactions: number;
+  /** Coupon codes kept (detached from any identity). */
+  couponCodesKept: number;
+}
+
+/** `AgentStore.create` with a username that exists already (case-insensitive). */
+export class DuplicateUsernameError extends Error {
+  readonly code = 'CF_DUPLICATE_USERNAME';
+  constructor(readonly username: string) {
+    super(`an agent named "${username}" already exists`);
+  }
+}

@@ -210,6 +210,60 @@ ALTER TABLE impressions ADD COLUMN propensity REAL;
 CREATE INDEX impressions_created ON impressions(created_at);
 `,
   },
+  {
+    version: 6,
+    name: 'support desk: FAQ knowledge base, handoff queue, agent accounts',
+    sql: `
+CREATE TABLE faq_entries (
+  id TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 100),
+  answer TEXT NOT NULL CHECK (length(answer) BETWEEN 1 AND 4000),
+  tags TEXT NOT NULL DEFAULT '[]',
+  language TEXT NOT NULL CHECK (language IN ('en','zh')),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+
+CREATE TABLE faq_questions (
+  entry_id TEXT NOT NULL REFERENCES faq_entries(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  question TEXT NOT NULL CHECK (length(question) BETWEEN 1 AND 500),
+  PRIMARY KEY (entry_id, position)
+);
+
+-- One row: goes up with every change to the knowledge base, so running bots rebuild their index.
+CREATE TABLE faq_version (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+);
+INSERT INTO faq_version (id, version) VALUES (1, 0);
+
+CREATE TABLE agents (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(username) BETWEEN 1 AND 64),
+  -- scrypt$<N>$<r>$<p>$<salt base64>$<hash base64>; never the password.
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('agent','admin')),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+
+CREATE TABLE support_queue (
+  id INTEGER PRIMARY KEY,
+  conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  status TEXT NOT NULL CHECK (status IN ('waiting','taken','closed')),
+  reason TEXT NOT NULL CHECK (reason IN ('asked','misses','frustration')),
+  agent_id INTEGER REFERENCES agents(id) ON DELETE SET NULL,
+  enqueued_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  taken_at TEXT,
+  closed_at TEXT,
+  tag TEXT,
+  contact_email TEXT,
+  contact_message TEXT
+);
+-- A conversation has at most one open (waiting or taken) entry.
+CREATE UNIQUE INDEX support_queue_open ON support_queue(conversation_id) WHERE status IN ('waiting','taken');
+CREATE INDEX support_queue_status ON support_queue(status, id);
+CREATE INDEX messages_created ON messages(created_at);
+`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {

@@ -8,6 +8,10 @@ import { Database } from './database.js';
 import { SqliteInteractionStore } from './interaction-repo.js';
 import { migrate } from './migrations.js';
 import { SqliteTrackingStore } from './tracking-repo.js';
+import { SqliteFaqStore } from './faq-repo.js';
+import { SqliteSupportQueue } from './support-repo.js';
+import { SqliteAgentStore } from './agent-repo.js';
+import { SqlitePrivacyStore } from './privacy-repo.js';
 
 /** Opens (creating if needed) the SQLite database at `path` and brings its schema up to date. */
 export async function openSqliteStore(path: string, o: { coupons?: CouponLedgerOptions } = {}): Promise<Store & { db: Database }> {
@@ -22,6 +26,10 @@ export async function openSqliteStore(path: string, o: { coupons?: CouponLedgerO
     interactions: new SqliteInteractionStore(db),
     coupons: new SqliteCouponLedger(db, o.coupons),
     tracking: new SqliteTrackingStore(db),
+    faq: new SqliteFaqStore(db),
+    support: new SqliteSupportQueue(db),
+    agents: new SqliteAgentStore(db),
+    privacy: new SqlitePrivacyStore(db),
     close: () => db.close(),
   };
 }

@@ -1,0 +1,76 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { DuplicateUsernameError, type Agent, type AgentRole, type AgentStore } from '../support.js';
+import type { Database } from './database.js';
+
+interface AgentRow { id: number; username: string; password_hash: string; role: AgentRole; created_at: string }
+
+/** scrypt cost: N = 2^15 needs 32 MiB and about 50-100 ms per check; r, p as RFC 7914 recommends. */
+const COST = { N: 1 << 15, r: 8, p: 1 } as const;
+const KEY_BYTES = 64;
+const SALT_BYTES = 16;
+
+function derive(password: string, salt: Buffer, o: { N: number; r: number; p: number }): Promise<Buffer> {
+  const options: ScryptOptions = { N: o.N, r: o.r, p: o.p, maxmem: 256 * o.N * o.r };
+  return new Promise((resolve, reject) => scrypt(password.normalize('NFKC'), salt, KEY_BYTES, options, (err, key) => (err ? reject(err) : resolve(key))));
+}
+
+/** `scrypt$N$r$p$salt$hash` (base64 salt and hash): the parameters travel with the hash, so they can be raised later. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(SALT_BYTES);
+  const key = await derive(password, salt, COST);
+  return `scrypt$${COST.N}$${COST.r}$${COST.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+export async function checkPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const key = await derive(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+/** A hash nobody's password matches, checked for unknown usernames so they take as long as known ones. */
+let decoy: Promise<string> | undefined;
+
+export class SqliteAgentStore implements AgentStore {
+  constructor(private readonly db: Database) {}
+
+  async create(username: string, password: string, role: AgentRole): Promise<Agent> {
+    const name = username.trim();
+    if (!name) throw new Error('an agent needs a username');
+    if (!password) throw new Error('an agent needs a password');
+    const hash = await hashPassword(password);
+    try {
+      const { lastID } = await this.db.run('INSERT INTO agents (username, password_hash, role) VALUES (?, ?, ?)', [name, hash, role]);
+      const agent = await this.get(lastID);
+      if (!agent) throw new Error('agent vanished right after insert');
+      return agent;
+    } catch (err) {
+      if (/UNIQUE constraint failed: agents\.username/.test(String(err))) throw new DuplicateUsernameError(name);
+      throw err;
+    }
+  }
+
+  async verify(username: string, password: string): Promise<Agent | undefined> {
+    const row = await this.db.get<AgentRow>('SELECT * FROM agents WHERE username = ?', [username.trim()]);
+    if (!row) {
+      decoy ??= hashPassword(randomBytes(16).toString('hex'));
+      await checkPassword(password, await decoy);
+      return undefined;
+    }
+    return (await checkPassword(password, row.password_hash)) ? toAgent(row) : undefined;
+  }
+
+  async get(id: number): Promise<Agent | undefined> {
+    const row = await this.db.get<AgentRow>('SELECT * FROM agents WHERE id = ?', [id]);
+    return row && toAgent(row);
+  }
+
+  async list(): Promise<Agent[]> {
+    return (await this.db.all<AgentRow>('SELECT * FROM agents ORDER BY id')).map(toAgent);
+  }
+}
+
+function toAgent(r: AgentRow): Agent {
+  return { id: r.id, username: r.username, role: r.role, createdAt: r.created_at };
+}
