@@ -1,3 +1,4 @@
+import type { SupportDesk } from '../../adapters/web/agent-desk.js';
 import { startWebServer } from '../../adapters/web/server.js';
 import { buildCore, type Core } from '../app.js';
 import { loadConfig } from '../config.js';
@@ -10,6 +11,7 @@ export async function runStart(o: { config?: string }): Promise<number> {
   const started = performance.now();
   let core: Core | undefined;
   let twitch: { stop(): Promise<void> } | undefined;
+  let desk: SupportDesk | undefined;
   let discord: { stop(): Promise<void> } | undefined;
   const web = await startWebServer({
     host: config.web.host, port: config.web.port, allowedOrigins: config.web.allowedOrigins,
@@ -17,6 +19,12 @@ export async function runStart(o: { config?: string }): Promise<number> {
     partners: {
       partners: new Map(Object.entries(config.partners).map(([id, p]) => [id, { secret: p.secret ?? '', couponPartners: p.couponPartners }])),
       store: () => core?.store,
+    },
+    support: {
+      desk: () => (core ? (desk ??= supportDesk(core)) : undefined),
+      // Behind an https proxy (web.publicUrl) the session cookie is Secure and that origin may post.
+      secureCookies: config.web.publicUrl?.startsWith('https:') ?? false,
+      extraOrigins: config.web.publicUrl ? [new URL(config.web.publicUrl).origin] : [],
     },
   });
   log(`web chat listening on ${web.url} (health: ${web.url}/healthz)`);
@@ -43,6 +51,15 @@ export async function runStart(o: { config?: string }): Promise<number> {
   await web.close();
   await core.close();
   return 0;
+}
+
+/** The agent console's view of the running core. */
+function supportDesk(core: Core): SupportDesk {
+  const { conversations, faq, support, agents } = core.store;
+  return {
+    conversations, faq, support, agents,
+    entities: async (text) => (await core.nlu.parse(text)).entities.map((e) => ({ label: e.label, text: e.text, value: e.value })),
+  };
 }
 
 function log(line: string): void {
