@@ -10,6 +10,9 @@ import { Bot } from './bot.js';
 import { ChannelDirectory } from './channel-directory.js';
 import { CollaborativeSignals } from './collaborative.js';
 import type { Config } from './config.js';
+import { seedFaqIfEmpty } from '../data/faq/seed.js';
+import { RetentionJob } from './retention.js';
+import { ConversationEvents } from './support-events.js';
 
 /** The composition root: the one place real implementations are built and wired together. */
 export interface Core {
@@ -18,6 +21,8 @@ export interface Core {
   nlu: NluEngine;
   recommender: Recommender;
   store: Store;
+  /** Activity in queued conversations (bot/support-events.ts); the agent console subscribes. */
+  supportEvents: ConversationEvents;
   close(): Promise<void>;
 }
 
@@ -29,6 +34,8 @@ export interface CoreTimings {
 export interface BuildOptions {
   /** The web server's public address: suggestion links become `<address>/r/<token>` click trackers. */
   trackingBaseUrl?: string;
+  /** Agents logged in to the console now (the web server knows); default none. */
+  agentsOnline?: () => number;
 }
 
 export async function buildCore(config: Config, onProgress: (step: string) => void = () => undefined, o: BuildOptions = {}): Promise<Core & { timings: CoreTimings }> {
@@ -38,6 +45,15 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
   try {
     const seeded = await seedCatalogIfEmpty(store.catalog);
     if (seeded) onProgress(`loaded the seed catalog (${seeded} items)`);
+    const faqSeeded = await seedFaqIfEmpty(store.faq);
+    if (faqSeeded) onProgress(`loaded the seed FAQ (${faqSeeded} entries)`);
+    const retention = new RetentionJob(store.privacy, {
+      retentionDays: config.support.retentionDays,
+      onPurged: (r) => { if (r.messages || r.queueEntries) onProgress(`retention: deleted ${r.messages} messages and ${r.queueEntries} closed queue entries older than ${config.support.retentionDays} days`); },
+      onError: (err) => onProgress(`retention purge failed: ${String(err)}`),
+    });
+    await retention.runOnce();
+    retention.start();
     const items = await store.catalog.list();
     const t1 = performance.now();
     onProgress(`loading models from ${config.models.dir}`);
@@ -50,15 +66,21 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
     await collaborative.refresh();
     if (collaborative.trainedOn) onProgress(`collaborative model trained on ${collaborative.trainedOn} engagements`);
     collaborative.start((err) => onProgress(`collaborative model refresh failed: ${String(err)}`));
+    const supportEvents = new ConversationEvents();
     const bot = new Bot({
       nlu, recommender, store, collaborative, channelPolicy: channels.policy, trackingBaseUrl: config.web.publicUrl ?? o.trackingBaseUrl,
+      supportWebUrl: config.support.webUrl ?? config.web.publicUrl ?? o.trackingBaseUrl,
+      onConversationEvent: supportEvents.emit,
+      ...(o.agentsOnline ? { agentsOnline: o.agentsOnline } : {}),
       options: {
         botNames: config.bot.names, commandPrefix: config.bot.commandPrefix,
         answerUnaddressed: config.bot.answerUnaddressed, unaddressedMinConfidence: config.bot.unaddressedMinConfidence,
         promotionCaps: config.bot.promotionCaps,
+        support: { handoffAfterMisses: config.support.handoffAfterMisses, faqRefreshMs: config.support.faqRefreshSeconds * 1000 },
       },
     });
-    return { bot, channels, nlu, recommender, store, close: () => { collaborative.stop(); return store.close(); }, timings: { databaseMs: t1 - t0, modelsMs: t2 - t1 } };
+    const close = () => { collaborative.stop(); retention.stop(); return store.close(); };
+    return { bot, channels, nlu, recommender, store, supportEvents, close, timings: { databaseMs: t1 - t0, modelsMs: t2 - t1 } };
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;

@@ -14,16 +14,34 @@ import { accountLinking } from './stages/account-link.js';
 import { couponClaims } from './stages/coupon-claim.js';
 import { DefaultPromotionCaps, promotionPolicy, type PromotionCaps } from './stages/promotions.js';
 import type { Outbound, TranscriptMessage } from './transcript.js';
+import { maskedError } from '../data/pii.js';
+import { FaqKnowledge } from './faq-index.js';
+import type { ConversationEvent } from './support-events.js';
+import { faqLookup, faqReplies } from './stages/faq.js';
+import { announceReplies, handoffReplies, supportGate } from './stages/handoff.js';
+import { forgetMe } from './stages/privacy.js';
+
+/** Support desk behaviour (config `support`). */
+export interface SupportOptions {
+  /** Consecutive messages not understood before a direct conversation is offered a person (0 = never). */
+  handoffAfterMisses: number;
+  /** How often the FAQ version is checked, so knowledge-base edits apply without a restart. */
+  faqRefreshMs: number;
+}
+
+export const DefaultSupportOptions = { handoffAfterMisses: 3, faqRefreshMs: 2000 } as const satisfies Required<SupportOptions>;
 
 /** Bot-wide options; the channel policy ones are the defaults every channel starts from. */
 export interface BotOptions extends GateOptions, ChannelPolicy {
   promotionCaps: PromotionCaps;
+  support: SupportOptions;
 }
 
 export const DefaultBotOptions = {
   botNames: ['crossfeed'],
   ...DefaultChannelPolicy,
   promotionCaps: DefaultPromotionCaps,
+  support: DefaultSupportOptions,
 } as const satisfies Required<BotOptions>;
 
 export interface BotDeps {
@@ -39,12 +57,23 @@ export interface BotDeps {
   collaborative?: CollaborativeSignals;
   /** Randomness for exploration (seeded in tests); Math.random by default. */
   random?: () => number;
-  /** Where errors go; the default writes them to stderr. */
+  /** Where errors go; the default writes them to stderr with emails and phone numbers masked. */
   onError?: (err: unknown, message: ChatMessage) => void;
+  /** Agents logged in to the console now; 0 (the default) makes a handoff offer to take an email and message. */
+  agentsOnline?: () => number;
+  /** The web support page Twitch and Discord users are sent to for a person. */
+  supportWebUrl?: string | undefined;
+  /**
+   * Activity in conversations with an open support-queue entry (see bot/support-events.ts): the
+   * console pushes these to the agent live. `ConversationEvents.emit` fits here.
+   */
+  onConversationEvent?: (event: ConversationEvent) => void;
 }
 
 /**
- * The pipeline: receive -> gate -> understand -> attend -> remember -> decide -> promotion policy -> recommend/render -> deliver.
+ * The pipeline: receive -> gate -> understand -> attend -> remember -> delete-my-data -> support gate
+ * (silent while an agent has the conversation) -> FAQ lookup -> decide -> FAQ / handoff replies ->
+ * promotion policy -> recommend/render -> deliver -> announce (to the agent console).
  * Messages of one user in one channel are handled strictly in order; different users run concurrently.
  */
 export class Bot {
@@ -55,16 +84,34 @@ export class Bot {
 
   constructor(private readonly deps: BotDeps) {
     const o = { ...DefaultBotOptions, ...deps.options };
-    this.defaults = { commandPrefix: o.commandPrefix, answerUnaddressed: o.answerUnaddressed, unaddressedMinConfidence: o.unaddressedMinConfidence };
+    this.defaults = { commandPrefix: o.commandPrefix, answerUnaddressed: o.answerUnaddressed, unaddressedMinConfidence: o.unaddressedMinConfidence, promotions: o.promotions };
     const conversations = deps.store.conversations;
+    this.onError = deps.onError ?? ((err) => console.error('crossfeed: message failed:', maskedError(err)));
+    const listener = deps.onConversationEvent;
+    const emit = (e: ConversationEvent) => {
+      try {
+        listener?.(e);
+      } catch (err) {
+        this.onError(err, { platform: 'web', channel: '', user: { platformId: '', displayName: '', roles: [] }, text: `conversation event ${e.type}`, time: new Date(), direct: false });
+      }
+    };
+    const knowledge = new FaqKnowledge(deps.store.faq, { refreshMs: o.support.faqRefreshMs });
+    const handoff = {
+      queue: deps.store.support, conversations, agentsOnline: deps.agentsOnline ?? (() => 0), webUrl: deps.supportWebUrl, emit,
+    };
     this.run = compose<BotContext>([
       gate(o),
       understand(deps.nlu),
       attend(),
       remember(conversations),
+      forgetMe({ privacy: deps.store.privacy, conversations, emit }),
+      supportGate(handoff),
       accountLinking(deps.store.identities),
       couponClaims(deps.store.coupons, (id) => deps.recommender.item(id)?.title),
-      decideStage(conversations),
+      faqLookup(knowledge),
+      decideStage(conversations, { handoffAfterMisses: o.support.handoffAfterMisses }),
+      faqReplies(knowledge),
+      handoffReplies(handoff),
       promotionPolicy(deps.store.interactions, o.promotionCaps),
       rankingSignals({
         interactions: deps.store.interactions, item: (id) => deps.recommender.item(id), toUsd: (p, c) => deps.recommender.toUsd(p, c),
@@ -72,8 +119,8 @@ export class Bot {
       }, deps.random),
       recommendAndRender(deps.recommender),
       deliver(conversations, deps.store.interactions, deps.store.tracking, { trackingBaseUrl: deps.trackingBaseUrl }),
+      announceReplies(handoff),
     ]);
-    this.onError = deps.onError ?? ((err) => console.error('crossfeed: message failed:', err));
   }
 
   /** Handles one inbound message; answers go to `out`. Never throws: failures are reported and answered politely. */

@@ -9,6 +9,8 @@ import { runNluParse } from './commands/nlu-parse.js';
 import { runNluTrain } from './commands/nlu-train.js';
 import { runRecsEval, type RecsEvalOptions } from './commands/recs-eval.js';
 import { runStart } from './commands/start.js';
+import { runFaqExport, runFaqImport } from './commands/faq.js';
+import { runAgentsAdd, type AgentAddOptions } from './commands/agents.js';
 import { ConfigError } from './config.js';
 
 /** `crossfeed` command line. Returns the exit code. */
@@ -64,6 +66,19 @@ export async function main(argv: string[]): Promise<number> {
   const catalog = program.command('catalog').description('catalog tools');
   catalog.command('import <file>').description('add or update catalog items from a .json or .csv file')
     .action(async (file: string) => { code = await runCatalogImport(opts(), file); });
+
+  const faq = program.command('faq').description('the FAQ knowledge base the bot answers from');
+  faq.command('import <file>').description('add or replace FAQ entries by id from a .yaml or .csv file; a running bot picks them up within seconds')
+    .action(async (file: string) => { code = await runFaqImport(opts(), file); });
+  faq.command('export').description('print every FAQ entry (YAML by default), ready to edit and import')
+    .option('--format <format>', 'yaml or csv', 'yaml')
+    .action(async (o: { format: string }) => { code = await runFaqExport({ ...opts(), ...o }); });
+
+  const agents = program.command('agents').description('support agents who log in to the console at /agent');
+  agents.command('add <username>').description('create an agent; the password is asked for (hidden), never taken from the command line')
+    .option('--admin', 'may also manage agents and the FAQ', false)
+    .option('--password-stdin', 'read the password from the first line of standard input (scripts)', false)
+    .action(async (username: string, o: AgentAddOptions) => { code = await runAgentsAdd({ ...opts(), ...o }, username); });
 
   const recs = program.command('recs').description('recommender tools');
   recs.command('eval').description('hold out each user\'s last interaction; score the collaborative model against popularity')

@@ -97,6 +97,16 @@ export const configSchema = z.object({
     /** An answer that could not be sent within this time is dropped, not sent late. */
     maxAnswerAgeSeconds: z.number().min(1).max(600).default(20),
   }).strict().prefault({}),
+  support: z.object({
+    /** Messages (and closed queue entries with their contact details) older than this are deleted, at start and daily. */
+    retentionDays: z.number().int().min(1).max(3650).default(90),
+    /** Consecutive messages the bot did not understand before it offers a person (0 = never). */
+    handoffAfterMisses: z.number().int().min(0).max(20).default(3),
+    /** Support page Twitch and Discord users are sent to for a person. Default: web.publicUrl, else the web server's address. */
+    webUrl: z.string().url().optional(),
+    /** How often a running bot checks the FAQ for edits. */
+    faqRefreshSeconds: z.number().min(0.1).max(3600).default(2),
+  }).strict().prefault({}),
   partners: z.record(partnerId, partnerEntry).default({}),
   recommender: z.object({
     usdRates: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().positive()).default({ ...DEFAULT_USD_RATES }),
@@ -129,6 +139,7 @@ const ENV_KEYS: [string, string[], (v: string) => unknown][] = [
   ['CROSSFEED_DISCORD_API', ['discord', 'api'], (v) => v],
   ['DISCORD_GUILD_ID', ['discord', 'guildId'], (v) => v],
   ['CROSSFEED_PUBLIC_URL', ['web', 'publicUrl'], (v) => v],
+  ['CROSSFEED_SUPPORT_URL', ['support', 'webUrl'], (v) => v],
   ['CROSSFEED_ALLOWED_ORIGINS', ['web', 'allowedOrigins'], (v) => v.split(',').map((s) => s.trim()).filter(Boolean)],
 ];
 

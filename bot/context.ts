@@ -1,6 +1,8 @@
 import type { NluResult } from '../nlp/types.js';
 import type { RankingSignals } from '../recommender/signals.js';
 import type { Decision } from './decide.js';
+import type { FaqLookup } from './faq-index.js';
+import type { QueueEntry } from '../data/support.js';
 import type { DialogueState } from './dialogue.js';
 import type { ChatMessage, Reply } from './message.js';
 import type { ChannelPolicy } from './channel-policy.js';
@@ -23,10 +25,16 @@ export interface BotContext {
   nlu?: NluResult;
   conversation?: { id: number; userId: number; state: DialogueState };
   userMessage?: TranscriptMessage;
+  /** The conversation's open support-queue entry, when it has one (bot/stages/handoff.ts). */
+  supportEntry?: QueueEntry;
+  /** What FAQ retrieval found for this message (bot/stages/faq.ts). */
+  faq?: FaqLookup;
   decision?: Decision;
   /** Personal signals and the user's ranking variant (recommendations only). */
   ranking?: { variant: 'explore' | 'control'; signals: RankingSignals };
   /** Probability each shown item had under exploration (absent = deterministic ranking). */
   suggestionPropensity?: ReadonlyMap<string, number>;
   reply?: Reply;
+  /** The bot's reply as stored (set by deliver). */
+  botMessage?: TranscriptMessage;
 }

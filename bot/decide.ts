@@ -2,11 +2,14 @@ import type { Level } from '../data/catalog/types.js';
 import { LEVELS } from '../data/catalog/types.js';
 import type { Budget, Entity, NluResult } from '../nlp/types.js';
 import type { RecommendRequest } from '../recommender/request.js';
+import type { HandoffReason } from '../data/support.js';
 import type { DialogueState } from './dialogue.js';
+import type { FaqLookup } from './faq-index.js';
+import { isFrustrated } from './support-text.js';
 
 export type SayKey =
   | 'greet' | 'thanks' | 'bye' | 'help' | 'opted_out' | 'fallback' | 'refine_without_context'
-  | 'faq_unavailable' | 'points_unavailable' | 'handoff_unavailable' | 'too_long';
+  | 'faq_unavailable' | 'faq_unknown' | 'points_unavailable' | 'handoff_unavailable' | 'too_long';
 
 export type RefineKind = 'another' | 'cheaper' | 'harder' | 'easier' | 'free';
 
@@ -15,6 +18,12 @@ export type Action =
   | { type: 'ask_age'; request: RecommendRequest }
   | { type: 'decline_minor' }
   | { type: 'say'; key: SayKey }
+  /** Answer with one FAQ entry, naming it as the source (bot/stages/faq.ts). */
+  | { type: 'faq_answer'; entryId: string }
+  /** Offer up to three FAQ entries as numbered choices, plus a person. */
+  | { type: 'faq_choices'; entryIds: string[] }
+  /** Put the conversation in the agent queue (bot/stages/handoff.ts). */
+  | { type: 'handoff'; reason: HandoffReason }
   | { type: 'silent' };
 
 export interface Decision {
@@ -25,12 +34,32 @@ export interface Decision {
 /** Below this confidence a direct message is treated as not understood. */
 export const MIN_CONFIDENCE = 0.45;
 
+export interface DecideOptions {
+  /** A private chat, or a message addressed to the bot. */
+  direct: boolean;
+  /** What FAQ retrieval found for this message (bot/faq-index.ts); absent = no knowledge base. */
+  faq?: FaqLookup;
+  /** Consecutive misses after which a direct conversation is handed to a person (default 3; 0 = never). */
+  handoffAfterMisses?: number;
+}
+
 /**
  * The dialogue policy as a pure function: NLU result + remembered state -> what to do next and
  * the state to keep. No I/O, so every branch is tested without sockets or models.
  */
-export function decide(nlu: NluResult, prior: DialogueState, opts: { direct: boolean }): Decision {
+export function decide(nlu: NluResult, prior: DialogueState, opts: DecideOptions): Decision {
   const state: DialogueState = structuredClone(prior);
+  const faq = opts.faq;
+  // A pick from FAQ choices we offered: "2" answers with the second, the number after them is a person.
+  const choices = state.faqChoices;
+  delete state.faqChoices;
+  if (choices?.length) {
+    const n = choicePick(nlu.text);
+    if (n !== undefined && n <= choices.length) return { action: { type: 'faq_answer', entryId: choices[n - 1]! }, state: ok(state) };
+    if (n === choices.length + 1) return handoff('asked', state);
+  }
+  if (opts.direct && isFrustrated(nlu.text)) return handoff('frustration', state);
+
   const age = entityValue<number>(nlu.entities, 'age');
   if (age !== undefined) state.profile.age = age;
   const location = entityValue<string>(nlu.entities, 'location');
@@ -48,8 +77,12 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: { direct: boo
     if (nlu.intent !== 'ask_insurance') delete state.pending;
   }
 
-  if (nlu.intent !== 'oos' && nlu.confidence < MIN_CONFIDENCE) {
-    return { action: opts.direct ? { type: 'say', key: 'fallback' } : { type: 'silent' }, state: miss(state) };
+  const understood = nlu.intent !== 'oos' && nlu.confidence >= MIN_CONFIDENCE;
+  // A message that is nearly one of the FAQ's phrasings is answered even when the NLU is unsure.
+  if ((!understood || nlu.intent === 'faq') && faq?.answerAlways) return { action: { type: 'faq_answer', entryId: faq.answerAlways }, state: ok(state) };
+  if (!understood) {
+    if (opts.direct && faq?.choices.length) return faqChoices(faq.choices, miss(state), opts);
+    return missed(state, opts, 'fallback');
   }
 
   switch (nlu.intent) {
@@ -82,16 +115,45 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: { direct: boo
       state.optedOut = true;
       return { action: { type: 'say', key: 'opted_out' }, state: ok(state) };
     case 'faq':
-      return { action: { type: 'say', key: 'faq_unavailable' }, state: ok(state) };
+      if (faq?.answerIfFaq) return { action: { type: 'faq_answer', entryId: faq.answerIfFaq }, state: ok(state) };
+      if (faq?.choices.length) return faqChoices(faq.choices, ok(state), opts);
+      // Never a made-up answer: say we don't know, and count it towards a handoff.
+      return missed(state, opts, faq ? 'faq_unknown' : 'faq_unavailable');
     case 'human_handoff':
-      return { action: { type: 'say', key: 'handoff_unavailable' }, state: ok(state) };
+      return handoff('asked', state);
     case 'check_in':
     case 'points_balance':
     case 'redeem_points':
       return { action: { type: 'say', key: 'points_unavailable' }, state: ok(state) };
     case 'oos':
-      return { action: opts.direct ? { type: 'say', key: 'fallback' } : { type: 'silent' }, state: miss(state) };
+      return missed(state, opts, 'fallback');
   }
+}
+
+function handoff(reason: HandoffReason, state: DialogueState): Decision {
+  delete state.pending;
+  return { action: { type: 'handoff', reason }, state: ok(state) };
+}
+
+function faqChoices(entryIds: string[], state: DialogueState, opts: DecideOptions): Decision {
+  // In a group chat an unsure guess is not worth three lines nobody asked for.
+  if (!opts.direct) return { action: { type: 'silent' }, state };
+  delete state.pending;
+  state.faqChoices = entryIds.slice(0, 3);
+  return { action: { type: 'faq_choices', entryIds: state.faqChoices }, state };
+}
+
+/** Not understood: say so (in a direct chat), and after enough misses in a row offer a person. */
+function missed(state: DialogueState, opts: DecideOptions, key: SayKey): Decision {
+  miss(state);
+  const after = opts.handoffAfterMisses ?? 3;
+  if (opts.direct && after > 0 && state.misses >= after) return handoff('misses', state);
+  return { action: opts.direct ? { type: 'say', key } : { type: 'silent' }, state };
+}
+
+function choicePick(text: string): number | undefined {
+  const m = /^\s*#?([1-9])\s*[.)!。]?\s*$/.exec(text);
+  return m ? Number(m[1]) : undefined;
 }
 
 function refine(nlu: NluResult, state: DialogueState): Decision {

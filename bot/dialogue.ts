@@ -15,6 +15,12 @@ export interface DialogueState {
   profile: { age?: number; location?: string };
   /** A question the bot asked and is waiting on. */
   pending?: { ask: 'age'; request: RecommendRequest };
+  /** FAQ entries offered as numbered choices; "1".."3" next picks one. */
+  faqChoices?: string[];
+  /** The bot asked for an email and message (no agent online). */
+  awaitingContact?: boolean;
+  /** The user asked to delete their data; a "yes" next confirms. */
+  confirmForget?: boolean;
   /** Consecutive messages the bot did not understand. */
   misses: number;
   optedOut: boolean;
@@ -37,6 +43,12 @@ export function restoreState(raw: unknown): DialogueState {
     if (typeof r.profile.location === 'string') s.profile.location = r.profile.location;
   }
   if (r.pending?.ask === 'age' && r.pending.request) s.pending = r.pending;
+  if (Array.isArray(r.faqChoices)) {
+    const ids = r.faqChoices.filter((x): x is string => typeof x === 'string').slice(0, 3);
+    if (ids.length) s.faqChoices = ids;
+  }
+  if (r.awaitingContact === true) s.awaitingContact = true;
+  if (r.confirmForget === true) s.confirmForget = true;
   if (typeof r.misses === 'number') s.misses = r.misses;
   s.optedOut = r.optedOut === true;
   return s;

@@ -13,6 +13,7 @@ export const PHRASES: Record<SayKey | 'ask_age' | 'decline_minor' | 'no_match' |
   fallback: { en: 'Sorry, I did not get that. I can help with courses, coupons and insurance: try "python course for beginners".', zh: '抱歉，我没听懂。我可以帮你找课程、优惠券和保险，试试"python入门课"。' },
   refine_without_context: { en: 'Sure. What are you looking for? For example "a javascript course under $40".', zh: '好的，你想找什么？比如"200元以内的前端课"。' },
   faq_unavailable: { en: "I can't answer support questions yet. Please write to the support team and a person will help you.", zh: '我暂时还不能回答客服问题，请联系客服团队，会有工作人员帮你。' },
+  faq_unknown: { en: "I don't have an answer to that in our FAQ, and I'd rather not guess. Say \"talk to a human\" and a person will help you.", zh: '常见问题里没有这个问题的答案，我不想乱猜。说"转人工"会有工作人员帮你。' },
   points_unavailable: { en: 'Points and check-ins are not available here yet.', zh: '积分和签到功能暂未开放。' },
   handoff_unavailable: { en: 'No agent is connected to this chat yet. Please contact the support team directly.', zh: '目前还没有人工客服接入，请直接联系客服团队。' },
   too_long: { en: 'That message is too long for me. Could you keep it under 2,000 characters?', zh: '消息太长了，请控制在2000字以内。' },

@@ -26,10 +26,14 @@ export function remember(store: ConversationStore): Middleware<BotContext> {
 }
 
 /** The dialogue policy (a pure function) decides; silence ends the journey. */
-export function decideStage(store: ConversationStore): Middleware<BotContext> {
+export function decideStage(store: ConversationStore, o: { handoffAfterMisses?: number } = {}): Middleware<BotContext> {
   return async (ctx, next) => {
     if (!ctx.nlu || !ctx.conversation) throw new Error('decide needs understand and remember first');
-    ctx.decision = decide(ctx.nlu, ctx.conversation.state, { direct: ctx.message.direct || ctx.addressed === 'yes' });
+    ctx.decision = decide(ctx.nlu, ctx.conversation.state, {
+      direct: ctx.message.direct || ctx.addressed === 'yes',
+      ...(ctx.faq ? { faq: ctx.faq } : {}),
+      ...(o.handoffAfterMisses !== undefined ? { handoffAfterMisses: o.handoffAfterMisses } : {}),
+    });
     if (ctx.decision.action.type === 'silent') {
       // Nothing to say, but what the user told us (age, location, misses) is still remembered.
       await store.saveState(ctx.conversation.id, ctx.decision.state);
@@ -53,7 +57,7 @@ export function recommendAndRender(recommender: Recommender): Middleware<BotCont
         state.shown = [...state.shown, ...result.suggestions.map((s) => s.itemId)].slice(-200);
         state.lastSuggestions = ctx.reply.cards.map((c) => ({ id: c.id, price: c.price, currency: c.currency }));
       }
-    } else if (action.type !== 'silent') {
+    } else if (action.type === 'say' || action.type === 'ask_age' || action.type === 'decline_minor') {
       ctx.reply = renderSay(action, lang);
     }
     await next();
@@ -89,6 +93,7 @@ export function deliver(store: ConversationStore, interactions: InteractionStore
       reply = { ...reply, cards };
     }
     const stored = await store.append(conv.id, { role: 'bot', text: reply.text, cards: reply.cards, intent: ctx.nlu?.intent ?? null });
+    ctx.botMessage = toTranscript(stored);
     for (const card of reply.cards) {
       await interactions.record({ userId: conv.userId, itemId: card.id, type: 'impression', platform: ctx.message.platform, channel: ctx.message.channel });
     }

@@ -14,6 +14,8 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   points: 'points_balance', checkin: 'check_in', redeem: 'redeem_points', help: 'bot_help',
   // Handled by the account-linking stage before any dialogue policy.
   link: 'bot_help',
+  // Handled by the privacy stage (bot/stages/privacy.ts): delete my data, after a confirmation.
+  forgetme: 'bot_help',
   claim: 'get_coupon',
 };
 
