@@ -29,7 +29,7 @@ export async function runStart(o: { config?: string }): Promise<number> {
   });
   log(`web chat listening on ${web.url} (health: ${web.url}/healthz)`);
   try {
-    const built = await buildCore(config, log, { trackingBaseUrl: web.url });
+    const built = await buildCore(config, log, { trackingBaseUrl: web.url, agentsOnline: () => web.agentsOnline() });
     core = built;
     twitch = startTwitch(config, built, log);
     discord = await startDiscord(config, built, log);
@@ -58,6 +58,7 @@ function supportDesk(core: Core): SupportDesk {
   const { conversations, faq, support, agents } = core.store;
   return {
     conversations, faq, support, agents,
+    onConversationEvent: (listener) => core.supportEvents.subscribe((e) => listener(e.conversationId)),
     entities: async (text) => (await core.nlu.parse(text)).entities.map((e) => ({ label: e.label, text: e.text, value: e.value })),
   };
 }
