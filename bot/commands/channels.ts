@@ -15,7 +15,8 @@ export async function runChannelsAdd(o: ChannelAddOptions, platform: string, nam
   if (o.prefix !== undefined) settings['commandPrefix'] = o.prefix;
   if (o.questions !== undefined) settings['answerUnaddressed'] = o.questions;
   if (o.minConfidence !== undefined) settings['unaddressedMinConfidence'] = Number(o.minConfidence);
-  if (o.promotions !== undefined) settings['promotions'] = o.promotions;
+  // commander defaults a lone --no-x flag to true: only an explicit --no-promotions is a setting.
+  if (o.promotions === false) settings['promotions'] = false;
   const accepted = policyFrom(settings);
   const rejected = Object.keys(settings).filter((k) => !(k in accepted));
   if (rejected.length) return fail(`invalid setting ${rejected.join(', ')} (prefix: 1-3 characters; min confidence: 0..1)`);
