@@ -86,6 +86,25 @@ describe('e2e: web chat in headless Chromium against `crossfeed start`', functio
     await page.close();
   });
 
+  it('answers a known FAQ with its source; a vague support question gets numbered choices or a person, and a number picks one', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.getByTestId('chat-status').filter({ hasText: 'connected' }).waitFor();
+    const botLines = page.locator('[data-testid="chat-message"][data-role="bot"]');
+    await send(page, 'how do I get a refund?');
+    await botLines.nth(0).waitFor({ timeout: 30000 });
+    assert.match(await botLines.nth(0).innerText(), /refund[\s\S]*From our FAQ: "Can I get a refund\?"/i);
+    await send(page, 'I need help with my account');
+    await botLines.nth(1).waitFor({ timeout: 30000 });
+    const choices = await botLines.nth(1).innerText();
+    assert.match(choices, /1\. .+\n2\. .+\n3\. Talk to a person/);
+    const second = /2\. (.+)/.exec(choices)?.[1] ?? '';
+    await send(page, '2');
+    await botLines.nth(2).waitFor({ timeout: 30000 });
+    assert.ok((await botLines.nth(2).innerText()).includes(`From our FAQ: "${second}"`), 'the picked entry answers, naming itself');
+    await page.close();
+  });
+
   it('renders user text as text, never as HTML', async () => {
     const page = await browser.newPage();
     let dialogs = 0;
