@@ -1,4 +1,5 @@
 import type { CatalogItem, ItemKind } from './catalog/types.js';
+import type { LoyaltyStore } from './loyalty.js';
 import type { CouponLedger, TrackingStore } from './partners.js';
 import type { AgentStore, FaqStore, PrivacyStore, SupportQueue } from './support.js';
 
@@ -120,5 +121,7 @@ export interface Store {
   readonly agents: AgentStore;
   /** Retention purge and "delete my data" (data/support.ts). */
   readonly privacy: PrivacyStore;
+  /** Points ledger, check-ins and the rewards exchange (data/loyalty.ts). */
+  readonly loyalty: LoyaltyStore;
   close(): Promise<void>;
 }

@@ -264,6 +264,86 @@ CREATE INDEX support_queue_status ON support_queue(status, id);
 CREATE INDEX messages_created ON messages(created_at);
 `,
   },
+  {
+    version: 7,
+    name: 'loyalty: append-only points ledger with cached balances, check-in streaks, rewards and redemptions',
+    sql: `
+-- user_id has no foreign key: like coupon codes, the ledger outlives "delete my data" (amounts only).
+CREATE TABLE points_ledger (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL,
+  delta INTEGER NOT NULL CHECK (delta <> 0),
+  reason TEXT NOT NULL CHECK (reason IN ('checkin','chat','redeem','grant','revoke')),
+  note TEXT,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  platform TEXT,
+  channel TEXT,
+  actor TEXT,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+CREATE INDEX points_ledger_user ON points_ledger(user_id, id);
+CREATE INDEX points_ledger_channel ON points_ledger(platform, channel);
+
+-- A cache of SUM(delta) per user, kept by the trigger below in the same statement as the entry:
+-- an entry that would make it negative fails the CHECK and is not written either.
+CREATE TABLE points_balances (
+  user_id INTEGER PRIMARY KEY,
+  balance INTEGER NOT NULL CONSTRAINT points_never_negative CHECK (balance >= 0),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+
+CREATE TRIGGER points_ledger_balance AFTER INSERT ON points_ledger
+BEGIN
+  -- Two steps: SQLite checks CHECK constraints before an upsert's conflict, so a negative delta
+  -- could never reach the DO UPDATE branch.
+  INSERT OR IGNORE INTO points_balances (user_id, balance, updated_at) VALUES (NEW.user_id, 0, NEW.created_at);
+  UPDATE points_balances SET balance = balance + NEW.delta, updated_at = NEW.created_at WHERE user_id = NEW.user_id;
+END;
+CREATE TRIGGER points_ledger_no_update BEFORE UPDATE ON points_ledger
+BEGIN
+  SELECT RAISE(ABORT, 'points_ledger is append-only');
+END;
+CREATE TRIGGER points_ledger_no_delete BEFORE DELETE ON points_ledger
+BEGIN
+  SELECT RAISE(ABORT, 'points_ledger is append-only');
+END;
+
+-- One row per user: the last day credited (in the zone of the channel checked in) and the streak.
+CREATE TABLE points_checkins (
+  user_id INTEGER PRIMARY KEY,
+  last_day TEXT NOT NULL,
+  streak INTEGER NOT NULL CHECK (streak >= 1)
+);
+
+CREATE TABLE rewards (
+  id TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 40),
+  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  price INTEGER NOT NULL CHECK (price > 0),
+  stock INTEGER CHECK (stock IS NULL OR stock >= 0),
+  kind TEXT NOT NULL CHECK (kind IN ('coupon','code')),
+  coupon_item_id TEXT REFERENCES items(id),
+  code TEXT,
+  scope TEXT,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0,1)),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  CHECK ((kind = 'coupon' AND coupon_item_id IS NOT NULL) OR (kind = 'code' AND code IS NOT NULL))
+);
+
+CREATE TABLE redemptions (
+  id INTEGER PRIMARY KEY,
+  request_id TEXT NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL,
+  reward_id TEXT NOT NULL REFERENCES rewards(id),
+  price INTEGER NOT NULL,
+  code TEXT NOT NULL,
+  ledger_id INTEGER NOT NULL UNIQUE REFERENCES points_ledger(id),
+  platform TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+CREATE INDEX redemptions_user ON redemptions(user_id);
+`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {

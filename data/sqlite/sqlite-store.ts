@@ -12,9 +12,11 @@ import { SqliteFaqStore } from './faq-repo.js';
 import { SqliteSupportQueue } from './support-repo.js';
 import { SqliteAgentStore } from './agent-repo.js';
 import { SqlitePrivacyStore } from './privacy-repo.js';
+import { SqlitePointsLedger, type PointsLedgerOptions } from './points-ledger.js';
+import { SqliteRewardCatalog } from './reward-catalog.js';
 
 /** Opens (creating if needed) the SQLite database at `path` and brings its schema up to date. */
-export async function openSqliteStore(path: string, o: { coupons?: CouponLedgerOptions } = {}): Promise<Store & { db: Database }> {
+export async function openSqliteStore(path: string, o: { coupons?: CouponLedgerOptions; loyalty?: PointsLedgerOptions } = {}): Promise<Store & { db: Database }> {
   const db = await Database.open(path);
   await migrate(db);
   return {
@@ -30,6 +32,7 @@ export async function openSqliteStore(path: string, o: { coupons?: CouponLedgerO
     support: new SqliteSupportQueue(db),
     agents: new SqliteAgentStore(db),
     privacy: new SqlitePrivacyStore(db),
+    loyalty: { points: new SqlitePointsLedger(db, o.loyalty), rewards: new SqliteRewardCatalog(db) },
     close: () => db.close(),
   };
 }
