@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RedeemResult } from '../../data/loyalty.js';
+import { CODE_PATTERN } from '../../data/sqlite/coupon-ledger.js';
+import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
+import { coupon } from '../helpers/catalog.js';
+
+const WORKER = fileURLToPath(new URL('../helpers/redeem-worker.js', import.meta.url));
+
+interface Worker { ready: Promise<void>; deducted: Promise<void>; done: Promise<[string, RedeemResult][]>; go(): void; kill(): void; exited: Promise<unknown> }
+
+function startWorker(db: string, rewardId: string, requests: [number, string][], env: Record<string, string> = {}): Worker {
+  const child = spawn(process.execPath, [WORKER, db, rewardId, JSON.stringify(requests)], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let out = '';
+  let err = '';
+  let signalReady!: () => void;
+  let signalDeducted!: () => void;
+  const ready = new Promise<void>((resolve) => (signalReady = resolve));
+  const deducted = new Promise<void>((resolve) => (signalDeducted = resolve));
+  child.stdout.on('data', (d) => {
+    out += String(d);
+    if (out.startsWith('ready\n')) signalReady();
+    if (out.includes('deducted\n')) signalDeducted();
+  });
+  child.stderr.on('data', (d) => (err += String(d)));
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+  const done = exited.then((code) => {
+    if (code !== 0) throw new Error(`redeem worker exited with ${String(code)}:\n${err}`);
+    const last = out.trim().split('\n').pop() ?? '';
+    return (JSON.parse(last) as { results: [string, RedeemResult][] }).results;
+  });
+  return { ready: Promise.race([ready, done.then(() => undefined)]), deducted, done, exited, go: () => child.stdin.end('go\n'), kill: () => child.kill('SIGKILL') };
+}
+
+describe('e2e: loyalty redemptions from two processes on one database file', function () {
+  this.timeout(120_000);
+  let dir: string;
+  beforeEach(() => void (dir = mkdtempSync(join(tmpdir(), 'crossfeed-loyalty-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('gives 1,000 concurrent redemptions of a reward with stock 10 exactly 10 successes, 10 distinct codes and exact deductions', async () => {
+    const db = join(dir, 'shared.db');
+    const store = await openSqliteStore(db);
+    await store.catalog.upsert([coupon('cpn-hot', { stock: 1000, perUserLimit: 1 })]);
+    await store.loyalty.rewards.put({ id: 'hot', name: 'Hot coupon', price: 30, stock: 10, kind: 'coupon', couponItemId: 'cpn-hot' });
+    const users: number[] = [];
+    for (let i = 0; i < 1000; i++) users.push(await store.conversations.resolveUser('web', `viewer-${i}`, `Viewer ${i}`));
+    await store.loyalty.points.applyMany(users.map((userId) => ({ userId, delta: 100, reason: 'grant', key: `seed-${userId}`, actor: 'test' })));
+    await store.close();
+
+    // 500 redemptions each; each process also resends 50 of the other's request ids.
+    const own = (from: number) => users.slice(from, from + 500).map((u, i): [number, string] => [u, `req-${from + i}`]);
+    const a = own(0);
+    const b = own(500);
+    const started = performance.now();
+    const workers = [startWorker(db, 'hot', [...a, ...b.slice(0, 50)]), startWorker(db, 'hot', [...b, ...a.slice(0, 50)])];
+    await Promise.all(workers.map((w) => w.ready));
+    for (const w of workers) w.go();
+    const results = (await Promise.all(workers.map((w) => w.done))).flat();
+    console.log(`      1,100 redemption requests from two processes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    assert.equal(results.length, 1100);
+
+    const byRequest = new Map<string, RedeemResult[]>();
+    for (const [id, r] of results) byRequest.set(id, [...(byRequest.get(id) ?? []), r]);
+    const winners = new Map<string, string>();
+    let redeemed = 0;
+    for (const [id, answers] of byRequest) {
+      const first = answers[0]!;
+      for (const r of answers) {
+        assert.equal(r.ok, first.ok, `${id}: both processes got the same answer`);
+        if (r.ok && first.ok) assert.equal(r.code, first.code, `${id}: same code from both processes`);
+        if (!r.ok) assert.equal(r.error, 'out_of_stock');
+      }
+      if (first.ok) winners.set(id, first.code);
+      redeemed += answers.filter((r) => r.ok && r.status === 'redeemed').length;
+    }
+    assert.equal(winners.size, 10, 'exactly 10 successes');
+    assert.equal(new Set(winners.values()).size, 10, '10 distinct codes');
+    assert.equal(redeemed, 10, 'each redeemed once; resent requests were repeats');
+    for (const c of winners.values()) assert.match(c, CODE_PATTERN);
+
+    const check = await openSqliteStore(db);
+    try {
+      const winnerUsers = new Set([...winners.keys()].map((id) => users[Number(id.slice(4))]!));
+      for (const u of users) assert.equal(await check.loyalty.points.balance(u), winnerUsers.has(u) ? 70 : 100);
+      assert.equal((await check.db.get<{ s: number }>('SELECT SUM(delta) AS s FROM points_ledger'))?.s, 100_000 - 300);
+      assert.equal((await check.db.get<{ n: number }>("SELECT count(*) AS n FROM points_ledger WHERE reason = 'redeem'"))?.n, 10);
+      assert.equal((await check.loyalty.rewards.get('hot'))?.stock, 0);
+      assert.equal((await check.db.get<{ stock: number }>("SELECT stock FROM coupon_details WHERE item_id = 'cpn-hot'"))?.stock, 990);
+      const codes = await check.db.all<{ code: string }>("SELECT code FROM coupon_codes WHERE item_id = 'cpn-hot'");
+      assert.deepEqual(new Set(codes.map((r) => r.code)), new Set(winners.values()));
+      assert.deepEqual(await check.loyalty.points.reconcile(), []);
+      const perProcess = await check.db.all<{ channel: string; n: number }>('SELECT channel, count(*) AS n FROM redemptions GROUP BY channel');
+      console.log(`      redemptions won per process: ${perProcess.map((r) => r.n).join(' / ')}`);
+    } finally {
+      await check.close();
+    }
+  });
+
+  it('a process killed inside a redemption, after the deduction and before the code, leaves none of it', async () => {
+    const db = join(dir, 'crash.db');
+    const store = await openSqliteStore(db);
+    await store.catalog.upsert([coupon('cpn-last', { stock: 1, perUserLimit: 1 })]);
+    await store.loyalty.rewards.put({ id: 'last', name: 'Last one', price: 60, stock: 1, kind: 'coupon', couponItemId: 'cpn-last' });
+    const user = await store.conversations.resolveUser('twitch', 'crash', 'Crash');
+    await store.loyalty.points.apply({ userId: user, delta: 100, reason: 'grant', key: 'seed', actor: 'test' });
+    await store.close();
+
+    const worker = startWorker(db, 'last', [[user, 'crash-1']], { LOYALTY_HANG_AFTER_DEDUCT: '1' });
+    await worker.ready;
+    worker.go();
+    await worker.deducted; // inside the transaction: the deduction is written, the code is not
+    worker.kill();
+    assert.equal(await worker.exited, 'SIGKILL');
+
+    const after = await openSqliteStore(db);
+    try {
+      assert.equal(await after.loyalty.points.balance(user), 100);
+      assert.equal((await after.db.get<{ n: number }>('SELECT count(*) AS n FROM points_ledger'))?.n, 1);
+      assert.equal((await after.db.get<{ n: number }>('SELECT count(*) AS n FROM redemptions'))?.n, 0);
+      assert.equal((await after.db.get<{ n: number }>('SELECT count(*) AS n FROM coupon_codes'))?.n, 0);
+      assert.equal((await after.loyalty.rewards.get('last'))?.stock, 1);
+      assert.equal((await after.db.get<{ stock: number }>("SELECT stock FROM coupon_details WHERE item_id = 'cpn-last'"))?.stock, 1);
+      assert.deepEqual(await after.loyalty.points.reconcile(), []);
+      // The retry (same request id) completes exactly once.
+      const retry = await after.loyalty.points.redeem({ userId: user, rewardId: 'last', requestId: 'crash-1', platform: 'web', channel: 'retry' });
+      assert.ok(retry.ok && retry.status === 'redeemed' && retry.balance === 40);
+      const again = await after.loyalty.points.redeem({ userId: user, rewardId: 'last', requestId: 'crash-1', platform: 'web', channel: 'retry' });
+      assert.deepEqual(again, { ...retry, status: 'repeat' });
+      assert.deepEqual(await after.loyalty.points.reconcile(), []);
+    } finally {
+      await after.close();
+    }
+  });
+});
