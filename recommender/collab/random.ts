@@ -1,11 +1,2 @@
-/** Seeded 32-bit PRNG (mulberry32): every training run and synthetic data set is reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded 32-bit PRNG for reproducible training runs and synthetic data (one implementation: ../random.ts). */
+export { seededRng as seededRandom } from '../random.js';

@@ -1,3 +1,4 @@
+import { waitFor } from '../../local-servers/wait-for.js';
 import type { SentMessage, Violation } from './types.js';
 
 type Listener<T> = (value: T) => void;
@@ -19,27 +20,9 @@ export class ServerObservers {
     return () => this.sentListeners.delete(listener);
   }
 
-  /**
-   * Resolves with the predicate's first truthy result, checking now and then every few
-   * milliseconds; rejects after `timeoutMs` (with `label` in the message).
-   */
+  /** See adapters/local-servers/wait-for.ts. */
   waitFor<T>(predicate: () => T, timeoutMs = 5_000, label = 'condition'): Promise<NonNullable<T>> {
-    return new Promise((resolve, reject) => {
-      const deadline = Date.now() + timeoutMs;
-      const poll = (): void => {
-        let value: T;
-        try {
-          value = predicate();
-        } catch (err) {
-          reject(err);
-          return;
-        }
-        if (value) resolve(value as NonNullable<T>);
-        else if (Date.now() >= deadline) reject(new Error(`waitFor: ${label} not met within ${timeoutMs} ms`));
-        else setTimeout(poll, 5);
-      };
-      poll();
-    });
+    return waitFor(predicate, timeoutMs, label);
   }
 
   protected emitViolation(v: Violation): void {
