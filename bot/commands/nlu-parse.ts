@@ -20,13 +20,39 @@ export async function runNluParse(o: { config?: string }, text: string): Promise
       process.stdout.write(JSON.stringify(toJson(await nlu.parse(text))) + '\n');
       return 0;
     }
+    // Lines are parsed in batches (the engine's batched path), flushed when a batch is full or
+    // the input pauses, so a pipe of a whole file is fast and an interactive one still answers.
     const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-    for await (const line of lines) process.stdout.write(JSON.stringify(toJson(await nlu.parse(line))) + '\n');
+    let batch: string[] = [];
+    let flushing = Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    const flush = () => {
+      const texts = batch;
+      batch = [];
+      if (timer) clearTimeout(timer);
+      flushing = flushing.then(async () => {
+        if (!texts.length) return;
+        const results = await nlu.parseBatch(texts);
+        process.stdout.write(results.map((r) => JSON.stringify(toJson(r))).join('\n') + '\n');
+      });
+      return flushing;
+    };
+    for await (const line of lines) {
+      batch.push(line);
+      if (batch.length >= BATCH) await flush();
+      else {
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => void flush(), 50);
+      }
+    }
+    await flush();
     return 0;
   } finally {
     await store.close();
   }
 }
+
+const BATCH = 32;
 
 function toJson(r: NluResult) {
   return {
