@@ -77,6 +77,7 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
         answerUnaddressed: config.bot.answerUnaddressed, unaddressedMinConfidence: config.bot.unaddressedMinConfidence,
         promotionCaps: config.bot.promotionCaps,
         support: { handoffAfterMisses: config.support.handoffAfterMisses, faqRefreshMs: config.support.faqRefreshSeconds * 1000 },
+        loyalty: config.loyalty,
       },
     });
     const close = () => { collaborative.stop(); retention.stop(); return store.close(); };

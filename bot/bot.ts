@@ -20,6 +20,7 @@ import type { ConversationEvent } from './support-events.js';
 import { faqLookup, faqReplies } from './stages/faq.js';
 import { announceReplies, handoffReplies, supportGate } from './stages/handoff.js';
 import { forgetMe } from './stages/privacy.js';
+import { chatEarning, DefaultLoyaltyOptions, loyaltyCommands, type LoyaltyOptions } from './stages/loyalty.js';
 
 /** Support desk behaviour (config `support`). */
 export interface SupportOptions {
@@ -35,6 +36,8 @@ export const DefaultSupportOptions = { handoffAfterMisses: 3, faqRefreshMs: 2000
 export interface BotOptions extends GateOptions, ChannelPolicy {
   promotionCaps: PromotionCaps;
   support: SupportOptions;
+  /** Points, check-ins and rewards (config `loyalty`, with per-channel overrides). */
+  loyalty: LoyaltyOptions;
 }
 
 export const DefaultBotOptions = {
@@ -42,6 +45,7 @@ export const DefaultBotOptions = {
   ...DefaultChannelPolicy,
   promotionCaps: DefaultPromotionCaps,
   support: DefaultSupportOptions,
+  loyalty: DefaultLoyaltyOptions,
 } as const satisfies Required<BotOptions>;
 
 export interface BotDeps {
@@ -71,8 +75,8 @@ export interface BotDeps {
 }
 
 /**
- * The pipeline: receive -> gate -> understand -> attend -> remember -> delete-my-data -> support gate
- * (silent while an agent has the conversation) -> FAQ lookup -> decide -> FAQ / handoff replies ->
+ * The pipeline: receive -> gate -> chat earning -> understand -> attend -> remember -> delete-my-data -> support gate
+ * (silent while an agent has the conversation) -> account linking -> coupon claims -> loyalty commands -> FAQ lookup -> decide -> FAQ / handoff replies ->
  * promotion policy -> recommend/render -> deliver -> announce (to the agent console).
  * Messages of one user in one channel are handled strictly in order; different users run concurrently.
  */
@@ -101,6 +105,7 @@ export class Bot {
     };
     this.run = compose<BotContext>([
       gate(o),
+      chatEarning({ store: deps.store.loyalty, conversations, options: o.loyalty, onError: (err, message) => this.onError(err, message) }),
       understand(deps.nlu),
       attend(),
       remember(conversations),
@@ -108,6 +113,7 @@ export class Bot {
       supportGate(handoff),
       accountLinking(deps.store.identities),
       couponClaims(deps.store.coupons, (id) => deps.recommender.item(id)?.title),
+      loyaltyCommands(deps.store.loyalty, o.loyalty),
       faqLookup(knowledge),
       decideStage(conversations, { handoffAfterMisses: o.support.handoffAfterMisses }),
       faqReplies(knowledge),

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { defaultModelDir } from '../data/paths.js';
 import { DEFAULT_USD_RATES } from '../recommender/currency.js';
+import { isTimeZone } from '../data/loyalty-calendar.js';
 
 /**
  * One optional YAML file (crossfeed.config.yaml) plus environment variables. Environment wins
@@ -25,6 +26,30 @@ const channelEntry = z.union([
     promotions: z.boolean().optional(),
   }).strict(),
 ]);
+
+const timeZone = z.string().refine(isTimeZone, 'an IANA time zone such as UTC, Asia/Shanghai or America/New_York');
+const checkinFields = {
+  /** Points for a check-in. */
+  points: z.number().int().min(1).max(100_000),
+  /** Extra points per consecutive day after the first... */
+  streakBonus: z.number().int().min(0).max(100_000),
+  /** ...capped at this many. */
+  maxStreakBonus: z.number().int().min(0).max(1_000_000),
+};
+const chatFields = {
+  enabled: z.boolean(),
+  points: z.number().int().min(1).max(1000),
+  perMinute: z.number().int().min(1).max(60),
+  minChars: z.number().int().min(0).max(500),
+  repeatWindow: z.number().int().min(0).max(100),
+};
+/** Overrides for one channel, keyed `platform:channel` (e.g. `twitch:mystreamer`). */
+const loyaltyChannel = z.object({
+  enabled: z.boolean().optional(),
+  timeZone: timeZone.optional(),
+  checkin: z.object(checkinFields).partial().strict().optional(),
+  chat: z.object(chatFields).partial().strict().optional(),
+}).strict();
 
 const partnerId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a partner id (lowercase letters, digits, _ or -, at most 40)');
 /** A partner that reports redemptions and purchases through `POST /postback/<id>`. */
@@ -106,6 +131,24 @@ export const configSchema = z.object({
     webUrl: z.string().url().optional(),
     /** How often a running bot checks the FAQ for edits. */
     faqRefreshSeconds: z.number().min(0.1).max(3600).default(2),
+  }).strict().prefault({}),
+  loyalty: z.object({
+    enabled: z.boolean().default(true),
+    /** The calendar day of a check-in is taken in this zone (per channel: channels.<key>.timeZone). */
+    timeZone: timeZone.default('UTC'),
+    checkin: z.object({
+      points: checkinFields.points.default(10),
+      streakBonus: checkinFields.streakBonus.default(5),
+      maxStreakBonus: checkinFields.maxStreakBonus.default(50),
+    }).strict().prefault({}),
+    chat: z.object({
+      enabled: chatFields.enabled.default(false),
+      points: chatFields.points.default(1),
+      perMinute: chatFields.perMinute.default(1),
+      minChars: chatFields.minChars.default(10),
+      repeatWindow: chatFields.repeatWindow.default(5),
+    }).strict().prefault({}),
+    channels: z.record(z.string().regex(/^(twitch|discord|web|cli):[^\s]+$/, 'platform:channel, e.g. twitch:mystreamer'), loyaltyChannel).default({}),
   }).strict().prefault({}),
   partners: z.record(partnerId, partnerEntry).default({}),
   recommender: z.object({

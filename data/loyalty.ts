@@ -136,6 +136,8 @@ export interface PointsLedger {
   entries(o?: { userId?: number; afterId?: number; limit?: number }): Promise<PointsEntry[]>;
   /** Top balances; with `channel` (`platform:channel`), net points earned there instead. */
   leaderboard(o?: { limit?: number; scope?: string }): Promise<LeaderboardRow[]>;
+  /** The user behind a platform login or display name (case-insensitive), for admin grants by @name. */
+  findUser(platform: string, name: string): Promise<number | undefined>;
   /** Every user whose cached balance differs from the sum of their ledger entries (empty = consistent). */
   reconcile(): Promise<Mismatch[]>;
 }

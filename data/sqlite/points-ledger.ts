@@ -170,6 +170,13 @@ export class SqlitePointsLedger implements PointsLedger {
        WHERE t.points > 0 ORDER BY t.points DESC, t.user_id LIMIT ?`, [platform, channel, limit]);
   }
 
+  async findUser(platform: string, name: string): Promise<number | undefined> {
+    const row = await this.db.get<{ user_id: number }>(
+      'SELECT user_id FROM identities WHERE platform = ? AND (lower(display_name) = lower(?) OR platform_user_id = ?) ORDER BY platform_user_id = ? DESC LIMIT 1',
+      [platform, name, name, name]);
+    return row?.user_id;
+  }
+
   reconcile(): Promise<Mismatch[]> {
     // One statement, so one consistent snapshot even while other processes write.
     return this.db.all<Mismatch>(
