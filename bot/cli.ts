@@ -12,6 +12,7 @@ import { runStart } from './commands/start.js';
 import { runFaqExport, runFaqImport } from './commands/faq.js';
 import { runAgentsAdd, type AgentAddOptions } from './commands/agents.js';
 import { ConfigError } from './config.js';
+import { runPointsChange, runPointsExport, runPointsLeaderboard, runRewardsAdd, runRewardsList, runRewardsRemove, type PointsChangeOptions, type RewardAddOptions } from './commands/points.js';
 
 /** `crossfeed` command line. Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -79,6 +80,36 @@ export async function main(argv: string[]): Promise<number> {
     .option('--admin', 'may also manage agents and the FAQ', false)
     .option('--password-stdin', 'read the password from the first line of standard input (scripts)', false)
     .action(async (username: string, o: AgentAddOptions) => { code = await runAgentsAdd({ ...opts(), ...o }, username); });
+
+  const points = program.command('points').description('loyalty points: admin changes, leaderboard, CSV export of the ledger');
+  for (const verb of ['grant', 'revoke'] as const) {
+    points.command(`${verb} <platform> <user> <n>`).description(`${verb} n points to a platform user id (logged with your login as actor)`)
+      .requiredOption('--reason <text>', 'why; kept in the ledger')
+      .option('--key <id>', 'idempotency key: running the command again with it changes nothing')
+      .action(async (platform: string, user: string, n: string, o: PointsChangeOptions) => { code = await runPointsChange({ ...opts(), ...o }, verb, platform, user, n); });
+  }
+  points.command('leaderboard').description('top balances, or with --channel net points earned in one channel')
+    .option('--channel <platform:channel>', 'e.g. twitch:mystreamer')
+    .option('--limit <n>', 'rows', '10')
+    .action(async (o: { channel?: string; limit: string }) => { code = await runPointsLeaderboard({ ...opts(), ...o }); });
+  points.command('export').description('the whole ledger as CSV (stdout or --out); fails if a cached balance disagrees with it')
+    .option('--out <file.csv>', 'write to a file')
+    .action(async (o: { out?: string }) => { code = await runPointsExport({ ...opts(), ...o }); });
+
+  const rewards = program.command('rewards').description('rewards viewers can redeem points for');
+  rewards.command('add <id>').description('add or update a reward (a partner coupon from the catalog or a fixed discount code)')
+    .requiredOption('--name <text>', 'what people see')
+    .requiredOption('--price <points>', 'price in points')
+    .option('--stock <n>', 'how many may be redeemed (default: unlimited; a coupon is also limited by its own stock)')
+    .option('--coupon <item id>', 'issue a fresh code of this catalog coupon')
+    .option('--code <text>', 'hand out this discount code (e.g. a course discount)')
+    .option('--channel <platform:channel>', 'offer it in one channel only (default: everywhere)')
+    .action(async (id: string, o: RewardAddOptions) => { code = await runRewardsAdd({ ...opts(), ...o }, id); });
+  rewards.command('list').description('rewards (all, or those offered in --channel)')
+    .option('--channel <platform:channel>', 'e.g. twitch:mystreamer')
+    .action(async (o: { channel?: string }) => { code = await runRewardsList({ ...opts(), ...o }); });
+  rewards.command('remove <id>').description('stop offering a reward (redemptions stay in the ledger)')
+    .action(async (id: string) => { code = await runRewardsRemove(opts(), id); });
 
   const recs = program.command('recs').description('recommender tools');
   recs.command('eval').description('hold out each user\'s last interaction; score the collaborative model against popularity')
