@@ -42,6 +42,15 @@ export class SqliteIdentityStore implements IdentityStore {
       await tx.run('UPDATE conversations SET user_id = ? WHERE user_id = ? AND platform = ?', [target, old, platform]);
       await tx.run('UPDATE interactions SET user_id = ? WHERE user_id = ?', [target, old]);
       await tx.run('UPDATE coupon_codes SET user_id = ? WHERE user_id = ?', [target, old]);
+      // Points follow the person when this was the old user's last identity: the ledger is
+      // append-only, so the balance moves as a revoke/grant pair under the code's keys.
+      const remaining = await tx.get<{ n: number }>('SELECT count(*) AS n FROM identities WHERE user_id = ?', [old]);
+      const balance = await tx.get<{ balance: number }>('SELECT balance FROM points_balances WHERE user_id = ?', [old]);
+      if ((remaining?.n ?? 0) === 0 && balance && balance.balance > 0) {
+        const insert = 'INSERT INTO points_ledger (user_id, delta, reason, note, idempotency_key, platform, actor) VALUES (?, ?, ?, ?, ?, ?, ?)';
+        await tx.run(insert, [old, -balance.balance, 'revoke', `moved to user ${target} by account link`, `link:${code}:out`, platform, 'account-link']);
+        await tx.run(insert, [target, balance.balance, 'grant', `moved from user ${old} by account link`, `link:${code}:in`, platform, 'account-link']);
+      }
       return { status: 'linked', userId: target };
     });
   }

@@ -26,8 +26,10 @@ export class SqlitePrivacyStore implements PrivacyStore {
       await tx.run('DELETE FROM link_codes WHERE user_id = ?', [userId]);
       const identities = (await tx.run('DELETE FROM identities WHERE user_id = ?', [userId])).changes;
       const couponCodesKept = await count('SELECT count(*) AS n FROM coupon_codes WHERE user_id = ?');
-      // The bare users row (an id and a date) stays only while coupon codes point at it.
-      if (couponCodesKept === 0) await tx.run('DELETE FROM users WHERE id = ?', [userId]);
+      // The bare users row (an id and a date) stays while coupon codes or points entries point at
+      // it: its id must never be given to a new user, who would inherit them.
+      const pointsEntries = await count('SELECT count(*) AS n FROM points_ledger WHERE user_id = ?');
+      if (couponCodesKept === 0 && pointsEntries === 0) await tx.run('DELETE FROM users WHERE id = ?', [userId]);
       return { conversations, messages, identities, interactions, couponCodesKept };
     });
   }

@@ -43,3 +43,19 @@ describe('bot/stages/account-link: one person across platforms', () => {
     await store.close();
   });
 });
+
+describe('account linking and loyalty points', () => {
+  it('moves the points of an identity that had no other identity, exactly once, and keeps the ledger reconciled', async () => {
+    const { store } = await testBot();
+    const target = await store.conversations.resolveUser('web', 'w1', 'W');
+    const other = await store.conversations.resolveUser('discord', 'd1', 'D');
+    await store.loyalty.points.apply({ userId: other, delta: 70, reason: 'grant', key: 'g1' });
+    await store.loyalty.points.apply({ userId: target, delta: 5, reason: 'grant', key: 'g2' });
+    const code = await store.identities.createLinkCode(target);
+    assert.equal((await store.identities.redeemLinkCode(code, 'discord', 'd1')).status, 'linked');
+    assert.equal(await store.loyalty.points.balance(target), 75);
+    assert.equal(await store.loyalty.points.balance(other), 0);
+    assert.deepEqual(await store.loyalty.points.reconcile(), []);
+    await store.close();
+  });
+});
