@@ -121,6 +121,7 @@ export class Bot {
       promotionPolicy(deps.store.interactions, o.promotionCaps),
       rankingSignals({
         interactions: deps.store.interactions, item: (id) => deps.recommender.item(id), toUsd: (p, c) => deps.recommender.toUsd(p, c),
+        templateStats: (since) => deps.store.tracking.templateStats(since),
         ...(deps.collaborative ? { collaborative: deps.collaborative } : {}),
       }, deps.random),
       recommendAndRender(deps.recommender),

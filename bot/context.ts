@@ -1,3 +1,4 @@
+import type { RecommendTemplate } from './render.js';
 import type { NluResult } from '../nlp/types.js';
 import type { RankingSignals } from '../recommender/signals.js';
 import type { Decision } from './decide.js';
@@ -31,7 +32,7 @@ export interface BotContext {
   faq?: FaqLookup;
   decision?: Decision;
   /** Personal signals and the user's ranking variant (recommendations only). */
-  ranking?: { variant: 'explore' | 'control'; signals: RankingSignals };
+  ranking?: { variant: 'explore' | 'control'; signals: RankingSignals; template?: RecommendTemplate };
   /** Probability each shown item had under exploration (absent = deterministic ranking). */
   suggestionPropensity?: ReadonlyMap<string, number>;
   reply?: Reply;

@@ -32,17 +32,29 @@ export function toCard(item: CatalogItem, reason: string | undefined, lang: Lang
 }
 
 /** Text plus cards for a recommendation result. */
+/**
+ * Openings of a recommendation; which one a user sees is an exploration arm (bot/stages/signals.ts),
+ * logged with every impression so the wordings can be compared on clicks.
+ */
+export const RECOMMEND_TEMPLATES = {
+  picks: { en: 'Here are some picks{what}:', zh: '为你找到这些{what}：' },
+  fit: { en: 'These fit what you asked{what}:', zh: '这些符合你的要求{what}：' },
+  like: { en: 'You might like these{what}:', zh: '你可能会喜欢这些{what}：' },
+} as const satisfies Record<string, Record<Lang, string>>;
+export type RecommendTemplate = keyof typeof RECOMMEND_TEMPLATES;
+
 export function renderRecommendation(
   action: Extract<Action, { type: 'recommend' }>,
   result: RecommendResult,
   items: (id: string) => CatalogItem | undefined,
   lang: Lang,
+  template: RecommendTemplate = 'picks',
 ): Reply {
   const what = describe(action.request, lang);
   if (result.suggestions.length === 0) {
     return { text: phrase(action.refine ? 'no_more' : 'no_match', lang, { what }), cards: [] };
   }
-  let text = phrase(action.refine ? 'here_is_another' : 'here_are', lang, { what });
+  let text = action.refine ? phrase('here_is_another', lang, { what }) : RECOMMEND_TEMPLATES[template][lang].replace('{what}', what);
   if (result.relaxed.length) {
     const names = result.relaxed.map((r) => (lang === 'zh' ? { level: '级别', language: '语言', topic: '主题' }[r] : r));
     text += phrase('relaxed', lang, { filters: names.join(lang === 'zh' ? '、' : ' and ') });

@@ -57,7 +57,7 @@ export interface NewImpression {
    * variant, the 0-based position, and the probability the policy shows this item (1 when the
    * ranking was deterministic).
    */
-  decision?: { variant: string; position: number; propensity: number };
+  decision?: { variant: string; position: number; propensity: number; template?: string };
 }
 
 export interface Impression extends NewImpression {
@@ -101,6 +101,8 @@ export interface TrackingStore {
   resolve(token: string): Promise<Impression | undefined>;
   /** Marks the impression clicked; true only for its first click, which alone records a 'click' interaction. */
   recordClick(token: string): Promise<boolean>;
+  /** Cards shown and clicked per reply template since `since` (exploration over wordings). */
+  templateStats(since: Date): Promise<{ template: string; impressions: number; clicks: number }[]>;
   /**
    * Applies a partner's event at most once per (partner, eventId), in one transaction with its
    * effect: a redemption marks the code redeemed and records 'redeem'; a purchase records

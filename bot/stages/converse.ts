@@ -50,7 +50,7 @@ export function recommendAndRender(recommender: Recommender): Middleware<BotCont
     const lang = ctx.nlu?.language ?? 'en';
     if (action.type === 'recommend') {
       const result = recommender.recommend(action.request, 3, ctx.ranking?.signals);
-      ctx.reply = renderRecommendation(action, result, (id) => recommender.item(id), lang);
+      ctx.reply = renderRecommendation(action, result, (id) => recommender.item(id), lang, ctx.ranking?.template);
       ctx.suggestionPropensity = new Map(result.suggestions.flatMap((x) => (x.propensity === undefined ? [] : [[x.itemId, x.propensity] as const])));
       if (result.suggestions.length) {
         state.lastRequest = { ...action.request, excludeIds: [] };
@@ -86,7 +86,7 @@ export function deliver(store: ConversationStore, interactions: InteractionStore
       for (const [position, card] of reply.cards.entries()) {
         const token = await tracking.createImpression({
           itemId: card.id, userId: conv.userId, platform: m.platform, channel: m.channel,
-          decision: { variant, position, propensity: ctx.suggestionPropensity?.get(card.id) ?? 1 },
+          decision: { variant, position, propensity: ctx.suggestionPropensity?.get(card.id) ?? 1, ...(ctx.ranking?.template ? { template: ctx.ranking.template } : {}) },
         });
         cards.push(o.trackingBaseUrl ? { ...card, link: `${o.trackingBaseUrl.replace(/\/$/, '')}/r/${token}` } : card);
       }

@@ -1,7 +1,8 @@
 import type { CatalogItem } from '../../data/catalog/types.js';
 import type { InteractionStore } from '../../data/store.js';
 import type { ArmStats } from '../../recommender/bandit.js';
-import { assignVariant } from '../../recommender/bandit.js';
+import { assignVariant, DefaultBanditOptions, thompsonTopK } from '../../recommender/bandit.js';
+import { RECOMMEND_TEMPLATES, type RecommendTemplate } from '../render.js';
 import type { RankingSignals } from '../../recommender/signals.js';
 import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
@@ -15,6 +16,8 @@ const STATS_TTL_MS = 60_000;
 
 export interface SignalSources {
   interactions: InteractionStore;
+  /** Clicks per reply template (exploration over wordings); absent = the default wording. */
+  templateStats?: (since: Date) => Promise<{ template: string; impressions: number; clicks: number }[]>;
   /** Collaborative scores from the user's engagement history (bot/collaborative.ts). */
   collaborative?: { scores(history: readonly string[]): Map<string, number> | undefined };
   item(id: string): CatalogItem | undefined;
@@ -27,6 +30,7 @@ export interface SignalSources {
  */
 export function rankingSignals(src: SignalSources, random: () => number = Math.random, now: () => number = Date.now): Middleware<BotContext> {
   let stats: { at: number; map: Map<string, ArmStats> } | undefined;
+  let wordings: { at: number; map: Map<string, ArmStats> } | undefined;
   return async (ctx, next) => {
     const action = ctx.decision?.action;
     const conv = ctx.conversation;
@@ -62,7 +66,16 @@ export function rankingSignals(src: SignalSources, random: () => number = Math.r
       signals.itemStats = stats.map;
       signals.explore = { rng: random };
     }
-    ctx.ranking = { variant, signals };
+    let template: RecommendTemplate = 'picks';
+    if (variant === 'explore' && src.templateStats) {
+      if (!wordings || t - wordings.at > STATS_TTL_MS) {
+        const rows = await src.templateStats(new Date(t - 30 * DAY_MS));
+        wordings = { at: t, map: new Map(rows.map((r) => [r.template, { impressions: r.impressions, clicks: r.clicks }])) };
+      }
+      const arms = (Object.keys(RECOMMEND_TEMPLATES) as RecommendTemplate[]).map((id) => ({ id, base: 0, stats: wordings?.map.get(id) }));
+      template = (thompsonTopK(arms, 1, random, { ...DefaultBanditOptions, propensityDraws: 0 }).chosen[0] ?? 'picks') as RecommendTemplate;
+    }
+    ctx.ranking = { variant, signals, template };
     await next();
   };
 }

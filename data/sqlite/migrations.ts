@@ -344,6 +344,13 @@ CREATE TABLE redemptions (
 CREATE INDEX redemptions_user ON redemptions(user_id);
 `,
   },
+  {
+    version: 8,
+    name: 'reply template logged with each impression (exploration over wordings)',
+    sql: `
+ALTER TABLE impressions ADD COLUMN template TEXT;
+`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {

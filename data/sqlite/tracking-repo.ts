@@ -15,8 +15,8 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async createImpression(i: NewImpression): Promise<string> {
     const token = randomBytes(16).toString('base64url');
-    await this.db.run('INSERT INTO impressions (token, item_id, user_id, platform, channel, variant, position, propensity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [token, i.itemId, i.userId, i.platform, i.channel, i.decision?.variant ?? null, i.decision?.position ?? null, i.decision?.propensity ?? null]);
+    await this.db.run('INSERT INTO impressions (token, item_id, user_id, platform, channel, variant, position, propensity, template) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [token, i.itemId, i.userId, i.platform, i.channel, i.decision?.variant ?? null, i.decision?.position ?? null, i.decision?.propensity ?? null, i.decision?.template ?? null]);
     return token;
   }
 
@@ -28,6 +28,12 @@ export class SqliteTrackingStore implements TrackingStore {
       token: r.token, itemId: r.item_id, userId: r.user_id, platform: r.platform, channel: r.channel,
       createdAt: r.created_at, clickedAt: r.clicked_at, link: r.link, itemActive: r.active === 1,
     };
+  }
+
+  async templateStats(since: Date): Promise<{ template: string; impressions: number; clicks: number }[]> {
+    return this.db.all<{ template: string; impressions: number; clicks: number }>(
+      `SELECT template, count(*) AS impressions, count(clicked_at) AS clicks FROM impressions
+       WHERE template IS NOT NULL AND created_at >= ? GROUP BY template`, [since.toISOString()]);
   }
 
   recordClick(token: string): Promise<boolean> {

@@ -66,3 +66,21 @@ describe('bot/stages/signals', () => {
     assert.equal(a?.signals.audience, 'gaming', 'a Twitch channel is a game-stream audience');
   });
 });
+
+describe('bot/stages/signals: exploring reply wordings', () => {
+  it('explorers get a wording chosen by Thompson sampling on clicks per wording; control always the default', async () => {
+    const clicksFor = (template: string) => (template === 'like' ? 40 : 1);
+    const stage = () => rankingSignals({
+      interactions: fakeInteractions({ n: 0 }), item: (id) => items.get(id), toUsd: (p) => p,
+      templateStats: async () => ['picks', 'fit', 'like'].map((template) => ({ template, impressions: 100, clicks: clicksFor(template) })),
+    }, seededRng(9));
+    const chosen = new Map<string, number>();
+    const shared = stage();
+    for (let i = 0; i < 50; i++) {
+      const t = (await run(1, 'web', shared))?.template ?? '';
+      chosen.set(t, (chosen.get(t) ?? 0) + 1);
+    }
+    assert.ok((chosen.get('like') ?? 0) >= 45, `the wording that earns clicks wins (${JSON.stringify([...chosen])})`);
+    assert.equal((await run(2, 'web', stage()))?.template, 'picks', 'user 2 is in control');
+  });
+});
