@@ -52,7 +52,16 @@ export interface Card {
   readonly topics?: readonly string[];
 }
 
+/** Something the user can do next with one tap where the platform has buttons (Discord); others show the text. */
+export interface ReplyAction {
+  readonly kind: 'redeem';
+  /** The reward's id, as `!redeem <id>` takes it. */
+  readonly id: string;
+  readonly label: string;
+}
+
 export interface Reply {
   readonly text: string;
   readonly cards: readonly Card[];
+  readonly actions?: readonly ReplyAction[];
 }

@@ -71,6 +71,12 @@ export class InteractionHandler {
     const action = decodeCardAction(i.customId);
     if (!action) return this.refuse(i, "That button doesn't work any more; ask me again with /recommend.");
     const channel = i.channelId ?? `dm-${i.user.id}`;
+    if (action.kind === 'redeem') {
+      if (!(await this.acknowledged(i, () => i.deferReply({ flags: MessageFlags.Ephemeral })))) return;
+      // As with claims: one request id per (message, reward, user), so a double click spends once.
+      const id = `redeem:${i.message.id}:${action.rewardId}:${i.user.id}`;
+      return this.run(i, this.chatMessage(i, channel, `${this.d.prefixFor(channel)}redeem ${action.rewardId}`, id, true), 'reply', true);
+    }
     if (action.kind === 'claim') {
       if (!(await this.acknowledged(i, () => i.deferReply({ flags: MessageFlags.Ephemeral })))) return;
       // One request id per (card message, coupon, user): a double click or a retried interaction

@@ -49,6 +49,9 @@ export function renderForDiscord(reply: Reply, o: { ownerId: string; mention?: s
       }
     }
   }
+  const actions = (reply.actions ?? []).map((a) => button(truncate(a.label, DiscordMessageLimits.label), encodeCardAction({ kind: 'redeem', rewardId: a.id }), ButtonStyle.Success))
+    .filter((b): b is APIButtonComponent => b !== undefined).slice(0, DiscordMessageLimits.buttonsPerRow);
+  if (actions.length && components.length < DiscordMessageLimits.rows) components.push({ type: ComponentType.ActionRow, components: actions });
   const picker = topicPicker(cards, o.ownerId);
   if (picker && components.length < DiscordMessageLimits.rows) components.push({ type: ComponentType.ActionRow, components: [picker] });
   return { content, embeds, components, allowedMentions: { parse: [], repliedUser: o.mention !== undefined } };

@@ -3,7 +3,7 @@ import type { ConversationStore } from '../../data/store.js';
 import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { loyaltyText, type LOYALTY_TEXT } from '../loyalty-text.js';
-import type { ChatMessage, Role } from '../message.js';
+import type { ChatMessage, ReplyAction, Role } from '../message.js';
 
 /** Points for taking part in chat; off unless a channel switches it on. */
 export interface ChatEarningRules {
@@ -121,13 +121,18 @@ export function loyaltyCommands(store: LoyaltyStore, options: LoyaltyOptions): M
     if (!s.enabled) return next();
     const lang = ctx.nlu?.language === 'zh' ? 'zh' : 'en';
     const userId = ctx.conversation.userId;
-    const say = (key: keyof typeof LOYALTY_TEXT, vars: Record<string, string | number> = {}) =>
-      ctx.out.send({ text: loyaltyText(key, lang, { prefix: ctx.policy.commandPrefix, ...vars }), cards: [] });
+    const say = (key: keyof typeof LOYALTY_TEXT, vars: Record<string, string | number> = {}, actions: ReplyAction[] = []) =>
+      ctx.out.send({ text: loyaltyText(key, lang, { prefix: ctx.policy.commandPrefix, ...vars }), cards: [], ...(actions.length ? { actions } : {}) });
+    // Rewards this user can afford, as one-tap "redeem" actions (buttons on Discord).
+    const affordable = async (balance: number): Promise<ReplyAction[]> =>
+      (await store.rewards.list(`${m.platform}:${m.channel}`)).filter((r) => r.price <= balance).slice(0, 5)
+        .map((r) => ({ kind: 'redeem', id: r.id, label: `Redeem ${r.name} (${r.price})` }));
     const args = ctx.command ? ctx.command.args.trim().split(/\s+/).filter(Boolean) : [];
 
     if (intent === 'points_balance') {
       if (args[0] === 'grant' || args[0] === 'revoke') return adminChange(ctx, store, args, say);
-      return say('balance', { points: await store.points.balance(userId) });
+      const points = await store.points.balance(userId);
+      return say('balance', { points }, await affordable(points));
     }
     if (intent === 'check_in') {
       const r = await store.points.checkIn({ userId, at: m.time, rules: { ...s.checkin, timeZone: s.timeZone }, platform: m.platform, channel: m.channel });
@@ -138,7 +143,7 @@ export function loyaltyCommands(store: LoyaltyStore, options: LoyaltyOptions): M
       const list = await store.rewards.list(`${m.platform}:${m.channel}`);
       const balance = await store.points.balance(userId);
       if (!list.length) return say('no_rewards', { balance });
-      return say('rewards', { balance, list: list.slice(0, 8).map((r) => `${r.id} (${r.name}, ${r.price})`).join('; ') });
+      return say('rewards', { balance, list: list.slice(0, 8).map((r) => `${r.id} (${r.name}, ${r.price})`).join('; ') }, await affordable(balance));
     }
     if (!m.direct) return say('private_only', { id: rewardId });
     const requestId = `${m.platform}:${ctx.conversation.id}:${m.id ?? ctx.clientId ?? `${rewardId}:${m.time.getTime()}`}`;

@@ -158,6 +158,30 @@ describe('Discord adapter (real discord.js against the local Discord server)', f
     assert.deepEqual(server.violations, []);
   });
 
+  it('/points offers affordable rewards as Redeem buttons; a double click spends once and gives one code, ephemeral', async () => {
+    const { server, guildId, general, bot } = await setup();
+    const store = bot.store;
+    await store.loyalty.rewards.put({ id: 'ramen5', name: '$5 off ramen', price: 30, kind: 'code', code: 'RAMEN-5' });
+    await store.loyalty.rewards.put({ id: 'bigprize', name: 'Big prize', price: 10_000, kind: 'code', code: 'BIG' });
+    const aliceId = server.world.user(alice).id;
+    const userId = await store.conversations.resolveUser('discord', aliceId, 'alice');
+    await store.loyalty.points.apply({ userId, delta: 100, reason: 'grant', key: 'test-grant' });
+    const points = server.slash(guildId, general, alice, 'points');
+    const shown = await points.waitForResponse((r) => r.type === 'edit');
+    assert.equal(points.ephemeral, true);
+    const buttons = ((shown.data.components ?? []) as JsonObject[]).flatMap((row) => row.components as JsonObject[]);
+    assert.deepEqual(buttons.map((b) => b.custom_id), ['cf:redeem:ramen5'], 'only what alice can afford');
+    const messageId = points.originalMessageId ?? '';
+    const clicks = [server.click(messageId, 'cf:redeem:ramen5', alice), server.click(messageId, 'cf:redeem:ramen5', alice)];
+    const answers = await Promise.all(clicks.map((c) => c.waitForResponse((r) => r.type === 'edit')));
+    for (const [k, c] of clicks.entries()) {
+      assert.equal(c.ephemeral, true);
+      assert.match(String(answers[k]?.data.content ?? ''), /RAMEN-5/);
+    }
+    assert.equal(await store.loyalty.points.balance(userId), 70, 'spent once');
+    assert.deepEqual(server.violations, []);
+  });
+
   it('personal commands are ephemeral; /ask is public', async () => {
     const { server, guildId, general } = await setup();
     for (const [name, options, ephemeral] of [['points', {}, true], ['checkin', {}, true], ['insurance', { type: 'travel', age: 34 }, true], ['ask', { question: 'can I get a refund?' }, false]] as const) {
