@@ -25,3 +25,11 @@ export function maskedError(err: unknown): string {
   const text = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
   return maskPii(text);
 }
+
+/**
+ * A log function that masks every line before passing it on, with an optional prefix ("twitch: ").
+ * The composition roots wrap the adapters' `log` with it: their lines can quote what users wrote.
+ */
+export function maskingLog(log: (line: string) => void, prefix = ''): (line: string) => void {
+  return (line) => log(maskPii(`${prefix}${line}`));
+}

@@ -59,6 +59,8 @@ export interface SupportQueue {
   position(conversationId: number): Promise<number | undefined>;
   /** Waiting conversations, oldest first. */
   waiting(): Promise<QueueEntry[]>;
+  /** Conversations the agent has taken and not handed back or closed, oldest first (as they were queued), so a reloaded console finds them again. */
+  ownedBy(agentId: number): Promise<QueueEntry[]>;
   /** The conversation's open (waiting or taken) entry. */
   open(conversationId: number): Promise<QueueEntry | undefined>;
   /** Atomic: exactly one agent can take a waiting conversation. */

@@ -59,9 +59,10 @@ const idParams = z.object({ id: z.coerce.number().int().positive() });
 const tagBody = z.object({ tag: z.string().trim().min(1).max(40).regex(/^[\p{L}\p{N} _-]+$/u, 'letters, digits, spaces, _ and -') });
 
 /**
- * The agent console (and the admin FAQ page, /admin/faq): login/logout, `/agent` (queue, transcript, take, reply, hand back, close,
- * suggested answers) and its live socket `/agent/ws`. Every route but the login form needs a
- * session; state-changing ones also a same-origin request with the session's CSRF token.
+ * The agent console (and the admin FAQ page, /admin/faq): login/logout, `/agent` (queue, the
+ * agent's own conversations, transcript, take, reply, hand back, close, suggested answers) and
+ * its live socket `/agent/ws`. Every route but the login form needs a session; state-changing
+ * ones also a same-origin request with the session's CSRF token.
  */
 export async function registerAgentConsole(app: FastifyInstance, options: AgentConsoleOptions): Promise<AgentConsole> {
   const o = { ...DefaultAgentConsoleOptions, ...options };
@@ -141,10 +142,13 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
         .send({ username: s.agent.username, role: s.agent.role, csrfToken: s.csrfToken, maxReplyChars: o.maxReplyChars });
     });
 
-    scope.get('/agent/api/queue', api, async (_req, reply) => {
+    // `mine`: what this agent has taken, so a reloaded console (or a new login) gets back to it.
+    scope.get('/agent/api/queue', api, async (req, reply) => {
       const d = withDesk(reply);
       if (!d) return reply;
-      return reply.send({ items: (await d.support.waiting()).map(queueItem) });
+      const mine = await d.support.ownedBy(sessionOf(req).agent.id);
+      return reply.header('Cache-Control', 'no-store')
+        .send({ items: (await d.support.waiting()).map(queueItem), mine: mine.map((e) => ({ ...queueItem(e), takenAt: e.takenAt })) });
     });
 
     scope.get('/agent/api/conversations/:id', api, async (req, reply) => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import type { Bot } from '../../bot/bot.js';
 import { packageRoot } from '../../data/paths.js';
+import { maskingLog } from '../../data/pii.js';
 import type { SupportDesk } from './agent-desk.js';
 import { registerAgentConsole, type AgentConsole } from './agent-routes.js';
 import { registerPostbackRoute, type PostbackOptions } from './postback.js';
@@ -49,6 +50,8 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const app = Fastify({ logger: o.logger ?? false, bodyLimit: 64 * 1024 });
   const hub = new VisitorHub();
   const perIp = new Map<string, number>();
+  // Socket and console errors carry no chat text today; masked anyway, should one ever quote a visitor.
+  const warn = maskingLog((msg) => app.log.warn(msg));
 
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
@@ -77,7 +80,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   let agentConsole: AgentConsole | undefined;
   if (o.support) {
     agentConsole = await registerAgentConsole(app, {
-      desk: o.support.desk, hub, publicDir: PUBLIC_DIR, log: (msg) => app.log.warn(msg),
+      desk: o.support.desk, hub, publicDir: PUBLIC_DIR, log: warn,
       session: { secureCookies: o.support.secureCookies ?? false }, extraOrigins: o.support.extraOrigins ?? [],
     });
   }
@@ -100,7 +103,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
       else perIp.set(ip, left);
     });
     const visitor = new URL(req.url, 'http://localhost').searchParams.get('visitor');
-    handleSocket(socket, visitor, { hub, bot: o.bot, log: (msg) => app.log.warn(msg) });
+    handleSocket(socket, visitor, { hub, bot: o.bot, log: warn });
   });
 
   await app.listen({ host: o.host, port: o.port });

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ShardingManager } from 'discord.js';
 import { DiscordAdapter } from '../../adapters/discord/adapter.js';
 import type { DiscordChannelSettings } from '../../adapters/discord/settings.js';
+import { maskingLog } from '../../data/pii.js';
 import { buildCore, type Core } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 
@@ -21,7 +22,8 @@ export async function startDiscord(config: Config, core: Core, log: (line: strin
     token: d.token, api: d.api, messageContent: d.messageContent, maxAnswerAgeMs: d.maxAnswerAgeSeconds * 1000,
     ...(d.guildId ? { guildId: d.guildId } : {}),
     prefixFor: (channelId) => core.channels.policy('discord', channelId)?.commandPrefix ?? config.bot.commandPrefix,
-    settings, log: (line) => log(`discord: ${line}`),
+    // The adapter's lines can quote what users wrote: emails and phone numbers are masked.
+    settings, log: maskingLog(log, 'discord: '),
   });
   await adapter.start();
   const app = adapter.client.application?.id;

@@ -1,4 +1,5 @@
 import { TwitchAdapter } from '../../adapters/twitch/adapter.js';
+import { maskingLog } from '../../data/pii.js';
 import type { Core } from '../app.js';
 import type { Config } from '../config.js';
 
@@ -14,7 +15,8 @@ export function startTwitch(config: Config, core: Core, log: (line: string) => v
     channels: core.channels.channels('twitch'),
     maxAnswerAgeMs: t.maxAnswerAgeSeconds * 1000,
     answersPerUserPerMinute: t.answersPerViewerPerMinute,
-    log: (line) => log(`twitch: ${line}`),
+    // Notices and unreadable messages can quote chat text: emails and phone numbers are masked.
+    log: maskingLog(log, 'twitch: '),
   });
   adapter.connection.on('connected', () => log(`twitch: connected to ${t.server} as ${t.username}`));
   adapter.connection.on('fatal', (reason) => log(`twitch: giving up: ${reason}`));

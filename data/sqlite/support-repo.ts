@@ -44,6 +44,10 @@ export class SqliteSupportQueue implements SupportQueue {
     return (await this.db.all<EntryRow>(`${SELECT} WHERE q.status = 'waiting' ORDER BY q.id`)).map(toEntry);
   }
 
+  async ownedBy(agentId: number): Promise<QueueEntry[]> {
+    return (await this.db.all<EntryRow>(`${SELECT} WHERE q.status = 'taken' AND q.agent_id = ? ORDER BY q.id`, [agentId])).map(toEntry);
+  }
+
   open(conversationId: number): Promise<QueueEntry | undefined> {
     return openEntry(this.db, conversationId);
   }

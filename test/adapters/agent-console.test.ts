@@ -44,6 +44,7 @@ class FakeQueue implements SupportQueue {
     return i < 0 ? undefined : i + 1;
   }
   async waiting() { return this.entries.filter((e) => e.status === 'waiting'); }
+  async ownedBy(agentId: number) { return this.entries.filter((e) => e.status === 'taken' && e.agentId === agentId); }
   async open(id: number) { return this.open_(id); }
   async take(id: number, agentId: number): Promise<TakeResult> {
     const e = this.open_(id);
@@ -257,6 +258,34 @@ describe('adapters/web agent console (fake support storage)', () => {
     assert.equal((await alice.call('POST', `/agent/api/conversations/${id}/close`, { tag: '<script>' })).status, 400);
     assert.equal((await alice.call('POST', `/agent/api/conversations/${id}/close`, { tag: 'billing' })).status, 200);
     assert.equal(queue.entries.at(-1)!.tag, 'billing');
+  });
+
+  it('lists the conversations an agent has taken under `mine`, for that agent only, until handed back or closed', async () => {
+    const conversation = async () => (await store.conversations.open('web', 'web', await store.conversations.resolveUser('web', randomUUID(), 'Visitor'))).id;
+    const [one, two] = [await conversation(), await conversation()];
+    await queue.enqueue(one, 'asked');
+    await queue.enqueue(two, 'misses');
+    const alice = await session('alice', 'alice-password-1');
+    const bob = await session('bob', 'bob-password-1');
+    const lists = async (who: typeof alice) => {
+      const res = await who.call('GET', '/agent/api/queue');
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('cache-control'), 'no-store');
+      const body = await res.json() as { items: { conversationId: number }[]; mine: { conversationId: number; takenAt: string | null }[] };
+      return { waiting: body.items.map((i) => i.conversationId), mine: body.mine.map((i) => i.conversationId), body };
+    };
+    assert.deepEqual((await lists(alice)).mine, []);
+    assert.equal((await alice.call('POST', `/agent/api/conversations/${one}/take`)).status, 200);
+    assert.equal((await alice.call('POST', `/agent/api/conversations/${two}/take`)).status, 200);
+    // A new login (another session of the same agent) sees them too.
+    const again = await lists(await session('alice', 'alice-password-1'));
+    assert.deepEqual(again.mine, [one, two]);
+    assert.ok(!again.waiting.includes(one) && !again.waiting.includes(two));
+    assert.match(again.body.mine[0]!.takenAt ?? '', /^\d{4}-/);
+    assert.deepEqual((await lists(bob)).mine, [], "another agent's conversations are not listed");
+    assert.equal((await alice.call('POST', `/agent/api/conversations/${one}/hand-back`)).status, 200);
+    assert.equal((await alice.call('POST', `/agent/api/conversations/${two}/close`, { tag: 'resolved' })).status, 200);
+    assert.deepEqual((await lists(alice)).mine, []);
   });
 
   it('refuses the agent socket without a session or from another origin', async () => {

@@ -126,6 +126,25 @@ describe('data/sqlite support desk: queue', () => {
     }
   });
 
+  it('lists the conversations an agent owns, oldest first, until handed back or closed', async () => {
+    const [a, b, c] = [await conversation(store, 'a', 'Ana'), await conversation(store, 'b'), await conversation(store, 'c')];
+    const [alice, bob] = await agentIds(store, 2);
+    for (const conv of [a, b, c]) await store.support.enqueue(conv, 'asked');
+    assert.deepEqual(await store.support.ownedBy(alice!), [], 'waiting entries belong to nobody');
+    assert.equal(await store.support.take(c, alice!), 'taken');
+    assert.equal(await store.support.take(a, alice!), 'taken');
+    assert.equal(await store.support.take(b, bob!), 'taken');
+    const mine = await store.support.ownedBy(alice!);
+    assert.deepEqual(mine.map((e) => e.conversationId), [a, c], 'in queue order, whatever the order taken');
+    assert.deepEqual(mine.map((e) => [e.status, e.agentId]), [['taken', alice], ['taken', alice]]);
+    assert.equal(mine[0]!.displayName, 'Ana');
+    assert.deepEqual((await store.support.ownedBy(bob!)).map((e) => e.conversationId), [b]);
+    assert.equal(await store.support.handBack(c, alice!), true);
+    assert.equal(await store.support.close(b, bob!, 'resolved'), true);
+    assert.deepEqual((await store.support.ownedBy(alice!)).map((e) => e.conversationId), [a]);
+    assert.deepEqual(await store.support.ownedBy(bob!), []);
+  });
+
   it('hands back and closes only for the owning agent; a closed conversation can queue again', async () => {
     const conv = await conversation(store, 'v');
     const [owner, other] = await agentIds(store, 2);

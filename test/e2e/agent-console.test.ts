@@ -133,6 +133,22 @@ describe('e2e: agent console and visitor in headless Chromium against `crossfeed
     await say(visitor, 'my order #1234 never arrived');
     await alice.locator('[data-testid="chat-message"][data-role="user"]', { hasText: 'my order #1234 never arrived' }).waitFor({ timeout: 10000 });
 
+    // A reload loses the open conversation, but not what alice owns: it is under "My conversations".
+    await alice.reload();
+    await alice.getByTestId('console-status').filter({ hasText: 'live' }).waitFor();
+    assert.equal(await alice.locator('#conversation-title').innerText(), 'No conversation open');
+    const mineItem = alice.locator(`[data-testid="mine-item"][data-conversation-id="${conversationId}"]`);
+    await mineItem.waitFor({ timeout: 10000 });
+    assert.equal(await alice.getByTestId('mine-item').count(), 1);
+    assert.equal(await alice.locator('[data-testid="queue-item"]').count(), 0, 'taken: no longer waiting');
+    await mineItem.click();
+    await alice.getByTestId('conversation-state').filter({ hasText: 'You own this conversation' }).waitFor();
+    await alice.locator('[data-testid="chat-message"][data-role="user"]', { hasText: 'my order #1234 never arrived' }).waitFor();
+    const afterReload = 'Still here after a reload. Let me check your order.';
+    await alice.getByTestId('agent-input').fill(afterReload);
+    await alice.getByTestId('agent-input').press('Enter');
+    await visitor.locator('[data-testid="chat-message"][data-role="agent"]', { hasText: afterReload }).waitFor({ timeout: 10000 });
+
     // Forged requests: a form on another site, and the console's own page without the token.
     const forged = await alice.context().newPage();
     const [response] = await Promise.all([
@@ -149,6 +165,7 @@ describe('e2e: agent console and visitor in headless Chromium against `crossfeed
 
     await alice.getByTestId('hand-back').click();
     await alice.getByTestId('conversation-state').filter({ hasText: 'With the bot' }).waitFor();
+    await alice.locator('#mine-count').filter({ hasText: /^0$/ }).waitFor();
     await visitor.getByTestId('support-status').filter({ hasText: 'back to the assistant' }).waitFor({ timeout: 10000 });
     const botCount = await botLines.count();
     await say(visitor, 'any python course?');

@@ -3,6 +3,7 @@
 
 const $ = (id) => document.getElementById(id);
 const queueEl = $('queue');
+const mineEl = $('mine');
 const transcript = $('transcript');
 const input = $('agent-input');
 const takeBtn = $('take');
@@ -20,6 +21,7 @@ let me = null; // { username, role, csrfToken, maxReplyChars }
 let ws = null;
 let attempt = 0;
 let queue = [];
+let mine = []; // conversations this agent has taken (they survive a reload)
 // The open conversation: id, status ('waiting' | 'taken' | 'bot'), owner username, newest line id.
 let current = null;
 const seen = new Set();
@@ -55,43 +57,60 @@ function waitedFor(iso) {
   return `${Math.floor(min / 60)} h ${min % 60} min`;
 }
 
+// One list entry: the waiting queue ('queue-item', waiting since enqueuedAt) or my conversations ('mine-item', taken since takenAt).
+function listItem(item, testid) {
+  const taken = testid === 'mine-item';
+  const since = taken ? item.takenAt || item.enqueuedAt : item.enqueuedAt;
+  const li = document.createElement('li');
+  const btn = document.createElement('button');
+  btn.type = 'button';
+  btn.className = 'queue-item';
+  btn.dataset.testid = testid;
+  btn.dataset.conversationId = String(item.conversationId);
+  if (current && current.id === item.conversationId) btn.setAttribute('aria-current', 'true');
+  const name = document.createElement('span');
+  name.className = 'queue-name';
+  name.textContent = item.displayName || 'Visitor';
+  const meta = document.createElement('span');
+  meta.className = 'queue-meta';
+  const platform = document.createElement('span');
+  platform.className = 'tag';
+  platform.dataset.testid = 'queue-platform';
+  platform.textContent = item.platform;
+  const reason = document.createElement('span');
+  reason.dataset.testid = 'queue-reason';
+  reason.textContent = REASONS[item.reason] || item.reason;
+  const waited = document.createElement('span');
+  waited.className = 'queue-waited';
+  waited.dataset.testid = taken ? 'mine-taken' : 'queue-waiting';
+  waited.dataset.since = since;
+  waited.dataset.verb = taken ? 'taken' : 'waiting';
+  waited.textContent = `${waited.dataset.verb} ${waitedFor(since)}`;
+  meta.append(platform, reason, waited);
+  btn.append(name, meta);
+  btn.addEventListener('click', () => void openConversation(item.conversationId));
+  li.append(btn);
+  return li;
+}
+
 function renderQueue() {
   $('queue-count').textContent = String(queue.length);
-  queueEl.replaceChildren(...queue.map((item) => {
-    const li = document.createElement('li');
-    const btn = document.createElement('button');
-    btn.type = 'button';
-    btn.className = 'queue-item';
-    btn.dataset.testid = 'queue-item';
-    btn.dataset.conversationId = String(item.conversationId);
-    if (current && current.id === item.conversationId) btn.setAttribute('aria-current', 'true');
-    const name = document.createElement('span');
-    name.className = 'queue-name';
-    name.textContent = item.displayName || 'Visitor';
-    const meta = document.createElement('span');
-    meta.className = 'queue-meta';
-    const platform = document.createElement('span');
-    platform.className = 'tag';
-    platform.dataset.testid = 'queue-platform';
-    platform.textContent = item.platform;
-    const reason = document.createElement('span');
-    reason.dataset.testid = 'queue-reason';
-    reason.textContent = REASONS[item.reason] || item.reason;
-    const waited = document.createElement('span');
-    waited.className = 'queue-waited';
-    waited.dataset.testid = 'queue-waiting';
-    waited.dataset.since = item.enqueuedAt;
-    waited.textContent = `waiting ${waitedFor(item.enqueuedAt)}`;
-    meta.append(platform, reason, waited);
-    btn.append(name, meta);
-    btn.addEventListener('click', () => void openConversation(item.conversationId));
-    li.append(btn);
-    return li;
-  }));
+  queueEl.replaceChildren(...queue.map((item) => listItem(item, 'queue-item')));
+  $('mine-count').textContent = String(mine.length);
+  mineEl.replaceChildren(...mine.map((item) => listItem(item, 'mine-item')));
+}
+
+// Both lists, from the server: at start and after this agent takes, hands back or closes.
+async function refreshLists() {
+  const q = await api('GET', '/agent/api/queue');
+  if (!q.ok) return;
+  queue = Array.isArray(q.data.items) ? q.data.items : [];
+  mine = Array.isArray(q.data.mine) ? q.data.mine : [];
+  renderQueue();
 }
 
 setInterval(() => {
-  for (const el of queueEl.querySelectorAll('[data-testid="queue-waiting"]')) el.textContent = `waiting ${waitedFor(el.dataset.since)}`;
+  for (const el of document.querySelectorAll('.queue-waited[data-since]')) el.textContent = `${el.dataset.verb} ${waitedFor(el.dataset.since)}`;
 }, 15000);
 
 // ---- conversation --------------------------------------------------------
@@ -238,14 +257,19 @@ async function act(path, body) {
 takeBtn.addEventListener('click', async () => {
   const res = await act('take');
   if (!res) return;
-  if (res.ok) setState('taken', me.username);
-  else if (res.data.error === 'already_taken') setState('taken', (/by (.+)\.$/.exec(res.data.message) || [])[1] || null);
+  if (res.ok) {
+    setState('taken', me.username);
+    void refreshLists();
+  } else if (res.data.error === 'already_taken') setState('taken', (/by (.+)\.$/.exec(res.data.message) || [])[1] || null);
   if (res.ok) input.focus();
 });
 
 handBackBtn.addEventListener('click', async () => {
   const res = await act('hand-back');
-  if (res && res.ok) setState('bot', null);
+  if (res && res.ok) {
+    setState('bot', null);
+    void refreshLists();
+  }
 });
 
 closeBtn.addEventListener('click', async () => {
@@ -254,6 +278,7 @@ closeBtn.addEventListener('click', async () => {
   if (res && res.ok) {
     setState('closed', null);
     tagInput.value = '';
+    void refreshLists();
   }
 });
 
@@ -359,10 +384,6 @@ function handleFrame(frame) {
   $('agent-name').textContent = `${me.username} (${me.role})`;
   $('admin-link').hidden = me.role !== 'admin';
   input.maxLength = me.maxReplyChars;
-  const q = await api('GET', '/agent/api/queue');
-  if (q.ok) {
-    queue = q.data.items;
-    renderQueue();
-  }
+  await refreshLists();
   connect();
 })();
