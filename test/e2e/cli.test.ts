@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { execFile } from 'node:child_process';
+import { runCli } from '../helpers/cli.js';
 import { CLI } from '../helpers/server-process.js';
-
-const exec = promisify(execFile);
 
 describe('e2e: the crossfeed command line', function () {
   this.timeout(120000);
   let dir: string;
-  const run = async (args: string[]) => {
-    try {
-      const r = await exec(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, CROSSFEED_DB: join(dir, 'cli.db') } });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const run = (args: string[]) => runCli(args, { cwd: dir, db: join(dir, 'cli.db') });
   before(() => void (dir = mkdtempSync(join(tmpdir(), 'crossfeed-cli-'))));
   after(() => rmSync(dir, { recursive: true, force: true }));
 

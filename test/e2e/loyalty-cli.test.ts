@@ -1,29 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
 import { coupon } from '../helpers/catalog.js';
-import { CLI } from '../helpers/server-process.js';
-
-const exec = promisify(execFile);
+import { cleanEnv, runCli } from '../helpers/cli.js';
 
 describe('e2e: crossfeed points and rewards', function () {
   this.timeout(60000);
   let dir: string;
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(CROSSFEED_|TWITCH_)/.test(k)));
+  const env = cleanEnv();
   const db = () => join(dir, 'loyalty.db');
-  const run = async (args: string[]) => {
-    try {
-      const r = await exec(process.execPath, [CLI, ...args], { cwd: dir, env: { ...env, CROSSFEED_DB: db() } });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const run = (args: string[]) => runCli(args, { cwd: dir, db: db(), env });
   beforeEach(() => void (dir = mkdtempSync(join(tmpdir(), 'crossfeed-cli-loyalty-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
