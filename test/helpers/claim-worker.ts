@@ -1,6 +1,6 @@
-import { createInterface } from 'node:readline';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
 import type { ClaimResult } from '../../data/partners.js';
+import { readyThenGo } from './worker-start.js';
 
 /**
  * A separate process claiming coupons on a shared database file (test/e2e/coupon-claims-two-processes).
@@ -11,16 +11,7 @@ const [dbPath, itemId, requestsJson] = process.argv.slice(2);
 if (!dbPath || !itemId || !requestsJson) throw new Error('usage: claim-worker <db> <itemId> <requests-json>');
 const requests = JSON.parse(requestsJson) as [number, string][];
 const store = await openSqliteStore(dbPath);
-process.stdout.write('ready\n');
-await new Promise<void>((resolve) => {
-  const lines = createInterface({ input: process.stdin });
-  lines.on('line', (line) => {
-    if (line.trim() === 'go') {
-      lines.close();
-      resolve();
-    }
-  });
-});
+await readyThenGo();
 const results = await Promise.all(requests.map(async ([userId, requestId]): Promise<[string, ClaimResult]> =>
   [requestId, await store.coupons.claim({ itemId, userId, requestId, platform: 'web', channel: `pid-${process.pid}` })]));
 await store.close();

@@ -1,6 +1,6 @@
-import { createInterface } from 'node:readline';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
 import type { RedeemResult } from '../../data/loyalty.js';
+import { readyThenGo } from './worker-start.js';
 
 /**
  * A separate process redeeming rewards on a shared database file (test/e2e/loyalty-*.test.ts).
@@ -21,16 +21,7 @@ const store = await openSqliteStore(dbPath, hang ? {
     },
   },
 } : {});
-process.stdout.write('ready\n');
-await new Promise<void>((resolve) => {
-  const lines = createInterface({ input: process.stdin });
-  lines.on('line', (line) => {
-    if (line.trim() === 'go') {
-      lines.close();
-      resolve();
-    }
-  });
-});
+await readyThenGo();
 const results = await Promise.all(requests.map(async ([userId, requestId]): Promise<[string, RedeemResult]> =>
   [requestId, await store.loyalty.points.redeem({ userId, rewardId, requestId, platform: 'web', channel: `pid-${process.pid}` })]));
 await store.close();
