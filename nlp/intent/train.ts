@@ -6,6 +6,7 @@
 import { fitOosThreshold, fitTemperature, type ThresholdPoint } from './calibration.js';
 import { DefaultEmbeddingBagSettings, EmbeddingBag, type EmbeddingBagSettings } from './embedding-bag.js';
 import { DefaultLinearSettings, LinearSoftmax, type LinearSettings } from './linear.js';
+import { DefaultSvmSettings, trainLinearSvm, type SvmSettings } from './svm.js';
 import { TrainedIntentModel, type Calibrated, type Member } from './model.js';
 import { SeededRandom, softmaxInPlace } from './numeric.js';
 import { DefaultFeatureSettings, type FeatureSettings } from './text-features.js';
@@ -30,6 +31,8 @@ export interface IntentTuning {
   /** Features seen fewer times than this are dropped when training has at least `minCountFrom` examples. */
   minCountFrom: number;
   linear: LinearSettings | false;
+  /** One-vs-rest linear SVM member (stored as a linear scorer). */
+  svm: SvmSettings | false;
   embeddingBags: EmbeddingBagSettings[];
   /** Each member trains for at least this many example updates (small data gets more epochs). */
   minUpdates: number;
@@ -49,7 +52,8 @@ export const DefaultIntentTuning: Readonly<IntentTuning> = Object.freeze<IntentT
   features: DefaultFeatureSettings,
   vectorizer: { ...DefaultVectorizerSettings, groupWeights: [1, 1], minCount: 2 },
   minCountFrom: 5000,
-  linear: DefaultLinearSettings,
+  linear: false,
+  svm: DefaultSvmSettings,
   embeddingBags: [DefaultEmbeddingBagSettings],
   minUpdates: 40_000,
   maxEpochs: 200,
@@ -74,7 +78,11 @@ export async function trainWithTuning(train: IntentExample[], o: TrainOptions, t
   const refit = carved !== undefined && carved.valid.length > 0;
 
   const epochs = (base: number, n: number) => Math.min(tuning.maxEpochs, Math.max(base, Math.ceil(tuning.minUpdates / Math.max(1, n))));
-  const memberEpochs = (n: number) => [...(tuning.linear ? [epochs(tuning.linear.epochs, n)] : []), ...tuning.embeddingBags.map((s) => epochs(s.epochs, n))];
+  const memberEpochs = (n: number) => [
+    ...(tuning.linear ? [epochs(tuning.linear.epochs, n)] : []),
+    ...(tuning.svm ? [labels.length] : []),
+    ...tuning.embeddingBags.map((s) => epochs(s.epochs, n)),
+  ];
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const total = 2 + sum(memberEpochs(fitSet.length)) + (refit ? 1 + sum(memberEpochs(train.length)) : 0);
   let done = 0;
@@ -97,6 +105,7 @@ export async function trainWithTuning(train: IntentExample[], o: TrainOptions, t
       await m.train(xs, ys, { ...tuning.linear, epochs: epochs(tuning.linear.epochs, data.length) }, seed, () => step('linear'));
       members.push(m);
     }
+    if (tuning.svm) members.push(await trainLinearSvm(xs, ys, vectorizer.size, labels.length, tuning.svm, seed + 7, () => step('svm')));
     for (const [k, s] of tuning.embeddingBags.entries()) {
       const m = EmbeddingBag.init({ rows: vectorizer.size, classes: labels.length, dim: s.dim, hidden: s.hidden }, seed + 101 * (k + 1));
       await m.train(xs, ys, { ...s, epochs: epochs(s.epochs, data.length) }, seed + k + 1, () => step('embedding'));

@@ -90,7 +90,7 @@ describe('nlp/intent: training in TypeScript', function () {
       last = done;
       phases.add(phase);
     } });
-    assert.ok(phases.has('linear') && phases.has('embedding') && phases.has('done'));
+    assert.ok(phases.has('svm') && phases.has('embedding') && phases.has('done'));
     const ac = new AbortController();
     ac.abort(new Error('stop now'));
     await assert.rejects(trainIntentModel(train, { signal: ac.signal }), /stop now/);
