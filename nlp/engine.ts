@@ -2,7 +2,7 @@ import { overlapsAny, RuleEntityExtractor } from './entity-rules.js';
 import { loadTextClassifier, loadTokenTagger, type ModelOptions, type TaggedGroup, type TextClassifier, type TokenTagger } from './models.js';
 import type { LexiconEntry } from './rules/lexicon.js';
 import type { TrainedModels } from './trained-models.js';
-import { TrainedModelsWorker, type TrainedOutput } from './trained-worker.js';
+import { EntityWorker, type EntityOutput } from './entity-worker.js';
 import type { PredictedEntity } from './entities-train/index.js';
 import { cleanTextWithMap, detectLanguage, MAX_MESSAGE_CHARS } from './text.js';
 import { ENTITY_LABELS, INTENTS, type Entity, type EntityLabel, type IntentName, type Nlu, type NluResult } from './types.js';
@@ -15,10 +15,10 @@ export interface NluEngineOptions extends ModelOptions {
   /** Model spans below this score are dropped. */
   minEntityScore?: number;
   /**
-   * parseBatch runs the TypeScript-trained models in a worker thread (started on the first batch of
-   * at least WORKER_MIN_BATCH messages) while the transformers.js models run in this one: about 40%
-   * more messages/s on 2 cores, for 50-70 MiB more resident memory (a second V8 heap with its own
-   * copy of the models). Default false.
+   * Run the entity models (transformers.js tagger, TypeScript-trained tagger) in a worker thread
+   * while the intent models and rules run in this one, so both cores work on every batch. The
+   * tagger then lives only in the worker; if the worker fails, it is loaded here and work goes on.
+   * Costs a second V8 heap (README, Benchmarks, has the figures). Default false.
    */
   batchWorker?: boolean;
 }
@@ -28,28 +28,36 @@ const TRAINED_ENTITY_MIN_SCORE = 0.85;
 const LABEL_SET = new Set<string>(ENTITY_LABELS);
 /** Texts per transformers.js call in parseBatch; larger batches gain little on 2 cores and pad more. */
 const MODEL_BATCH = 32;
-/** Smaller batches stay in this thread: the round trip to the worker costs more than it saves. */
-const WORKER_MIN_BATCH = 8;
 
 /** Intent from the shipped transformers.js classifier; entities from rules, completed by the tagger model. */
 export class NluEngine implements Nlu {
-  private worker: TrainedModelsWorker | undefined;
-
   private constructor(
+    private readonly modelOptions: ModelOptions,
     private readonly classify: TextClassifier,
-    private readonly tagger: TokenTagger | undefined,
+    /** The shipped tagger in this thread; with a batch worker it is loaded only if the worker fails. */
+    private tagger: TokenTagger | undefined,
     private readonly rules: RuleEntityExtractor,
     private readonly minEntityScore: number,
     private readonly trained: TrainedModels,
-    private readonly batchWorker: boolean,
+    private worker: EntityWorker | undefined,
   ) {}
 
   static async load(o: NluEngineOptions): Promise<NluEngine> {
-    const [classify, tagger] = await Promise.all([
+    const { modelDir, threads, dtype } = o;
+    const options: ModelOptions = { modelDir, threads, dtype };
+    const trained = o.trained ?? {};
+    let worker = o.batchWorker ? new EntityWorker(options, trained) : undefined;
+    const [classify, workerReady] = await Promise.all([
       loadTextClassifier('intent', o),
-      loadTokenTagger('entities', o),
+      worker ? worker.ready.then(() => true, () => false) : false,
     ]);
-    return new NluEngine(classify, tagger, new RuleEntityExtractor(o.lexicon ?? []), o.minEntityScore ?? 0.6, o.trained ?? {}, o.batchWorker ?? false);
+    if (worker && !workerReady) {
+      await worker.close();
+      worker = undefined;
+    }
+    // Without a working batch worker the tagger runs here (and a broken model folder fails here, clearly).
+    const tagger = worker ? undefined : await loadTokenTagger('entities', o);
+    return new NluEngine(options, classify, tagger, new RuleEntityExtractor(o.lexicon ?? []), o.minEntityScore ?? 0.6, trained, worker);
   }
 
   async parse(raw: string): Promise<NluResult> {
@@ -70,30 +78,34 @@ export class NluEngine implements Nlu {
       else results[i] = { text: p.text, intent: 'oos', confidence: 1, alternatives: [], entities: [], language: p.language };
     });
     todo.sort((a, b) => prepared[a]!.text.length - prepared[b]!.text.length || a - b);
-    for (let k = 0; k < todo.length; k += MODEL_BATCH) {
-      const chunk = todo.slice(k, k + MODEL_BATCH);
-      const texts = chunk.map((i) => prepared[i]!.text);
-      // Posted before the transformers.js models run, so both cores work on this chunk.
-      const offloaded = this.offload(texts);
-      const [scores, groups] = await Promise.all([
-        this.classify(texts, { top_k: INTENTS.length }),
-        this.tagger ? this.tagger(texts, { aggregation_strategy: 'simple' }) : undefined,
-      ]);
-      const trained = await offloaded;
+    const chunks: number[][] = [];
+    for (let k = 0; k < todo.length; k += MODEL_BATCH) chunks.push(todo.slice(k, k + MODEL_BATCH));
+    const textsOf = (chunk: number[]) => chunk.map((i) => prepared[i]!.text);
+    // Every chunk goes to the worker first, so it never waits for this thread between chunks.
+    const offloaded = chunks.map((chunk) => this.offload(textsOf(chunk)));
+    for (const [c, chunk] of chunks.entries()) {
+      const texts = textsOf(chunk);
+      const scores = await this.classify(texts, { top_k: INTENTS.length });
+      const entityOut = await offloaded[c];
+      const groups = entityOut ? entityOut.groups : await (await this.localTagger())(texts, { aggregation_strategy: 'simple' });
       chunk.forEach((i, j) => {
-        results[i] = this.finish(raws[i]!, prepared[i]!, scores[j] ?? [], groups?.[j], trained && { ranked: trained.ranked[j], entities: trained.entities[j] });
+        results[i] = this.finish(raws[i]!, prepared[i]!, scores[j] ?? [], groups[j] ?? [], entityOut?.entities[j]);
       });
     }
     return results;
   }
 
-  /** The TypeScript-trained models' output for a chunk from the worker, or undefined to compute it here. */
-  private offload(texts: string[]): Promise<TrainedOutput | undefined> {
-    if (!this.batchWorker || texts.length < WORKER_MIN_BATCH || !(this.trained.intent || this.trained.entities)) return Promise.resolve(undefined);
-    this.worker ??= new TrainedModelsWorker(this.trained);
-    if (!this.worker.usable) return Promise.resolve(undefined);
+  /** The entity models' output for a chunk from the worker, or undefined to compute it here. */
+  private offload(texts: string[]): Promise<EntityOutput | undefined> {
+    if (!this.worker?.usable) return Promise.resolve(undefined);
     // A failed worker only costs speed: the models run here instead.
     return this.worker.run(texts).catch(() => undefined);
+  }
+
+  /** The shipped tagger in this thread, loaded on first use when the batch worker is gone. */
+  private async localTagger(): Promise<TokenTagger> {
+    this.tagger ??= await loadTokenTagger('entities', this.modelOptions);
+    return this.tagger;
   }
 
   /** Stops the batch worker thread, if one was started. The engine stays usable (in one thread). */
@@ -103,14 +115,17 @@ export class NluEngine implements Nlu {
     if (w) await w.close();
   }
 
-  /** Everything after the transformers.js models for one message: TypeScript models, rules, offsets. */
+  /**
+   * Everything after the transformers.js models for one message: TypeScript models, rules, offsets.
+   * `trainedSpans` is the TypeScript tagger's output when the worker computed it.
+   */
   private finish(raw: string, { text, map, language }: Prepared, scores: readonly { label: string; score: number }[],
-    groups: readonly TaggedGroup[] | undefined, trained?: { ranked: TrainedOutput['ranked'][number]; entities: TrainedOutput['entities'][number] }): NluResult {
-    const ranked = combineIntents(scores, trained ? trained.ranked : this.trained.intent?.predict(text).ranked);
+    groups: readonly TaggedGroup[], trainedSpans?: readonly PredictedEntity[]): NluResult {
+    const ranked = combineIntents(scores, this.trained.intent?.predict(text).ranked);
     const best = ranked[0] ?? { intent: 'oos' as const, confidence: 1 };
     const entities = this.rules.extract(text, language);
-    if (groups) entities.push(...this.modelEntities(text, groups, entities));
-    if (this.trained.entities) entities.push(...this.trainedEntities(text, entities, trained?.entities));
+    entities.push(...this.modelEntities(text, groups, entities));
+    if (this.trained.entities) entities.push(...this.trainedEntities(text, entities, trainedSpans));
     entities.sort((a, b) => a.start - b.start);
     // Offsets refer to the caller's string, not to the cleaned copy.
     const located = entities.map((e) => ({ ...e, start: map[e.start]!, end: map[e.end - 1]! + 1, text: raw.slice(map[e.start]!, map[e.end - 1]! + 1) }));

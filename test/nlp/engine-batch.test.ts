@@ -14,7 +14,7 @@ describe('nlp/engine parseBatch equals parse, message by message', function () {
   this.timeout(60000);
   let nlu: NluEngine;
   before(async () => {
-    // With the batch worker: the TypeScript-trained models run in another thread.
+    // With the batch worker: the entity models (transformers.js and TypeScript taggers) run in another thread.
     nlu = await NluEngine.load({ modelDir: defaultModelDir, threads: 1, trained: loadTrainedModels('/nonexistent', SHIPPED_TRAINED_DIR), lexicon: catalogLexicon(await seedItems()), batchWorker: true });
   });
   after(() => nlu.close());
@@ -60,10 +60,20 @@ describe('nlp/engine parseBatch equals parse, message by message', function () {
     assert.deepEqual(await nlu.parseBatch(many), many.map((_, k) => single[(k * 7) % texts.length]));
   });
 
-  it('gives the same results with the TypeScript models in this thread (no batch worker)', async () => {
+  it('gives the same results with every model in this thread (no batch worker)', async () => {
     const local = await NluEngine.load({ modelDir: defaultModelDir, threads: 1, trained: loadTrainedModels('/nonexistent', SHIPPED_TRAINED_DIR), lexicon: catalogLexicon(await seedItems()), batchWorker: false });
     const many = Array.from({ length: 40 }, (_, k) => texts[(k * 5) % texts.length]!);
     assert.deepEqual(await local.parseBatch(many), await nlu.parseBatch(many));
+  });
+
+  it('keeps working, with the same results, after its batch worker is stopped (the tagger then loads here)', async () => {
+    const engine = await NluEngine.load({ modelDir: defaultModelDir, threads: 1, trained: loadTrainedModels('/nonexistent', SHIPPED_TRAINED_DIR), lexicon: catalogLexicon(await seedItems()), batchWorker: true });
+    // "austin" is no catalog city: only the tagger model finds that location.
+    const many = [...Array.from({ length: 40 }, (_, k) => texts[(k * 3) % texts.length]!), 'best deals for sushi in austin'];
+    const before = await engine.parseBatch(many);
+    assert.ok(before.some((r) => r.entities.some((e) => e.source === 'model')), 'the worker tagger found spans');
+    await engine.close();
+    assert.deepEqual(await engine.parseBatch(many), before);
   });
 
   it('handles an empty batch and a batch of empty texts', async () => {
