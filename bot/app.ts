@@ -80,7 +80,7 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
         loyalty: config.loyalty,
       },
     });
-    const close = () => { collaborative.stop(); retention.stop(); return store.close(); };
+    const close = async () => { collaborative.stop(); retention.stop(); await nlu.close(); await store.close(); };
     return { bot, channels, nlu, recommender, store, supportEvents, close, timings: { databaseMs: t1 - t0, modelsMs: t2 - t1 } };
   } catch (err) {
     await store.close().catch(() => undefined);
@@ -90,5 +90,8 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
 
 /** The NLU as the bot runs it: shipped models, the trained ones (`nlu.trainedDir` or shipped), catalog words. */
 export function loadNlu(config: Config, items: readonly CatalogItem[]): Promise<NluEngine> {
-  return NluEngine.load({ modelDir: config.models.dir, threads: config.models.threads, trained: loadTrainedModels(config.nlu.trainedDir), lexicon: catalogLexicon(items) });
+  return NluEngine.load({
+    modelDir: config.models.dir, threads: config.models.threads, trained: loadTrainedModels(config.nlu.trainedDir),
+    lexicon: catalogLexicon(items), batchWorker: config.nlu.batchWorker,
+  });
 }

@@ -28,9 +28,16 @@ const TRAINED_ENTITY_MIN_SCORE = 0.85;
 const LABEL_SET = new Set<string>(ENTITY_LABELS);
 /** Texts per transformers.js call in parseBatch; larger batches gain little on 2 cores and pad more. */
 const MODEL_BATCH = 32;
+/** At most this many waiting `parse` calls go into one parseBatch. */
+const COALESCE_MAX = 256;
+
+interface Waiting { raw: string; resolve: (r: NluResult) => void; reject: (e: unknown) => void }
 
 /** Intent from the shipped transformers.js classifier; entities from rules, completed by the tagger model. */
 export class NluEngine implements Nlu {
+  private readonly waiting: Waiting[] = [];
+  private draining = false;
+
   private constructor(
     private readonly modelOptions: ModelOptions,
     private readonly classify: TextClassifier,
@@ -60,8 +67,32 @@ export class NluEngine implements Nlu {
     return new NluEngine(options, classify, tagger, new RuleEntityExtractor(o.lexicon ?? []), o.minEntityScore ?? 0.6, trained, worker);
   }
 
-  async parse(raw: string): Promise<NluResult> {
-    return (await this.parseBatch([raw]))[0]!;
+  /**
+   * One message. Calls that arrive while a batch is being parsed wait for it and then go together
+   * into the next parseBatch, so a busy bot gets batching for free (one message alone goes at once).
+   * Results are exactly parseBatch's, which are exactly those of each message alone.
+   */
+  parse(raw: string): Promise<NluResult> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ raw, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    // Let calls made in the same turn of the event loop join the first batch.
+    await new Promise((r) => setImmediate(r));
+    while (this.waiting.length) {
+      const batch = this.waiting.splice(0, COALESCE_MAX);
+      try {
+        const results = await this.parseBatch(batch.map((w) => w.raw));
+        batch.forEach((w, i) => w.resolve(results[i]!));
+      } catch (err) {
+        batch.forEach((w) => w.reject(err));
+      }
+    }
+    this.draining = false;
   }
 
   /**

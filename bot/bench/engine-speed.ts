@@ -28,11 +28,12 @@ const dtypeArg = arg('dtype', '');
 const dtype = dtypeArg === 'fp32' || dtypeArg === 'q8' ? dtypeArg : undefined;
 
 const config = loadConfig();
+const batchWorker = process.argv.includes('--batch-worker') || config.nlu.batchWorker;
 const items = (await Promise.all(['courses.json', 'coupons.json', 'insurance.json'].map((f) => readCatalogFile(join(seedCatalogDir, f))))).flatMap((r) => r.items);
 const t0 = performance.now();
 // The same engine loadNlu (bot/app.ts) builds, with the model precision as a switch.
 const nlu = await NluEngine.load({
-  modelDir: config.models.dir, threads: config.models.threads, dtype, batchWorker: process.argv.includes('--batch-worker'),
+  modelDir: config.models.dir, threads: config.models.threads, dtype, batchWorker,
   trained: loadTrainedModels(config.nlu.trainedDir), lexicon: catalogLexicon(items),
 });
 const loadMs = performance.now() - t0;
@@ -47,7 +48,7 @@ const settle = () => globalThis.gc?.();
 const out = (line: string) => process.stdout.write(line + '\n');
 const cpu = cpus();
 const used = ['intent', 'entities'].map((m) => `${m} ${modelDtype(m, { modelDir: config.models.dir, threads: 1, dtype })}`).join(', ');
-out(`whole engine (transformers.js ${used}, TypeScript-trained models${process.argv.includes('--batch-worker') ? ' in a worker thread for parseBatch' : ''}, rules), ${new Date().toISOString()}`);
+out(`whole engine (transformers.js ${used}, TypeScript-trained models, rules${batchWorker ? '; entity models in a worker thread' : ''}), ${new Date().toISOString()}`);
 out(`  ${cpu[0]?.model ?? 'unknown CPU'} x ${cpu.length}, Node ${process.version}, onnxruntime threads ${config.models.threads}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 out(`  models loaded in ${loadMs.toFixed(0)} ms; ${texts.length} distinct messages (held-out requests + chat noise), cycled`);
 
@@ -65,6 +66,17 @@ const singleRate = N / ((performance.now() - ts) / 1000);
 times.sort((a, b) => a - b);
 const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(2);
 out(`  parse, one message at a time (${N}): p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${times.at(-1)!.toFixed(1)} ms, ${singleRate.toFixed(0)} messages/s`);
+
+{
+  // Many chats at once: each caller awaits its own parse; waiting calls coalesce into batches.
+  const CALLERS = 256;
+  let next = 0;
+  const s = performance.now();
+  await Promise.all(Array.from({ length: CALLERS }, async () => {
+    while (next < N) await nlu.parse(text(next++));
+  }));
+  out(`  parse from ${CALLERS} concurrent callers (${N}): ${(N / ((performance.now() - s) / 1000)).toFixed(0)} messages/s`);
+}
 
 for (const B of BATCHES) {
   const count = Math.max(N, 64 * B);

@@ -23,6 +23,13 @@ describe('bot/config', () => {
     assert.deepEqual([c.web.port, c.web.host, c.database.path], [9100, '0.0.0.0', '/tmp/x.db']);
   });
 
+  it('switches the NLU batch worker from the environment, off by default, and refuses a non-boolean', () => {
+    assert.equal(loadConfig({ env: {}, cwd: dir }).nlu.batchWorker, false);
+    assert.equal(loadConfig({ env: { CROSSFEED_NLU_WORKER: '1' }, cwd: dir }).nlu.batchWorker, true);
+    assert.equal(loadConfig({ env: { CROSSFEED_NLU_WORKER: 'off' }, cwd: dir }).nlu.batchWorker, false);
+    assert.throws(() => loadConfig({ env: { CROSSFEED_NLU_WORKER: 'sometimes' }, cwd: dir }), (e: unknown) => e instanceof ConfigError && /nlu\.batchWorker/.test(e.message));
+  });
+
   it('names the key, what was expected and where the value came from', () => {
     writeFileSync(join(dir, 'crossfeed.config.yaml'), 'web:\n  prot: 9000\nbot:\n  unaddressedMinConfidence: 3\n');
     const err = (() => { try { loadConfig({ env: { PORT: 'eighty' }, cwd: dir }); } catch (e) { return e; } })();

@@ -76,6 +76,22 @@ describe('nlp/engine parseBatch equals parse, message by message', function () {
     assert.deepEqual(await engine.parseBatch(many), before);
   });
 
+  it('coalesces parse calls made while a batch runs into the next batch, with the same results', async () => {
+    const engine = await NluEngine.load({ modelDir: defaultModelDir, threads: 1, trained: loadTrainedModels('/nonexistent', SHIPPED_TRAINED_DIR), lexicon: catalogLexicon(await seedItems()) });
+    const alone: NluResult[] = [];
+    for (const t of texts) alone.push(await engine.parse(t));
+    const sizes: number[] = [];
+    const batch = engine.parseBatch.bind(engine);
+    engine.parseBatch = (raws) => { sizes.push(raws.length); return batch(raws); };
+    const many = Array.from({ length: 300 }, (_, k) => texts[(k * 11) % texts.length]!);
+    const together = await Promise.all(many.map((t) => engine.parse(t)));
+    assert.deepEqual(together, many.map((_, k) => alone[(k * 11) % texts.length]));
+    assert.deepEqual(sizes, [256, 44], 'one batch of the most allowed, then the rest');
+    sizes.length = 0;
+    assert.deepEqual(await engine.parse(texts[0]!), alone[0]);
+    assert.deepEqual(sizes, [1], 'a message alone goes alone');
+  });
+
   it('handles an empty batch and a batch of empty texts', async () => {
     assert.deepEqual(await nlu.parseBatch([]), []);
     const r = await nlu.parseBatch(['', '\u200B']);
