@@ -1,4 +1,5 @@
 import { type Token, wordShape } from './tokenize.js';
+import type { WordClusters } from './word-clusters.js';
 
 /**
  * Hashed token features. Each feature is a template name plus values (previous word, suffix, ...),
@@ -55,7 +56,8 @@ const CURRENCY_WORDS = new Set(['usd', 'eur', 'gbp', 'cad', 'rmb', 'cny', 'dolla
 const BOS = '<s>';
 const EOS = '</s>';
 
-export function sentenceFeatures(tokens: readonly Token[]): SentenceFeatures {
+/** `clusters`: word-cluster features as well (the model records which table it was trained with). */
+export function sentenceFeatures(tokens: readonly Token[], clusters?: WordClusters): SentenceFeatures {
   const n = tokens.length;
   const lower = tokens.map((t) => t.text.toLowerCase());
   const shapes = tokens.map((t) => wordShape(t.text));
@@ -68,6 +70,8 @@ export function sentenceFeatures(tokens: readonly Token[]): SentenceFeatures {
   const first = w(0);
   const sentence = [...new Set(lower.filter((_, i) => tokens[i]!.kind !== 'punct'))].map((x) => hash('bag', x));
   sentence.push(hash('first', first));
+
+  const cl = (i: number) => (clusters && i >= 0 && i < n ? clusters.of(lower[i]!) : undefined);
 
   const out: number[] = [];
   const offsets = new Int32Array(n + 1);
@@ -91,6 +95,10 @@ export function sentenceFeatures(tokens: readonly Token[]): SentenceFeatures {
         out.push(hash('pre', cps.slice(0, k).join('')), hash('suf', cps.slice(-k).join('')));
       }
     }
+    const c0 = cl(i), before = cl(i - 1), after = cl(i + 1);
+    if (c0) out.push(hash('c1', String(c0.coarse)), hash('c2', String(c0.fine)), hash('c2w-1', String(c0.fine), w(i - 1)));
+    if (before) out.push(hash('c2-1', String(before.fine)));
+    if (after) out.push(hash('c2+1', String(after.fine)));
     if (i === 0) out.push(hash('BOS'));
     if (i === n - 1) out.push(hash('EOS'));
     if (isCurrency(i)) out.push(hash('cur'));

@@ -14,6 +14,8 @@ const modelJsonSchema = z.object({
   version: z.literal(ENTITY_MODEL_VERSION),
   labels: z.array(z.string().min(1)),
   lookups: z.record(z.string(), z.array(z.string())),
+  /** The word-cluster table the features used (its id), when they used one. */
+  wordClusters: z.string().min(1).optional(),
   /** FNV-1a hash of each feature that has a weight row, Uint32 base64. */
   features: z.string(),
   /** Sparse rows (see SparseRows): end of each row's entries (Uint32), entry tags (Uint16), entry weights (Float32). */
@@ -30,6 +32,7 @@ export type EntityModelJson = z.infer<typeof modelJsonSchema>;
 export interface EntityModelParts {
   labels: string[];
   lookups: Record<string, string[]>;
+  wordClusters?: string | undefined;
   features: Uint32Array;
   rowEnds: Uint32Array;
   tags: Uint16Array;
@@ -52,6 +55,7 @@ export function encodeModel(p: EntityModelParts): EntityModelJson {
     version: ENTITY_MODEL_VERSION,
     labels: [...p.labels],
     lookups: p.lookups,
+    ...(p.wordClusters ? { wordClusters: p.wordClusters } : {}),
     features: toBase64(p.features),
     rowEnds: toBase64(p.rowEnds),
     tags: toBase64(p.tags),
@@ -93,7 +97,7 @@ export function decodeModel(json: unknown): EntityModelParts {
   for (const [name, a] of [['weights', weights], ['transitions', trans], ['start', start], ['end', end]] as const) {
     if (!a.every(Number.isFinite)) throw new EntityModelFormatError(`${name} contain a value that is not a finite number`);
   }
-  return { labels: m.labels, lookups: m.lookups, features, rowEnds, tags, weights, trans, start, end };
+  return { labels: m.labels, lookups: m.lookups, wordClusters: m.wordClusters, features, rowEnds, tags, weights, trans, start, end };
 }
 
 // Little-endian whatever the host, so a model saved on one machine loads bit-exact on any other.

@@ -1,10 +1,11 @@
 import { TagSet } from './bio.js';
 import { lookupFeatures, sentenceFeatures } from './features.js';
 import { LookupMatcher } from './lookups.js';
-import { encodeModel, type EntityModelParts } from './model-json.js';
+import { encodeModel, EntityModelFormatError, type EntityModelParts } from './model-json.js';
 import { tokenize } from './tokenize.js';
 import { SparseRows } from './sparse-weights.js';
 import { maxMarginals, spanMargin, viterbi } from './viterbi.js';
+import { shippedWordClusters, type WordClusters } from './word-clusters.js';
 
 /** One extracted entity: UTF-16 offsets into the text given to `predict`, on token boundaries. */
 export interface PredictedEntity {
@@ -36,8 +37,16 @@ export class LinearChainEntityTagger implements EntityModel {
   private readonly tags: TagSet;
   private readonly rows: SparseRows;
   private readonly matcher: LookupMatcher;
+  private readonly clusters: WordClusters | undefined;
 
-  constructor(private readonly parts: EntityModelParts) {
+  /** `clusters`: the table the model was trained with; by default the shipped one when the model names one. */
+  constructor(private readonly parts: EntityModelParts, clusters?: WordClusters) {
+    if (parts.wordClusters) {
+      const table = clusters ?? shippedWordClusters();
+      if (!table) throw new EntityModelFormatError(`it was trained with word clusters ${parts.wordClusters} and this installation has none`);
+      if (table.id !== parts.wordClusters) throw new EntityModelFormatError(`it was trained with word clusters ${parts.wordClusters}, not the ${table.id} installed here`);
+      this.clusters = table;
+    }
     this.labels = Object.freeze([...parts.labels]);
     this.tags = new TagSet(this.labels);
     this.rows = new SparseRows(parts.features, parts.rowEnds, parts.tags, parts.weights);
@@ -49,7 +58,7 @@ export class LinearChainEntityTagger implements EntityModel {
     const n = tokens.length;
     if (n === 0 || this.labels.length === 0) return [];
     const T = this.tags.size;
-    const emit = this.rows.emissions(sentenceFeatures(tokens), lookupFeatures(this.matcher.find(tokens)), T);
+    const emit = this.rows.emissions(sentenceFeatures(tokens, this.clusters), lookupFeatures(this.matcher.find(tokens)), T);
     const lattice = { n, emit, trans: this.parts.trans, start: this.parts.start, end: this.parts.end };
     const { path, score } = viterbi(this.tags, lattice);
     const spans = this.tags.decode(tokens, path);

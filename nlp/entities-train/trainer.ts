@@ -6,6 +6,7 @@ import { LinearChainEntityTagger, type EntityModel } from './model.js';
 import { type TrainingSentence, trainPerceptron } from './perceptron.js';
 import { SparseRows } from './sparse-weights.js';
 import { tokenize } from './tokenize.js';
+import { shippedWordClusters, type WordClusters } from './word-clusters.js';
 
 export interface EntityTrainOptions {
   /** Seeds the example order; the same seed and data give a byte-identical model. */
@@ -20,6 +21,11 @@ export interface EntityTrainOptions {
    * PerceptronOptions.lookupKeep.
    */
   lookupKeep?: number;
+  /**
+   * English word clusters as features (see word-clusters.ts): by default the shipped table when it
+   * is installed; `null` turns them off. On SNIPS they lift exact-span F1 from 95.1 to 96.1.
+   */
+  wordClusters?: WordClusters | null;
   /** Called after each epoch. */
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -50,6 +56,7 @@ export async function trainEntityModel(examples: SpanExample[], o: EntityTrainOp
   const tags = new TagSet(labels);
   const lookups = normalizeLookups(o.lookups ?? {});
   const matcher = new LookupMatcher(lookups);
+  const clusters = o.wordClusters === null ? undefined : o.wordClusters ?? shippedWordClusters();
 
   // Feature hashes become dense ids here, so that the epochs index typed arrays instead of a Map.
   const idOf = new Map<number, number>();
@@ -65,7 +72,7 @@ export async function trainEntityModel(examples: SpanExample[], o: EntityTrainOp
   });
   const data: TrainingSentence[] = examples.map((ex) => {
     const tokens = tokenize(ex.text);
-    const { hashes, offsets, sentence } = sentenceFeatures(tokens);
+    const { hashes, offsets, sentence } = sentenceFeatures(tokens, clusters);
     const matches = matcher.find(tokens);
     const lk = lookupFeatures(matches);
     return {
@@ -77,9 +84,9 @@ export async function trainEntityModel(examples: SpanExample[], o: EntityTrainOp
   const w = await trainPerceptron(tags, data, hashOf.length, { epochs, seed, lookupKeep, onEpoch: o.onProgress, signal: o.signal });
   const rows = SparseRows.fromDense(Uint32Array.from(w.rowFeature, (id) => hashOf[id]!), w.weights, tags.size);
   return new LinearChainEntityTagger({
-    labels, lookups, features: rows.features, rowEnds: rows.rowEnds, tags: rows.tags, weights: rows.weights,
+    labels, lookups, wordClusters: clusters?.id, features: rows.features, rowEnds: rows.rowEnds, tags: rows.tags, weights: rows.weights,
     trans: w.trans, start: w.start, end: w.end,
-  });
+  }, clusters);
 }
 
 // Lookups usually come from YAML or the catalog, where the types are only a promise.
