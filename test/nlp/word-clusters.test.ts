@@ -1,20 +1,7 @@
 import assert from 'node:assert/strict';
-import { EntityModelFormatError, loadEntityModel, trainEntityModel, type SpanExample } from '../../nlp/entities-train/index.js';
+import { EntityModelFormatError, loadEntityModel, trainEntityModel } from '../../nlp/entities-train/index.js';
 import { shippedWordClusters, WordClusterError, WordClusters } from '../../nlp/entities-train/word-clusters.js';
-
-/** "play [madonna](artist) now" -> text and spans. */
-function marked(s: string): SpanExample {
-  let text = '';
-  let last = 0;
-  const entities: SpanExample['entities'] = [];
-  for (const m of s.matchAll(/\[([^\]]+)\]\(([^)]+)\)/g)) {
-    text += s.slice(last, m.index);
-    entities.push({ start: text.length, end: text.length + m[1]!.length, label: m[2]! });
-    text += m[1]!;
-    last = m.index + m[0].length;
-  }
-  return { text: text + s.slice(last), entities };
-}
+import { marked } from '../helpers/marked.js';
 
 // Singers share cluster 7, cities cluster 9, everything else in the sentences is in no cluster.
 const TABLE = [
