@@ -85,7 +85,7 @@ export const configSchema = z.object({
     trainedDir: z.string().min(1).default('var/nlu'),
     /**
      * Run the entity models in a worker thread so a busy bot uses a second core for the NLU
-     * (about 1.7x the messages/s, about 55 MiB more memory: README, Benchmarks).
+     * (about 1.5x the messages/s, about 60 MiB more memory: README, Benchmarks).
      */
     batchWorker: z.boolean().default(false),
   }).strict().prefault({}),
