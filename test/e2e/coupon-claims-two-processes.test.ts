@@ -8,12 +8,11 @@ import type { ClaimResult } from '../../data/partners.js';
 import { CODE_PATTERN } from '../../data/sqlite/coupon-ledger.js';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
 import { coupon } from '../helpers/catalog.js';
+import { agreedAnswers, raceFromTwoProcesses, type RaceWorker } from '../helpers/two-process-race.js';
 
 const WORKER = fileURLToPath(new URL('../helpers/claim-worker.js', import.meta.url));
 
-interface Worker { ready: Promise<void>; done: Promise<[string, ClaimResult][]>; go(): void }
-
-function startWorker(db: string, itemId: string, requests: [number, string][]): Worker {
+function startWorker(db: string, itemId: string, requests: [number, string][]): RaceWorker<ClaimResult> {
   const child = spawn(process.execPath, [WORKER, db, itemId, JSON.stringify(requests)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -48,31 +47,10 @@ describe('e2e: coupon claims from two processes on one database file', function 
     for (let i = 0; i < 1000; i++) users.push(await store.conversations.resolveUser('web', `viewer-${i}`, `Viewer ${i}`));
     await store.close();
 
-    // 500 claims each, one user and request id per claim; each process also resends 50 of the
-    // other's requests, so the same request id arrives from both processes at about the same time.
-    const own = (from: number) => users.slice(from, from + 500).map((u, i): [number, string] => [u, `req-${from + i}`]);
-    const a = own(0);
-    const b = own(500);
-    const workers = [startWorker(db, 'cpn-hot', [...a, ...b.slice(0, 50)]), startWorker(db, 'cpn-hot', [...b, ...a.slice(0, 50)])];
-    await Promise.all(workers.map((w) => w.ready));
-    for (const w of workers) w.go();
-    const results = (await Promise.all(workers.map((w) => w.done))).flat();
+    const results = await raceFromTwoProcesses(users, (requests) => startWorker(db, 'cpn-hot', requests));
     assert.equal(results.length, 1100);
-
-    const byRequest = new Map<string, ClaimResult[]>();
-    for (const [id, r] of results) byRequest.set(id, [...(byRequest.get(id) ?? []), r]);
-    const codes = new Set<string>();
-    let claimed = 0;
-    for (const [id, answers] of byRequest) {
-      const first = answers[0]!;
-      for (const r of answers) {
-        assert.equal(r.ok, first.ok, `${id}: both processes got the same answer`);
-        if (r.ok && first.ok) assert.equal(r.code, first.code, `${id}: same code from both processes`);
-        if (!r.ok) assert.equal(r.error, 'out_of_stock');
-      }
-      if (first.ok) codes.add(first.code);
-      claimed += answers.filter((r) => r.ok && r.status === 'claimed').length;
-    }
+    const { codes: byRequest, freshCount: claimed } = agreedAnswers(results, 'claimed');
+    const codes = new Set(byRequest.values());
     assert.equal(codes.size, 100, 'exactly 100 distinct codes');
     assert.equal(claimed, 100, 'each code claimed once; resent requests were repeats');
     for (const c of codes) assert.match(c, CODE_PATTERN);

@@ -8,10 +8,11 @@ import type { RedeemResult } from '../../data/loyalty.js';
 import { CODE_PATTERN } from '../../data/sqlite/coupon-ledger.js';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
 import { coupon } from '../helpers/catalog.js';
+import { agreedAnswers, raceFromTwoProcesses, type RaceWorker } from '../helpers/two-process-race.js';
 
 const WORKER = fileURLToPath(new URL('../helpers/redeem-worker.js', import.meta.url));
 
-interface Worker { ready: Promise<void>; deducted: Promise<void>; done: Promise<[string, RedeemResult][]>; go(): void; kill(): void; exited: Promise<unknown> }
+interface Worker extends RaceWorker<RedeemResult> { deducted: Promise<void>; kill(): void; exited: Promise<unknown> }
 
 function startWorker(db: string, rewardId: string, requests: [number, string][], env: Record<string, string> = {}): Worker {
   const child = spawn(process.execPath, [WORKER, db, rewardId, JSON.stringify(requests)], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
@@ -52,32 +53,11 @@ describe('e2e: loyalty redemptions from two processes on one database file', fun
     await store.loyalty.points.applyMany(users.map((userId) => ({ userId, delta: 100, reason: 'grant', key: `seed-${userId}`, actor: 'test' })));
     await store.close();
 
-    // 500 redemptions each; each process also resends 50 of the other's request ids.
-    const own = (from: number) => users.slice(from, from + 500).map((u, i): [number, string] => [u, `req-${from + i}`]);
-    const a = own(0);
-    const b = own(500);
     const started = performance.now();
-    const workers = [startWorker(db, 'hot', [...a, ...b.slice(0, 50)]), startWorker(db, 'hot', [...b, ...a.slice(0, 50)])];
-    await Promise.all(workers.map((w) => w.ready));
-    for (const w of workers) w.go();
-    const results = (await Promise.all(workers.map((w) => w.done))).flat();
+    const results = await raceFromTwoProcesses(users, (requests) => startWorker(db, 'hot', requests));
     console.log(`      1,100 redemption requests from two processes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     assert.equal(results.length, 1100);
-
-    const byRequest = new Map<string, RedeemResult[]>();
-    for (const [id, r] of results) byRequest.set(id, [...(byRequest.get(id) ?? []), r]);
-    const winners = new Map<string, string>();
-    let redeemed = 0;
-    for (const [id, answers] of byRequest) {
-      const first = answers[0]!;
-      for (const r of answers) {
-        assert.equal(r.ok, first.ok, `${id}: both processes got the same answer`);
-        if (r.ok && first.ok) assert.equal(r.code, first.code, `${id}: same code from both processes`);
-        if (!r.ok) assert.equal(r.error, 'out_of_stock');
-      }
-      if (first.ok) winners.set(id, first.code);
-      redeemed += answers.filter((r) => r.ok && r.status === 'redeemed').length;
-    }
+    const { codes: winners, freshCount: redeemed } = agreedAnswers(results, 'redeemed');
     assert.equal(winners.size, 10, 'exactly 10 successes');
     assert.equal(new Set(winners.values()).size, 10, '10 distinct codes');
     assert.equal(redeemed, 10, 'each redeemed once; resent requests were repeats');
