@@ -85,6 +85,10 @@ export class Bot {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly onError: (err: unknown, message: ChatMessage) => void;
   private readonly defaults: ChannelPolicy;
+  /** Messages waiting their turn, being handled, and dropped by stop(). */
+  private readonly work = { queued: 0, running: 0, dropped: 0 };
+  private stopping = false;
+  private idle: (() => void)[] = [];
 
   constructor(private readonly deps: BotDeps) {
     const o = { ...DefaultBotOptions, ...deps.options };
@@ -132,9 +136,23 @@ export class Bot {
 
   /** Handles one inbound message; answers go to `out`. Never throws: failures are reported and answered politely. */
   handle(message: ChatMessage, out: Outbound, clientId?: string): Promise<void> {
+    if (this.stopping) {
+      this.work.dropped++;
+      return Promise.resolve();
+    }
     const key = `${message.platform}\u0000${message.channel}\u0000${message.user.platformId}`;
     const previous = this.queues.get(key) ?? Promise.resolve();
-    const current = previous.then(() => this.handleNow(message, out, clientId));
+    this.work.queued++;
+    const current = previous.then(async () => {
+      this.work.queued--;
+      if (this.stopping) return;
+      this.work.running++;
+      try {
+        await this.handleNow(message, out, clientId);
+      } finally {
+        if (--this.work.running === 0) for (const wake of this.idle.splice(0)) wake();
+      }
+    });
     this.queues.set(key, current);
     void current.finally(() => {
       if (this.queues.get(key) === current) this.queues.delete(key);
@@ -153,6 +171,24 @@ export class Bot {
         await out.send({ text: 'Sorry, something went wrong on my side. Please try again in a moment.', cards: [] }).catch(() => undefined);
       }
     }
+  }
+
+  /**
+   * Shutdown: takes no new messages and drops those still waiting (they count as dropped); the
+   * messages being handled now finish. Returns the counts at the moment of stopping and a promise
+   * that resolves once nothing is being handled (so the database can close under nobody).
+   */
+  stop(): { dropped: number; inFlight: number; finished: Promise<void> } {
+    this.stopping = true;
+    const dropped = this.work.queued;
+    this.work.dropped += dropped;
+    const finished = this.work.running === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.idle.push(resolve));
+    return { dropped, inFlight: this.work.running, finished };
+  }
+
+  /** Messages being handled now, waiting, and dropped since stop(). */
+  load(): { running: number; queued: number; dropped: number } {
+    return { ...this.work };
   }
 
   /** The stored transcript of one user's conversation in a channel, oldest first. */

@@ -1,12 +1,15 @@
 /**
- * Cold start benchmark: starts `crossfeed start` on a fresh database, measures the time until
- * /healthz answers ok, the resident memory once healthy, and after a burst of chat messages.
- * Run: npm run bench:start [-- --runs 3 --messages 200]
+ * Cold start benchmark: starts the bot on a fresh database, measures the time until /healthz
+ * answers ok, the resident memory once healthy, and after a burst of chat messages. Each run is
+ * measured three ways side by side: from `node bin/crossfeed.js start`, from `npm start` (what a
+ * user types: npm itself, the staleness check, then the same program), and, with --with-tsc, the
+ * old `npm start` that compiled TypeScript first (the baseline this replaced).
+ * Run: npm run bench:start [-- --runs 5 --messages 200 --with-tsc]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { packageRoot } from '../../data/paths.js';
@@ -16,7 +19,9 @@ const opt = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const RUNS = opt('runs', 3);
+const RUNS = opt('runs', 5);
+const WITH_TSC = args.includes('--with-tsc');
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const MESSAGES = opt('messages', 200);
 
 function rssMiB(pid: number): number {
@@ -65,39 +70,67 @@ async function chatBurst(url: string, n: number): Promise<number[]> {
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
-async function once(run: number): Promise<{ healthyMs: number; rssHealthy: number; rssAfter: number; p50: number; p95: number }> {
+type Mode = 'node' | 'npm start' | 'tsc + node (before)';
+
+function launch(mode: Mode, dir: string, port: number) {
+  const env = { ...process.env, PORT: String(port), CROSSFEED_DB: join(dir, 'bench.db') };
+  const cli = join(packageRoot, 'bin', 'crossfeed.js');
+  // npm's own process group is signalled as a terminal's Ctrl-C would (npm does not wait for its script).
+  if (mode === 'node') return spawn(process.execPath, [cli, 'start'], { cwd: dir, env, stdio: 'ignore', detached: true });
+  if (mode === 'npm start') return spawn('npm', ['start', '--silent'], { cwd: packageRoot, env, stdio: 'ignore', detached: true });
+  const tsc = join(packageRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+  return spawn('sh', ['-c', `"${process.execPath}" "${tsc}" -p tsconfig.json && exec "${process.execPath}" "${cli}" start`], { cwd: packageRoot, env, stdio: 'ignore', detached: true });
+}
+
+interface Result { healthyMs: number; rssHealthy: number; rssAfter: number; p50: number; p95: number }
+
+async function once(mode: Mode, run: number, messages: number): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'crossfeed-bench-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(packageRoot, 'bin', 'crossfeed.js'), 'start'], {
-    cwd: dir, env: { ...process.env, PORT: String(port), CROSSFEED_DB: join(dir, 'bench.db') }, stdio: 'ignore',
-  });
+  const child = launch(mode, dir, port);
+  const exited = new Promise((r) => child.once('exit', r));
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`crossfeed exited with ${child.exitCode}`);
+      if (child.exitCode !== null) throw new Error(`${mode} exited with ${child.exitCode}`);
       const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
       if (ok) break;
       await new Promise((r) => setTimeout(r, 20));
     }
     const healthyMs = performance.now() - t0;
+    if (!messages) {
+      process.stdout.write(`${mode} run ${run}: healthy in ${healthyMs.toFixed(0)} ms\n`);
+      return { healthyMs, rssHealthy: NaN, rssAfter: NaN, p50: NaN, p95: NaN };
+    }
     await new Promise((r) => setTimeout(r, 500));
-    const rssHealthy = rssMiB(child.pid!);
-    const latencies = await chatBurst(url, MESSAGES);
-    const rssAfter = rssMiB(child.pid!);
-    process.stdout.write(`run ${run}: healthy in ${healthyMs.toFixed(0)} ms, RSS ${rssHealthy.toFixed(0)} MiB healthy, ${rssAfter.toFixed(0)} MiB after ${MESSAGES} messages, reply p50 ${pct(latencies, 50).toFixed(1)} ms p95 ${pct(latencies, 95).toFixed(1)} ms\n`);
+    const pid = child.pid!; // messages are sent only in node mode, where the child is the server
+    const rssHealthy = rssMiB(pid);
+    const latencies = await chatBurst(url, messages);
+    const rssAfter = rssMiB(pid);
+    process.stdout.write(`${mode} run ${run}: healthy in ${healthyMs.toFixed(0)} ms, RSS ${rssHealthy.toFixed(0)} MiB healthy, ${rssAfter.toFixed(0)} MiB after ${messages} messages, reply p50 ${pct(latencies, 50).toFixed(1)} ms p95 ${pct(latencies, 95).toFixed(1)} ms\n`);
     return { healthyMs, rssHealthy, rssAfter, p50: pct(latencies, 50), p95: pct(latencies, 95) };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    await exited;
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-type Result = Awaited<ReturnType<typeof once>>;
-const results: Result[] = [];
-for (let i = 1; i <= RUNS; i++) results.push(await once(i));
-const median = (k: keyof Result) => pct(results.map((r) => r[k]), 50);
-process.stdout.write(`median of ${RUNS}: cold start to healthy ${median('healthyMs').toFixed(0)} ms, ` +
-  `RSS healthy ${median('rssHealthy').toFixed(0)} MiB, after ${MESSAGES} messages ${median('rssAfter').toFixed(0)} MiB, ` +
-  `reply latency p50 ${median('p50').toFixed(1)} ms p95 ${median('p95').toFixed(1)} ms (includes the socket round trip)\n`);
+const modes: Mode[] = ['node', 'npm start', ...(WITH_TSC ? ['tsc + node (before)' as const] : [])];
+const results = new Map<Mode, Result[]>(modes.map((m) => [m, []]));
+process.stdout.write(`bench:start on ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, load average ${load()}\n`);
+// Interleaved, so that a change in machine load hits every mode alike.
+for (let i = 1; i <= RUNS; i++) for (const m of modes) results.get(m)!.push(await once(m, i, m === 'node' ? MESSAGES : 0));
+const median = (rs: Result[], k: keyof Result) => pct(rs.map((r) => r[k]), 50);
+process.stdout.write(`\nmedian of ${RUNS}, start to healthy /healthz (load average now ${load()}):\n`);
+for (const m of modes) process.stdout.write(`  ${m.padEnd(22)} ${median(results.get(m)!, 'healthyMs').toFixed(0).padStart(6)} ms\n`);
+const n = results.get('node')!;
+if (MESSAGES) {
+  process.stdout.write(`node: RSS healthy ${median(n, 'rssHealthy').toFixed(0)} MiB, after ${MESSAGES} messages ${median(n, 'rssAfter').toFixed(0)} MiB, ` +
+    `reply latency p50 ${median(n, 'p50').toFixed(1)} ms p95 ${median(n, 'p95').toFixed(1)} ms (includes the socket round trip)\n`);
+}

@@ -1,18 +1,39 @@
 import type { SupportDesk } from '../../adapters/web/agent-desk.js';
 import { startWebServer } from '../../adapters/web/server.js';
 import { buildCore, type Core } from '../app.js';
-import { loadConfig } from '../config.js';
-import { startDiscord } from './discord.js';
-import { startTwitch } from './twitch.js';
+import { loadConfig, type Config } from '../config.js';
+import { runShutdown, type ShutdownStep } from '../shutdown.js';
+
+/** Everything from SIGTERM to exit stays within this (the issue's promise: 10 s, whatever platforms do). */
+export const SHUTDOWN_DEADLINE_MS = 9_000;
+/** Messages being handled at the signal get this long to finish against an open database. */
+const IN_FLIGHT_BUDGET_MS = 4_000;
+/** A platform that does not answer its close within this is abandoned. */
+const PLATFORM_BUDGET_MS = 2_000;
+
+interface Platform { stop(): Promise<void> }
+
+/** discord.js (0.4 s to import) and tmi.js are loaded only when their platform is switched on. */
+async function startPlatforms(config: Config, core: Core): Promise<{ twitch?: Platform; discord?: Platform }> {
+  const out: { twitch?: Platform; discord?: Platform } = {};
+  if (config.twitch.username && config.twitch.token) {
+    const twitch = (await import('./twitch.js')).startTwitch(config, core, log);
+    if (twitch) out.twitch = twitch;
+  }
+  if (config.discord.token) {
+    const discord = await (await import('./discord.js')).startDiscord(config, core, log);
+    if (discord) out.discord = discord;
+  }
+  return out;
+}
 
 /** Serves the web chat at once (health says "starting"), then loads database and models. */
 export async function runStart(o: { config?: string }): Promise<number> {
   const config = loadConfig(o.config ? { file: o.config } : {});
   const started = performance.now();
   let core: Core | undefined;
-  let twitch: { stop(): Promise<void> } | undefined;
+  let platforms: { twitch?: Platform; discord?: Platform } = {};
   let desk: SupportDesk | undefined;
-  let discord: { stop(): Promise<void> } | undefined;
   const web = await startWebServer({
     host: config.web.host, port: config.web.port, allowedOrigins: config.web.allowedOrigins,
     maxConnectionsPerIp: config.web.maxConnectionsPerIp, bot: () => core?.bot,
@@ -31,26 +52,76 @@ export async function runStart(o: { config?: string }): Promise<number> {
   try {
     const built = await buildCore(config, log, { trackingBaseUrl: web.url, agentsOnline: () => web.agentsOnline() });
     core = built;
-    twitch = startTwitch(config, built, log);
-    discord = await startDiscord(config, built, log);
+    platforms = await startPlatforms(config, built);
     log(`ready in ${Math.round(performance.now() - started)} ms (database ${Math.round(built.timings.databaseMs)} ms, models ${Math.round(built.timings.modelsMs)} ms); open ${web.url}`);
   } catch (err) {
     await web.close();
+    await core?.close().catch(() => undefined);
     throw err;
   }
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log(`${signal}: shutting down`);
-      resolve();
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  await twitch?.stop();
-  await discord?.stop();
-  await web.close();
-  await core.close();
+  const stopAt = performance.now();
+  // A second signal means "now": no more waiting for anything.
+  const now = (s: string) => {
+    log(`${s} again: exiting now`);
+    process.exit(130);
+  };
+  process.once('SIGINT', () => now('SIGINT'));
+  process.once('SIGTERM', () => now('SIGTERM'));
+  // Whatever hangs (a socket's close, an abandoned step), the process is gone by the deadline.
+  setTimeout(() => {
+    log(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting`);
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS + 500).unref();
+
+  const running = core;
+  const work = running.bot.stop();
+  log(`${signal}: shutting down; took no new messages, dropped ${work.dropped} queued, ${work.inFlight} being handled`);
+  const steps: ShutdownStep[] = [
+    { name: 'messages in flight', budgetMs: IN_FLIGHT_BUDGET_MS, run: () => work.finished },
+  ];
+  const { twitch, discord } = platforms;
+  if (twitch || discord) {
+    steps.push({
+      name: 'platforms', budgetMs: PLATFORM_BUDGET_MS,
+      run: () => Promise.all([
+        twitch && bounded('twitch', twitch.stop()),
+        discord && bounded('discord', discord.stop()),
+      ]),
+    });
+  }
+  steps.push({ name: 'web server', budgetMs: 1_500, run: () => web.close() });
+  steps.push({
+    name: 'database', budgetMs: 1_500,
+    run: async () => {
+      const left = running.bot.load().running;
+      // Closing under a message still being handled would fail it (SQLITE_MISUSE); what is committed is safe on disk.
+      if (left > 0) log(`shutdown: ${left} messages still being handled; leaving the database to the exit`);
+      else await running.close();
+    },
+  });
+  const outcomes = await runShutdown(steps, { deadlineMs: SHUTDOWN_DEADLINE_MS, log });
+  const ok = outcomes.every((o) => o.outcome === 'done');
+  log(`stopped in ${Math.round(performance.now() - stopAt)} ms${ok ? '' : ` (${outcomes.filter((o) => o.outcome !== 'done').map((o) => `${o.name} ${o.outcome}`).join(', ')})`}`);
+  // An abandoned platform may still hold a socket open: it must not keep the process alive.
+  setTimeout(() => process.exit(0), 100).unref();
   return 0;
+
+  /** One platform's close within the platform budget, logged by name when it overruns. */
+  function bounded(name: string, p: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        log(`${name}: no answer to the close within ${PLATFORM_BUDGET_MS - 100} ms; abandoned`);
+        resolve();
+      }, PLATFORM_BUDGET_MS - 100);
+      timer.unref();
+    });
+    return Promise.race([p.catch((err: unknown) => log(`${name}: close failed: ${String(err)}`)), late]).finally(() => clearTimeout(timer));
+  }
 }
 
 /** The agent console's view of the running core. */
