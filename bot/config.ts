@@ -70,6 +70,14 @@ export const configSchema = z.object({
     maxConnectionsPerIp: z.number().int().min(1).default(20),
     /** Address people reach this server at (behind a proxy); suggestion links go through `<publicUrl>/r/<token>`. Default: the listen address. */
     publicUrl: z.string().url().optional(),
+    /** How the chat page and the embeddable widget look and greet; a <script> tag's data-* attributes win. */
+    widget: z.object({
+      title: z.string().min(1).max(80).optional(),
+      accent: z.string().regex(/^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/, 'a colour such as #3558e0').optional(),
+      greeting: z.string().min(1).max(500).optional(),
+      /** The page's own words (not the bot's replies): auto follows the browser. */
+      language: z.enum(['auto', 'en', 'zh']).default('auto'),
+    }).strict().prefault({}),
   }).strict().prefault({}),
   database: z.object({
     path: z.string().min(1).default('var/crossfeed.db'),

@@ -32,6 +32,8 @@ export interface WebServerOptions {
     /** Origins besides this host the console is reached at (the public address behind a proxy). */
     extraOrigins?: readonly string[];
   };
+  /** Served at /widget/settings.json for the chat page and the widget (web.widget). */
+  widget?: { title?: string | undefined; accent?: string | undefined; greeting?: string | undefined; language: 'auto' | 'en' | 'zh' };
   logger?: boolean;
 }
 
@@ -70,6 +72,13 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   app.get('/healthz', async (_req, reply) => {
     if (!o.bot()) return reply.code(503).send({ status: 'starting' });
     return { status: 'ok' };
+  });
+
+  // Public look-and-greeting settings (no secrets): any site embedding the widget may read them.
+  app.get('/widget/settings.json', async (_req, reply) => {
+    reply.header('Access-Control-Allow-Origin', '*').header('Cache-Control', 'public, max-age=60');
+    const w = o.widget ?? { language: 'auto' as const };
+    return { title: w.title ?? '', accent: w.accent ?? '', greeting: w.greeting ?? '', language: w.language };
   });
 
   if (o.partners) {

@@ -36,7 +36,7 @@ export async function runStart(o: { config?: string }): Promise<number> {
   let desk: SupportDesk | undefined;
   const web = await startWebServer({
     host: config.web.host, port: config.web.port, allowedOrigins: config.web.allowedOrigins,
-    maxConnectionsPerIp: config.web.maxConnectionsPerIp, bot: () => core?.bot,
+    maxConnectionsPerIp: config.web.maxConnectionsPerIp, bot: () => core?.bot, widget: config.web.widget,
     partners: {
       partners: new Map(Object.entries(config.partners).map(([id, p]) => [id, { secret: p.secret ?? '', couponPartners: p.couponPartners }])),
       store: () => core?.store,

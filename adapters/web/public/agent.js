@@ -1,5 +1,6 @@
 // crossfeed agent console. Plain ES2020 module, no build step.
 // Every visitor- or server-provided string goes through textContent / attributes, never HTML.
+import { applyPageText, CONSOLE_TEXT, pageLanguage } from './page-text.js';
 
 const $ = (id) => document.getElementById(id);
 const queueEl = $('queue');
@@ -14,8 +15,12 @@ const sendBtn = document.querySelector('[data-testid="agent-send"]');
 const noticeEl = $('console-notice');
 const statusEl = $('console-status');
 
-const WHO = { user: 'Visitor', bot: 'Assistant', agent: 'Agent' };
-const REASONS = { asked: 'asked for a person', misses: 'bot missed repeatedly', frustration: 'sounded frustrated' };
+// Labels follow the browser's language (en or zh) unless the server's web.widget.language fixes one.
+const settings = await fetch('/widget/settings.json').then((r) => (r.ok ? r.json() : {}), () => ({}));
+const T = applyPageText(pageLanguage(settings.language), document, CONSOLE_TEXT);
+
+const WHO = { user: T.visitor, bot: T.assistant, agent: T.agent };
+const REASONS = { asked: T.asked, misses: T.misses, frustration: T.frustration };
 
 let me = null; // { username, role, csrfToken, maxReplyChars }
 let ws = null;

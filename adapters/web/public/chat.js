@@ -3,10 +3,31 @@
 // never through HTML parsing.
 import { renderCards } from './cards.js';
 import { uuid, visitorId } from './identity.js';
+import { applyPageText, pageLanguage, safeColour } from './page-text.js';
 
 const params = new URLSearchParams(location.search);
 const EMBED = params.get('embed') === '1';
 if (EMBED) document.documentElement.classList.add('embed');
+
+// How the page looks and greets: the widget's script attributes (passed in the URL) win over the
+// server's web.widget settings; the language defaults to the browser's (en or zh).
+async function loadSettings() {
+  try {
+    const res = await fetch('/widget/settings.json');
+    return res.ok ? await res.json() : {};
+  } catch {
+    return {};
+  }
+}
+const configured = await loadSettings();
+const pick = (key) => params.get(key) || (typeof configured[key] === 'string' ? configured[key] : '');
+const LANG = pageLanguage(pick('lang') || configured.language);
+const T = applyPageText(LANG);
+const TITLE = pick('title');
+if (TITLE) for (const el of document.querySelectorAll('[data-text="title"]')) el.textContent = TITLE;
+const ACCENT = safeColour(pick('accent'));
+if (ACCENT) document.documentElement.style.setProperty('--accent', ACCENT);
+const GREETING = pick('greeting').slice(0, 500);
 
 const transcript = document.getElementById('transcript');
 const typing = document.getElementById('typing');
@@ -16,7 +37,7 @@ const statusEl = document.getElementById('chat-status');
 
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 10000;
-const WHO = { user: 'You', bot: 'Assistant', agent: 'Support agent' };
+const WHO = { user: T.you, bot: T.assistant, agent: T.agent };
 
 function setStatus(state, text) {
   statusEl.dataset.state = state;
@@ -76,7 +97,10 @@ function appendMessage(msg) {
 function replaceHistory(messages) {
   seenIds.clear();
   transcript.replaceChildren();
-  for (const m of Array.isArray(messages) ? messages : []) appendMessage(m);
+  const list = Array.isArray(messages) ? messages : [];
+  // A new conversation opens with the site's greeting (shown only here, never stored).
+  if (!list.length && GREETING) appendMessage({ role: 'bot', text: GREETING, id: 'greeting' });
+  for (const m of list) appendMessage(m);
   scrollToEnd();
 }
 
@@ -84,7 +108,7 @@ function showNotice(text) {
   const p = document.createElement('p');
   p.className = 'notice';
   p.dataset.testid = 'chat-notice';
-  p.textContent = text || 'Something went wrong. Please try again.';
+  p.textContent = text || T.somethingWrong;
   transcript.append(p);
   scrollToEnd();
 }
@@ -128,13 +152,13 @@ function wsUrl() {
 function connect() {
   clearTimeout(retryTimer);
   retryTimer = 0;
-  setStatus(attempt ? 'reconnecting' : 'connecting', attempt ? 'reconnecting…' : 'connecting…');
+  setStatus(attempt ? 'reconnecting' : 'connecting', attempt ? T.reconnecting : T.connecting);
   const sock = new WebSocket(wsUrl());
   ws = sock;
   sock.addEventListener('open', () => {
     if (ws !== sock) return;
     attempt = 0;
-    setStatus('connected', 'connected');
+    setStatus('connected', T.connected);
   });
   sock.addEventListener('message', (ev) => {
     if (ws === sock) handleFrame(ev.data);
@@ -155,7 +179,7 @@ function scheduleReconnect() {
   // Random delay between half and all of the base spreads out a crowd of clients after a restart.
   const delay = base / 2 + Math.random() * (base / 2);
   attempt += 1;
-  setStatus('reconnecting', 'reconnecting…');
+  setStatus('reconnecting', T.reconnecting);
   retryTimer = setTimeout(connect, delay);
 }
 
@@ -242,7 +266,7 @@ function send() {
 function sendText(text) {
   if (!ws || ws.readyState !== WebSocket.OPEN) {
     setStatus(statusEl.dataset.state === 'connecting' ? 'connecting' : 'reconnecting',
-      'not connected — your message is kept; reconnecting…');
+      T.notConnected);
     reconnectNow();
     return false;
   }

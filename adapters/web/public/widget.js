@@ -11,8 +11,31 @@
     Array.from(document.scripts).reverse().find((s) => /\/widget\.js(\?|#|$)/.test(s.src));
   if (!script || !script.src) return;
   const ORIGIN = new URL(script.src, location.href).origin;
-  const CHAT_URL = `${ORIGIN}/?embed=1`;
   const SVG = 'http://www.w3.org/2000/svg';
+
+  // The site's look and words: data-title, data-accent, data-greeting, data-lang on the script tag
+  // win; what they leave out comes from the server's web.widget settings, then the defaults.
+  const attr = (name) => (script.getAttribute(`data-${name}`) || '').trim();
+  const settings = { title: attr('title'), accent: attr('accent'), greeting: attr('greeting').slice(0, 500), lang: attr('lang') };
+  const safeColour = (v) => (/^#(?:[0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(v) ? v : '');
+  const browserLang = () => {
+    for (const l of navigator.languages || [navigator.language]) {
+      const tag = String(l || '').toLowerCase();
+      if (tag.startsWith('zh')) return 'zh';
+      if (tag.startsWith('en')) return 'en';
+    }
+    return 'en';
+  };
+  const WORDS = {
+    en: { title: 'crossfeed chat', open: 'Open chat', close: 'Close chat' },
+    zh: { title: 'crossfeed 在线咨询', open: '打开聊天', close: '关闭聊天' },
+  };
+  const lang = () => (settings.lang === 'en' || settings.lang === 'zh' ? settings.lang : browserLang());
+  function chatUrl() {
+    const q = new URLSearchParams({ embed: '1' });
+    for (const k of ['title', 'accent', 'greeting', 'lang']) if (settings[k]) q.set(k, settings[k]);
+    return `${ORIGIN}/?${q}`;
+  }
 
   const CSS = `
     :host { all: initial; }
@@ -20,7 +43,7 @@
     .launcher, .panel { position: fixed; right: 20px; z-index: 2147483000;
       font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
     .launcher { bottom: 20px; width: 56px; height: 56px; border: 0; border-radius: 50%;
-      display: grid; place-items: center; cursor: pointer; color: #fff; background: #3558e0;
+      display: grid; place-items: center; cursor: pointer; color: #fff; background: var(--cf-accent, #3558e0);
       box-shadow: 0 4px 14px rgb(0 0 0 / 25%); transition: transform .15s ease; }
     .launcher:hover { transform: scale(1.05); }
     .launcher:focus-visible, .close:focus-visible { outline: 3px solid #9db0ff; outline-offset: 2px; }
@@ -30,7 +53,7 @@
       background: #fff; box-shadow: 0 10px 40px rgb(0 0 0 / 25%); }
     .panel[hidden] { display: none; }
     .bar { flex: none; display: flex; align-items: center; justify-content: space-between;
-      padding: 8px 8px 8px 14px; color: #fff; background: #3558e0; font-weight: 600; }
+      padding: 8px 8px 8px 14px; color: #fff; background: var(--cf-accent, #3558e0); font-weight: 600; }
     .close { width: 32px; height: 32px; border: 0; border-radius: 8px; cursor: pointer;
       color: inherit; background: transparent; font-size: 22px; line-height: 1; }
     .close:hover { background: rgb(255 255 255 / 15%); }
@@ -99,6 +122,24 @@
 
   root.append(panel, launcher);
 
+  function applySettings() {
+    const words = WORDS[lang()];
+    title.textContent = settings.title || words.title;
+    panel.setAttribute('aria-label', title.textContent);
+    launcher.setAttribute('aria-label', words.open);
+    closeBtn.setAttribute('aria-label', words.close);
+    const accent = safeColour(settings.accent);
+    if (accent) host.style.setProperty('--cf-accent', accent);
+  }
+  applySettings();
+  // The server's settings fill what the tag left out (a host page's CSP may block this; then the tag and defaults stand).
+  fetch(`${ORIGIN}/widget/settings.json`).then((r) => (r.ok ? r.json() : {})).then((server) => {
+    if (!server || typeof server !== 'object') return;
+    for (const k of ['title', 'accent', 'greeting']) if (!settings[k] && typeof server[k] === 'string') settings[k] = server[k].slice(0, 500);
+    if (!settings.lang && (server.language === 'en' || server.language === 'zh')) settings.lang = server.language;
+    applySettings();
+  }).catch(() => undefined);
+
   let frame = null;
 
   // The iframe (and so the WebSocket) is only created on first open, then kept
@@ -106,8 +147,8 @@
   function ensureFrame() {
     if (frame) return;
     frame = document.createElement('iframe');
-    frame.src = CHAT_URL;
-    frame.title = 'crossfeed chat';
+    frame.src = chatUrl();
+    frame.title = title.textContent;
     panel.append(frame);
   }
 
