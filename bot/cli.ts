@@ -137,10 +137,10 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .action(async (file: string, o: { force: boolean }) => { setCode(await (await commands.backup()).runBackup({ ...opts(), ...o }, file)); });
 
   const recs = program.command('recs').description('recommender tools');
-  recs.command('eval').description('hold out each user\'s last interaction; score the collaborative model against popularity')
+  recs.command('eval').description('hold out each user\'s last interaction; score popularity, item-kNN and EASE side by side and the model the bot would serve')
     .option('--interactions <file.csv>', 'CSV with header user,item,timestamp[,weight] (required)')
     .option('--k <n>', 'length of each recommendation list', '10')
-    .option('--algorithm <name>', 'item-knn (default), als or popularity', 'item-knn')
+    .option('--algorithm <name>', 'auto (default: chosen by validation, as the bot does), item-knn, ease, als or popularity', 'auto')
     .option('--json', 'print one JSON object instead of a table', false)
     .action(async (o: RecsEvalOptions) => { setCode(await (await commands.recsEval()).runRecsEval(o)); });
 

@@ -1,4 +1,5 @@
 import { AlsModel, trainAls, type AlsOptions } from './als.js';
+import { EaseModel, trainEase, type EaseOptions } from './ease.js';
 import { ItemKnnModel, trainItemKnn, type ItemKnnOptions } from './item-knn.js';
 import { buildMatrix } from './matrix.js';
 import { PopularityModel } from './popularity.js';
@@ -7,15 +8,17 @@ import { CollabError, type CollabAlgorithm, type CollabModel, type CollabModelJS
 export * from './types.js';
 export { DefaultAlsOptions, type AlsOptions } from './als.js';
 export { DefaultItemKnnOptions, type ItemKnnOptions } from './item-knn.js';
+export { DefaultEaseOptions, EaseModel, easeDoesNotFit, easeTrainingBytes, type EaseOptions } from './ease.js';
 
 export interface TrainOptions {
   /** Default 'item-knn': it won on our evaluation (see recommender/collab/README.md). */
   algorithm?: CollabAlgorithm;
   itemKnn?: ItemKnnOptions;
   als?: AlsOptions;
+  ease?: EaseOptions;
 }
 
-export const DefaultTrainOptions = { algorithm: 'item-knn', itemKnn: {}, als: {} } as const satisfies Required<TrainOptions>;
+export const DefaultTrainOptions = { algorithm: 'item-knn', itemKnn: {}, als: {}, ease: {} } as const satisfies Required<TrainOptions>;
 
 /**
  * Trains a collaborative model from implicit interactions. Throws CollabError: EMPTY_INPUT for no
@@ -26,6 +29,7 @@ export function train(interactions: readonly Interaction[], options: TrainOption
   switch (o.algorithm) {
     case 'item-knn': return trainItemKnn(interactions, o.itemKnn, onProgress);
     case 'als': return trainAls(interactions, o.als, onProgress);
+    case 'ease': return trainEase(interactions, o.ease, onProgress);
     case 'popularity': {
       const m = buildMatrix(interactions, { maxItemsPerUser: Number.MAX_SAFE_INTEGER }, onProgress);
       return new PopularityModel(m.items, m.popularity);
@@ -44,6 +48,7 @@ export function fromJSON(json: unknown): CollabModel {
     switch (j.algorithm) {
       case 'item-knn': return ItemKnnModel.fromData(j.items, j.data);
       case 'als': return AlsModel.fromData(j.items, j.data);
+      case 'ease': return EaseModel.fromData(j.items, j.data);
       case 'popularity': return PopularityModel.fromData(j.items, j.data);
       default: throw new CollabError('BAD_MODEL_JSON', `unknown algorithm ${JSON.stringify(j.algorithm)}`);
     }

@@ -1,7 +1,7 @@
 import { buildMatrix } from './matrix.js';
 import { knownIndices, PopularityRanking } from './popularity.js';
 import { decodeFloat32, decodeInt32, encodeArray, TopK } from './topk.js';
-import { CollabError, type CollabModel, type CollabModelJSON, type Interaction, type ProgressCallback, type ScoredItem } from './types.js';
+import { CollabError, type CollabModel, type CollabModelJSON, type Interaction, type ProgressCallback, type RecommendOptions, type ScoredItem } from './types.js';
 
 export interface ItemKnnOptions {
   /** Neighbours kept per item. */
@@ -54,8 +54,9 @@ export class ItemKnnModel implements CollabModel {
     return this.items.length;
   }
 
-  recommend(history: readonly string[], k: number, exclude: Iterable<string> = []): ScoredItem[] {
+  recommend(history: readonly string[], k: number, exclude: Iterable<string> = [], options: RecommendOptions = {}): ScoredItem[] {
     if (!(k > 0)) return [];
+    const boost = options.boost;
     const skip = knownIndices(this.index, [...history, ...exclude]);
     const { acc, stamp, touched, width, neighbours, sims } = this;
     const epoch = ++this.epoch;
@@ -66,11 +67,12 @@ export class ItemKnnModel implements CollabModel {
       const i = this.index.get(history[h]!);
       if (i === undefined || seen.has(i)) continue;
       seen.add(i);
+      const w = boost?.get(history[h]!) ?? 1;
       for (let r = i * width, end = r + width; r < end; r++) {
         const j = neighbours[r]!;
         if (j < 0) break;
         if (stamp[j] !== epoch) { stamp[j] = epoch; acc[j] = 0; touched[nTouched++] = j; }
-        acc[j]! += sims[r]!;
+        acc[j]! += w * sims[r]!;
       }
     }
     const top = new TopK(k);

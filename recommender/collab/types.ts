@@ -13,7 +13,16 @@ export interface ScoredItem {
   score: number;
 }
 
-export type CollabAlgorithm = 'item-knn' | 'als' | 'popularity';
+export type CollabAlgorithm = 'item-knn' | 'als' | 'popularity' | 'ease';
+
+/** Per-request context for `recommend`. */
+export interface RecommendOptions {
+  /**
+   * Multiplies the weight of these history items (e.g. what the person looked at or clicked in
+   * this conversation: "another one like that"). Items absent weigh 1.
+   */
+  boost?: ReadonlyMap<string, number>;
+}
 
 /**
  * A trained collaborative model. `recommend` works from a history of item ids alone, so a user
@@ -27,7 +36,7 @@ export interface CollabModel {
    * Up to k items, best first, never one in `history` or `exclude`. Unknown ids in the history
    * are ignored; when the history says too little, the rest is filled by popularity (score 0).
    */
-  recommend(history: readonly string[], k: number, exclude?: Iterable<string>): ScoredItem[];
+  recommend(history: readonly string[], k: number, exclude?: Iterable<string>, options?: RecommendOptions): ScoredItem[];
   /** The k items most similar to `itemId`; [] for an unknown item. */
   similar(itemId: string, k: number): ScoredItem[];
   toJSON(): CollabModelJSON;

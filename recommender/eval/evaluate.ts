@@ -1,10 +1,31 @@
 import { performance } from 'node:perf_hooks';
 import { train, type TrainOptions } from '../collab/index.js';
-import { seededRandom } from '../collab/random.js';
-import type { CollabModel, Interaction, ProgressCallback } from '../collab/types.js';
-import { splitLastByTime, type HeldOutUser } from './holdout.js';
+import type { EaseModel } from '../collab/ease.js';
+import type { CollabAlgorithm, CollabModel, Interaction, ProgressCallback } from '../collab/types.js';
+import { splitLastByTime } from './holdout.js';
+import { percentile, scoreModel } from './metrics.js';
+import { sample, selectModel, type SelectOptions, type Selection } from './select.js';
 
-/** The `crossfeed recs eval --json` object: exactly these keys (see recommender/collab/README.md). */
+export { percentile, scoreModel, type RankMetrics } from './metrics.js';
+
+/** One model's figures on the held-out last items (the per-model objects of `--json`). */
+export interface ModelReport {
+  recall_at_k: number;
+  ndcg_at_k: number;
+  coverage: number;
+  train_seconds: number;
+  p99_ms_per_recommendation: number;
+  /** recall@k on the validation split (inside the training log) that chose the served model. */
+  validation_recall_at_k?: number;
+  /** EASE: the regularisation chosen by validation. */
+  lambda?: number;
+}
+
+/**
+ * The `crossfeed recs eval --json` object (see recommender/collab/README.md): the original keys
+ * describe the served model (and the popularity baseline); `served` names it, and each model
+ * evaluated has an object of its own under its name.
+ */
 export interface RecsEvalReport {
   recall_at_k: number;
   ndcg_at_k: number;
@@ -14,12 +35,17 @@ export interface RecsEvalReport {
   popularity_coverage: number;
   train_seconds: number;
   p99_ms_per_recommendation: number;
+  served: CollabAlgorithm;
+  popularity?: ModelReport;
+  'item-knn'?: ModelReport;
+  ease?: ModelReport;
+  als?: ModelReport;
 }
 
 export interface RecsEvaluation {
   report: RecsEvalReport;
   k: number;
-  algorithm: string;
+  algorithm: CollabAlgorithm;
   users: number;
   testUsers: number;
   evaluatedUsers: number;
@@ -27,80 +53,86 @@ export interface RecsEvaluation {
   trainInteractions: number;
   p50MsPerRecommendation: number;
   model: CollabModel;
+  /** The model choice on the training log's own validation split (algorithm 'auto'). */
+  selection?: Selection;
+  /** Models side by side, in the order printed. */
+  models: { algorithm: CollabAlgorithm; report: ModelReport; p50Ms: number }[];
 }
 
 export interface RecsEvalOptions {
   k?: number;
+  /** 'auto' (default): choose among popularity, item-kNN and EASE on a validation split of the training log. */
+  algorithm?: CollabAlgorithm | 'auto';
   train?: TrainOptions;
+  select?: Omit<SelectOptions, 'k' | 'onProgress' | 'refitAll'>;
   /** Score at most this many held-out users (a seeded sample); default all. */
   maxUsers?: number;
   seed?: number;
   onProgress?: ProgressCallback;
 }
 
-const WARM_UP_CALLS = 200;
-
-export interface RankMetrics {
-  recall: number;
-  ndcg: number;
-  coverage: number;
-  latenciesMs: Float64Array;
-}
-
-/** Recall@k, NDCG@k (one relevant item, so ideal DCG is 1) and catalog coverage of one model. */
-export function scoreModel(model: CollabModel, tests: readonly HeldOutUser[], k: number, catalogSize: number, onDone?: (n: number) => void): RankMetrics {
-  let hits = 0;
-  let dcg = 0;
-  const shown = new Set<string>();
-  const latenciesMs = new Float64Array(tests.length);
-  // Warm up first: latency is reported for a warm (JIT-compiled) model, as in a running bot.
-  for (const t of tests.slice(0, WARM_UP_CALLS)) model.recommend(t.history, k);
-  tests.forEach((t, n) => {
-    const t0 = performance.now();
-    const recs = model.recommend(t.history, k);
-    latenciesMs[n] = performance.now() - t0;
-    const rank = recs.findIndex((r) => r.itemId === t.heldOut);
-    if (rank >= 0) { hits++; dcg += 1 / Math.log2(rank + 2); }
-    for (const r of recs) shown.add(r.itemId);
-    if ((n & 0x3ff) === 0) onDone?.(n);
-  });
-  const users = Math.max(1, tests.length);
-  return { recall: hits / users, ndcg: dcg / users, coverage: shown.size / Math.max(1, catalogSize), latenciesMs };
-}
-
-export function percentile(values: Float64Array, p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-/** Leave-last-out evaluation of the collaborative model against the popularity baseline. */
-export function evaluateInteractions(interactions: readonly Interaction[], o: RecsEvalOptions = {}): RecsEvaluation {
+/**
+ * Leave-last-out evaluation by time: each user's last distinct item is held out and every unseen
+ * item is ranked. With algorithm 'auto' the served model is chosen exactly as the bot chooses it,
+ * on a second time split inside the training part only, so the test items never guide the choice.
+ */
+export async function evaluateInteractions(interactions: readonly Interaction[], o: RecsEvalOptions = {}): Promise<RecsEvaluation> {
   const k = o.k ?? 10;
+  const algorithm = o.algorithm ?? o.train?.algorithm ?? 'auto';
   const { train: trainSet, tests: allTests } = splitLastByTime(interactions);
-  let tests = allTests;
-  if (o.maxUsers !== undefined && tests.length > o.maxUsers) {
-    const rand = seededRandom(o.seed ?? 1);
-    const copy = [...tests];
-    for (let i = copy.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [copy[i], copy[j]] = [copy[j]!, copy[i]!]; }
-    tests = copy.slice(0, o.maxUsers);
-  }
+  const tests = o.maxUsers !== undefined ? sample(allTests, o.maxUsers, o.seed ?? 1) : allTests;
   const t0 = performance.now();
-  const model = train(trainSet, o.train ?? {}, o.onProgress);
-  const trainSeconds = (performance.now() - t0) / 1000;
-  const popularity = train(trainSet, { algorithm: 'popularity' });
-  const catalog = model.itemCount;
-  const m = scoreModel(model, tests, k, catalog, (n) => o.onProgress?.(n, tests.length, 'scoring model'));
-  const p = scoreModel(popularity, tests, k, catalog, (n) => o.onProgress?.(n, tests.length, 'scoring popularity'));
+  const trained: { algorithm: CollabAlgorithm; model: CollabModel; trainSeconds: number; validation?: number; lambda?: number }[] = [];
+  let selection: Selection | undefined;
+  let served: CollabAlgorithm;
+  if (algorithm === 'auto') {
+    selection = await selectModel(trainSet, { ...o.select, k, refitAll: true, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
+    served = selection.served;
+    for (const [name, v] of Object.entries(selection.models)) {
+      const f = selection.figures.find((x) => x.algorithm === name);
+      trained.push({
+        algorithm: name as CollabAlgorithm, model: v.model, trainSeconds: v.trainSeconds,
+        ...(f && !f.skipped ? { validation: f.recall } : {}),
+        ...(name === 'ease' ? { lambda: (v.model as EaseModel).lambda } : {}),
+      });
+    }
+  } else {
+    served = algorithm;
+    for (const a of algorithm === 'popularity' ? ['popularity' as const] : ['popularity' as const, algorithm]) {
+      const t1 = performance.now();
+      const model = train(trainSet, { ...o.train, algorithm: a }, a === algorithm ? o.onProgress : undefined);
+      trained.push({ algorithm: a, model, trainSeconds: (performance.now() - t1) / 1000, ...(a === 'ease' ? { lambda: (model as EaseModel).lambda } : {}) });
+    }
+  }
+  const totalSeconds = (performance.now() - t0) / 1000;
+  const catalog = trained[0]!.model.itemCount;
+  const models: RecsEvaluation['models'] = [];
+  for (const t of trained) {
+    const m = scoreModel(t.model, tests, k, catalog, (n) => o.onProgress?.(n, tests.length, `scoring ${t.algorithm}`));
+    models.push({
+      algorithm: t.algorithm, p50Ms: percentile(m.latenciesMs, 50),
+      report: {
+        recall_at_k: m.recall, ndcg_at_k: m.ndcg, coverage: m.coverage, train_seconds: t.trainSeconds,
+        p99_ms_per_recommendation: percentile(m.latenciesMs, 99),
+        ...(t.validation !== undefined ? { validation_recall_at_k: t.validation } : {}),
+        ...(t.lambda !== undefined ? { lambda: t.lambda } : {}),
+      },
+    });
+  }
   o.onProgress?.(tests.length, tests.length, 'done');
+  const s = models.find((m) => m.algorithm === served)!;
+  const p = models.find((m) => m.algorithm === 'popularity')!;
+  const report: RecsEvalReport = {
+    recall_at_k: s.report.recall_at_k, ndcg_at_k: s.report.ndcg_at_k, coverage: s.report.coverage,
+    popularity_recall_at_k: p.report.recall_at_k, popularity_ndcg_at_k: p.report.ndcg_at_k, popularity_coverage: p.report.coverage,
+    train_seconds: algorithm === 'auto' ? totalSeconds : s.report.train_seconds, p99_ms_per_recommendation: s.report.p99_ms_per_recommendation,
+    served,
+  };
+  for (const m of models) report[m.algorithm] = m.report;
   return {
-    report: {
-      recall_at_k: m.recall, ndcg_at_k: m.ndcg, coverage: m.coverage,
-      popularity_recall_at_k: p.recall, popularity_ndcg_at_k: p.ndcg, popularity_coverage: p.coverage,
-      train_seconds: trainSeconds, p99_ms_per_recommendation: percentile(m.latenciesMs, 99),
-    },
-    k, algorithm: model.algorithm, users: new Set(interactions.map((x) => x.user)).size, testUsers: allTests.length,
+    report, k, algorithm: served, users: new Set(interactions.map((x) => x.user)).size, testUsers: allTests.length,
     evaluatedUsers: tests.length, trainItems: catalog, trainInteractions: trainSet.length,
-    p50MsPerRecommendation: percentile(m.latenciesMs, 50), model,
+    p50MsPerRecommendation: s.p50Ms, model: trained.find((t) => t.algorithm === served)!.model,
+    ...(selection ? { selection } : {}), models,
   };
 }

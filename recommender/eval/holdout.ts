@@ -5,6 +5,8 @@ export interface HeldOutUser {
   /** The user's other distinct items, oldest first (by each item's latest interaction). */
   history: string[];
   heldOut: string;
+  /** Session context: history items that weigh more (see session.ts); absent = all weigh 1. */
+  boost?: ReadonlyMap<string, number>;
 }
 
 /**
