@@ -1,0 +1,81 @@
+"""Weight-only int8 for an exported encoder, with the `onnx` package alone.
+
+- every MatMul whose second input is a constant 2-D weight W [K, N]: W is stored as int8 with one
+  symmetric scale per output column and put back by DequantizeLinear(axis=1) in front of the MatMul;
+- every Gather from a constant 2-D table (word, position and token-type embeddings): the table is
+  stored as int8 with one scale per row; the gathered rows are scaled back
+      Gather(table_q, ids) -> Cast(float) -> Mul(Gather(row_scale, ids)[..., None])
+
+Activations stay fp32, so a text's vector is the same alone or in a padded batch (the engine's
+batching relies on that), unlike onnxruntime's quantize_dynamic, whose activation scale is taken
+over the whole batch. Deterministic: the same input gives a byte-identical output.
+"""
+from __future__ import annotations
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+
+def _q(w: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    amax = np.abs(w).max(axis=1 - axis if w.ndim == 2 else None)
+    scale = np.where(amax > 0, amax / 127.0, 1.0).astype(np.float32)
+    shape = (1, -1) if axis == 1 else (-1, 1)
+    q = np.clip(np.round(w / scale.reshape(shape)), -127, 127).astype(np.int8)
+    return q, scale
+
+
+def quantize_weights(src: str, dst: str, min_size: int = 4096) -> dict:
+    model = onnx.load(src)
+    g = model.graph
+    inits = {i.name: i for i in g.initializer}
+    new_nodes, drop, add = [], set(), []
+    stats = {"matmul": 0, "gather": 0, "params_int8": 0}
+    done: dict[str, str] = {}
+    for node in g.node:
+        if node.op_type == "MatMul" and node.input[1] in inits:
+            w = numpy_helper.to_array(inits[node.input[1]])
+            if w.ndim == 2 and w.size >= min_size and w.dtype == np.float32:
+                name = node.input[1]
+                if name not in done:
+                    q, s = _q(w, axis=1)
+                    add += [numpy_helper.from_array(q, name + "_q"), numpy_helper.from_array(s, name + "_s"),
+                            numpy_helper.from_array(np.zeros_like(s, dtype=np.int8), name + "_zp")]
+                    new_nodes.append(helper.make_node("DequantizeLinear", [name + "_q", name + "_s", name + "_zp"], [name + "_dq"], axis=1))
+                    done[name] = name + "_dq"
+                    drop.add(name)
+                    stats["matmul"] += 1
+                    stats["params_int8"] += w.size
+                node.input[1] = done[name]
+        elif node.op_type == "Gather" and node.input[0] in inits:
+            w = numpy_helper.to_array(inits[node.input[0]])
+            if w.ndim == 2 and w.size >= min_size and w.dtype == np.float32:
+                name = node.input[0]
+                q, s = _q(w, axis=0)
+                add += [numpy_helper.from_array(q, name + "_q"), numpy_helper.from_array(s, name + "_rs")]
+                out = node.output[0]
+                ids = node.input[1]
+                axes = name + "_axes"
+                add.append(numpy_helper.from_array(np.array([-1], dtype=np.int64), axes))
+                new_nodes += [
+                    helper.make_node("Gather", [name + "_q", ids], [out + "_q8"], axis=0),
+                    helper.make_node("Cast", [out + "_q8"], [out + "_f"], to=TensorProto.FLOAT),
+                    helper.make_node("Gather", [name + "_rs", ids], [out + "_s"], axis=0),
+                    helper.make_node("Unsqueeze", [out + "_s", axes], [out + "_s1"]),
+                    helper.make_node("Mul", [out + "_f", out + "_s1"], [out]),
+                ]
+                drop.add(name)
+                stats["gather"] += 1
+                stats["params_int8"] += w.size
+                continue
+        new_nodes.append(node)
+    # Keep topological order: DequantizeLinear nodes only read initializers, so they may go anywhere
+    # before their consumers; putting every new node where it was created does that.
+    del g.node[:]
+    g.node.extend(new_nodes)
+    kept = [i for i in g.initializer if i.name not in drop]
+    del g.initializer[:]
+    g.initializer.extend(kept + add)
+    onnx.checker.check_model(model)
+    onnx.save(model, dst)
+    return stats
