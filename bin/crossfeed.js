@@ -5,6 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// `npm start` / `npm run demo` in a source checkout: compile first if a .ts file changed (no tsc otherwise).
+if (process.env.npm_lifecycle_event === 'start' || process.env.npm_lifecycle_event === 'demo') {
+  const { ensureBuilt } = await import('./ensure-built.js');
+  if (!ensureBuilt()) process.exit(1);
+}
 const entry = join(root, 'dist', 'bot', 'cli.js');
 if (!existsSync(entry)) {
   console.error('crossfeed is not built yet: run `npm install` (or `npm run build`) in ' + root);

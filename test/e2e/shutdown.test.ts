@@ -18,11 +18,18 @@ async function waitForOutput(p: ServerProcess, re: RegExp, timeoutMs = 30_000): 
   }
 }
 
+/** Signal-to-exit times seen by the tests, printed once at the end (figures for the README, never asserted). */
+const stopTimes: string[] = [];
+
 /** Sends `signal` and waits for the exit; fails if the process is still running after EXIT_WITHIN_MS. */
 async function signalAndWait(p: ServerProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: string | null }> {
   const exited = new Promise<{ code: number | null; signal: string | null }>((r) => p.child.once('exit', (code, sig) => r({ code, signal: sig })));
+  const t0 = performance.now();
   p.child.kill(signal);
   const outcome = await Promise.race([exited, new Promise<'running'>((r) => setTimeout(() => r('running'), EXIT_WITHIN_MS).unref())]);
+  const logged = /stopped in (\d+) ms/.exec(p.output.join(''))?.[1];
+  const work = /dropped (\d+) queued, (\d+) being handled/.exec(p.output.join(''));
+  stopTimes.push(`${signal} to exit ${Math.round(performance.now() - t0)} ms (bot's own log: stopped in ${logged ?? '?'} ms; dropped ${work?.[1] ?? '?'} queued, ${work?.[2] ?? '?'} in flight)`);
   if (outcome === 'running') {
     p.child.kill('SIGKILL');
     assert.fail(`still running ${EXIT_WITHIN_MS / 1000} s after ${signal}:\n${p.output.join('')}`);
@@ -36,6 +43,10 @@ describe('crossfeed start: clean stop on SIGTERM / SIGINT', function () {
   let discord: LocalDiscordServer | undefined;
   const proxies: FreezeProxy[] = [];
   let proc: ServerProcess | undefined;
+
+  after(() => {
+    for (const [i, t] of stopTimes.entries()) process.stdout.write(`      shutdown ${i + 1}: ${t}\n`);
+  });
 
   afterEach(async () => {
     if (proc && proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
