@@ -47,6 +47,11 @@ export class VisitorHub {
     return this.sockets.keys();
   }
 
+  /** Per-visitor outbound queues held now. */
+  get queues(): number {
+    return this.limiters.size;
+  }
+
   get connections(): number {
     let n = 0;
     for (const set of this.sockets.values()) n += set.size;
