@@ -57,15 +57,20 @@ export interface Readiness {
 }
 
 interface Job {
+  source: string;
   visitor: string;
   run: () => Promise<void>;
   queuedAt: number;
 }
 
-interface Source {
-  /** Visitors with waiting work, served in turn. */
-  visitors: Map<string, Job[]>;
+/** A source's or visitor's line: kept while it has work waiting or with the bot, so its turn is remembered. */
+interface Line<T> {
+  items: T;
+  /** Waiting jobs. */
   size: number;
+  inFlight: number;
+  /** When it was last served (a tick); 0 = never. The line served longest ago goes next. */
+  servedAt: number;
 }
 
 const RECENT_ANSWERS = 50;
@@ -74,9 +79,8 @@ const RECENT_WINDOW_MS = 30_000;
 
 export class WorkIntake {
   private readonly o: IntakeOptions;
-  /** Sources with waiting work, in serving order (Map keeps insertion order; served ones move to the back). */
-  private readonly sources = new Map<string, Source>();
-  private readonly busyVisitors = new Set<string>();
+  private readonly sources = new Map<string, Line<Map<string, Line<Job[]>>>>();
+  private tick = 0;
   private queuedCount = 0;
   private inFlightCount = 0;
   private stopped = false;
@@ -91,17 +95,18 @@ export class WorkIntake {
   /** Queues `run` for `visitor` from `source`; 'busy' when the queue is full for it (nothing queued). */
   submit(source: string, visitor: string, run: () => Promise<void>): SubmitResult {
     if (this.stopped) return 'stopped';
-    const s = this.sources.get(source);
-    if (this.queuedCount >= this.o.maxQueued || (s?.size ?? 0) >= this.o.maxQueuedPerSource) {
+    const src = this.sources.get(source);
+    if (this.queuedCount >= this.o.maxQueued || (src?.size ?? 0) >= this.o.maxQueuedPerSource) {
       this.totals.shed += 1;
       return 'busy';
     }
-    const src = s ?? { visitors: new Map<string, Job[]>(), size: 0 };
-    if (!s) this.sources.set(source, src);
-    const jobs = src.visitors.get(visitor) ?? [];
-    jobs.push({ visitor, run, queuedAt: this.o.now() });
-    src.visitors.set(visitor, jobs);
-    src.size += 1;
+    const line = src ?? { items: new Map<string, Line<Job[]>>(), size: 0, inFlight: 0, servedAt: 0 };
+    this.sources.set(source, line);
+    const v = line.items.get(visitor) ?? { items: [], size: 0, inFlight: 0, servedAt: 0 };
+    line.items.set(visitor, v);
+    v.items.push({ source, visitor, run, queuedAt: this.o.now() });
+    v.size += 1;
+    line.size += 1;
     this.queuedCount += 1;
     this.totals.accepted += 1;
     this.pump();
@@ -115,7 +120,15 @@ export class WorkIntake {
   stop(): number {
     this.stopped = true;
     const dropped = this.queuedCount;
-    this.sources.clear();
+    for (const [key, src] of this.sources) {
+      for (const [visitor, v] of src.items) {
+        v.items.length = 0;
+        v.size = 0;
+        if (v.inFlight === 0) src.items.delete(visitor);
+      }
+      src.size = 0;
+      if (src.inFlight === 0) this.sources.delete(key);
+    }
     this.queuedCount = 0;
     this.totals.dropped += dropped;
     this.settleIdle();
@@ -131,12 +144,12 @@ export class WorkIntake {
   stats(): IntakeStats {
     const t = this.o.now();
     let oldest = t;
-    for (const src of this.sources.values()) for (const jobs of src.visitors.values()) if (jobs[0] && jobs[0].queuedAt < oldest) oldest = jobs[0].queuedAt;
+    for (const src of this.sources.values()) for (const v of src.items.values()) if (v.items[0] && v.items[0].queuedAt < oldest) oldest = v.items[0].queuedAt;
     const recent = this.recent.filter((r) => t - r.at <= RECENT_WINDOW_MS).map((r) => r.ms).sort((a, b) => a - b);
     return {
       queued: this.queuedCount,
       inFlight: this.inFlightCount,
-      sources: this.sources.size,
+      sources: [...this.sources.values()].filter((src) => src.size > 0).length,
       oldestWaitMs: t - oldest,
       recentAnswerP90Ms: recent.length ? recent[Math.min(recent.length - 1, Math.floor(recent.length * 0.9))]! : 0,
       ...this.totals,
@@ -158,36 +171,54 @@ export class WorkIntake {
       const job = this.takeNext();
       if (!job) return;
       this.inFlightCount += 1;
-      this.busyVisitors.add(job.visitor);
       void job.run().catch(() => undefined).finally(() => {
         const t = this.o.now();
         this.recent.push({ at: t, ms: t - job.queuedAt });
         if (this.recent.length > RECENT_ANSWERS) this.recent.shift();
         this.totals.answered += 1;
         this.inFlightCount -= 1;
-        this.busyVisitors.delete(job.visitor);
+        this.release(job);
         this.pump();
         this.settleIdle();
       });
     }
   }
 
-  /** The next job in turn: first source in line, its first visitor not already with the bot. */
+  /**
+   * The next job in turn: of the sources with work waiting, the one served longest ago; in it, of
+   * the visitors with work waiting and nothing with the bot, the one served longest ago.
+   */
   private takeNext(): Job | undefined {
-    for (const [key, src] of this.sources) {
-      for (const [visitor, jobs] of src.visitors) {
-        if (this.busyVisitors.has(visitor)) continue;
-        const job = jobs.shift()!;
-        src.visitors.delete(visitor);
-        if (jobs.length) src.visitors.set(visitor, jobs); // to the back of its source's line
-        src.size -= 1;
-        this.queuedCount -= 1;
-        this.sources.delete(key);
-        if (src.size > 0) this.sources.set(key, src); // to the back of the line of sources
-        return job;
-      }
+    let best: { src: Line<Map<string, Line<Job[]>>>; v: Line<Job[]> } | undefined;
+    for (const src of this.sources.values()) {
+      if (src.size === 0 || (best && best.src.servedAt <= src.servedAt)) continue;
+      let pick: Line<Job[]> | undefined;
+      for (const v of src.items.values()) if (v.size > 0 && v.inFlight === 0 && (!pick || v.servedAt < pick.servedAt)) pick = v;
+      if (pick) best = { src, v: pick };
     }
-    return undefined;
+    if (!best) return undefined;
+    const job = best.v.items.shift()!;
+    this.tick += 1;
+    best.src.servedAt = best.v.servedAt = this.tick;
+    best.v.size -= 1;
+    best.v.inFlight += 1;
+    best.src.size -= 1;
+    best.src.inFlight += 1;
+    this.queuedCount -= 1;
+    return job;
+  }
+
+  /** A job is done: its lines are forgotten once nothing of theirs waits or runs. */
+  private release(job: Job): void {
+    const src = this.sources.get(job.source);
+    if (!src) return;
+    src.inFlight -= 1;
+    const v = src.items.get(job.visitor);
+    if (v) {
+      v.inFlight -= 1;
+      if (v.size === 0 && v.inFlight === 0) src.items.delete(job.visitor);
+    }
+    if (src.size === 0 && src.inFlight === 0) this.sources.delete(job.source);
   }
 
   private settleIdle(): void {
