@@ -108,6 +108,37 @@ describe('adapters/web under abuse', () => {
       }
     });
 
+    it('readiness says degraded while the queue is past its threshold; health stays a liveness check', async () => {
+      const fake = slowBot(300);
+      let ready = false;
+      const s = await startWebServer({
+        host: '127.0.0.1', port: 0, allowedOrigins: [], maxConnectionsPerIp: 20, bot: () => (ready ? fake as unknown as Bot : undefined),
+        intake: { concurrency: 1, degradedQueued: 3 },
+      });
+      try {
+        const starting = await fetch(`${s.url}/readyz`);
+        assert.equal(starting.status, 503);
+        assert.equal(((await starting.json()) as { status: string }).status, 'starting');
+        ready = true;
+        const ok = await fetch(`${s.url}/readyz`);
+        assert.deepEqual([ok.status, ((await ok.json()) as { status: string }).status], [200, 'ok']);
+        const clients = await Promise.all(Array.from({ length: 5 }, () => FrameClient.connect(`${s.url.replace('http', 'ws')}/ws?visitor=${randomUUID()}`)));
+        for (const c of clients) await c.next((f) => f.type === 'history');
+        clients.forEach((c, i) => c.send({ type: 'message', text: `m${i}` }));
+        while (s.stats().accepted < 5) await new Promise((r) => setTimeout(r, 20));
+        const degraded = await fetch(`${s.url}/readyz`);
+        const body = (await degraded.json()) as { status: string; queued: number; reasons: string[] };
+        assert.deepEqual([degraded.status, body.status, body.queued], [503, 'degraded', 4]);
+        assert.match(body.reasons.join(' '), /queue/);
+        assert.equal((await fetch(`${s.url}/healthz`)).status, 200);
+        await s.intakeIdle();
+        assert.equal((await fetch(`${s.url}/readyz`)).status, 200);
+        clients.forEach((c) => c.close());
+      } finally {
+        await s.close();
+      }
+    });
+
     it('stop() drops waiting work with a count and refuses new work', async () => {
       const fake = slowBot(300);
       const s = await startWebServer({
