@@ -85,6 +85,8 @@ export const configSchema = z.object({
       degradedQueued: z.number().int().min(1).default(128),
       lateAnswerMs: z.number().int().min(1).default(3000),
     }).strict().prefault({}),
+    /** Waiting handoff requests ("talk to a person") opened from one client address; more are dismissed. */
+    maxOpenHandoffsPerIp: z.number().int().min(1).default(5),
     /** A request's headers and body must arrive within this (a trickled body is cut off). */
     requestTimeoutMs: z.number().int().min(100).default(30_000),
     /** Address people reach this server at (behind a proxy); suggestion links go through `<publicUrl>/r/<token>`. Default: the listen address. */

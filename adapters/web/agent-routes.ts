@@ -56,6 +56,7 @@ const loginBody = z.object({
   next: z.enum(['agent', 'admin']).optional(),
 });
 const idParams = z.object({ id: z.coerce.number().int().positive() });
+const dismissBody = z.object({ conversationIds: z.array(z.number().int().positive()).min(1).max(500) });
 const tagBody = z.object({ tag: z.string().trim().min(1).max(40).regex(/^[\p{L}\p{N} _-]+$/u, 'letters, digits, spaces, _ and -') });
 
 /**
@@ -149,6 +150,17 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
       const mine = await d.support.ownedBy(sessionOf(req).agent.id);
       return reply.header('Cache-Control', 'no-store')
         .send({ items: (await d.support.waiting()).map(queueItem), mine: mine.map((e) => ({ ...queueItem(e), takenAt: e.takenAt })) });
+    });
+
+    // Spam in bulk: closes the listed conversations' waiting entries (taken ones are left alone).
+    scope.post('/agent/api/queue/dismiss', { ...api, bodyLimit: 16 * 1024 }, async (req, reply) => {
+      const d = withDesk(reply);
+      if (!d) return reply;
+      const body = dismissBody.safeParse(req.body);
+      if (!body.success) return reply.code(400).send({ error: 'bad_ids', message: 'conversationIds: 1 to 500 conversation ids' });
+      const dismissed = await d.support.dismiss(body.data.conversationIds, 'dismissed', sessionOf(req).agent.id);
+      if (dismissed.length) agents.poke();
+      return reply.send({ dismissed });
     });
 
     scope.get('/agent/api/conversations/:id', api, async (req, reply) => {

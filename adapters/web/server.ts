@@ -10,6 +10,7 @@ import type { SupportDesk } from './agent-desk.js';
 import { registerAgentConsole, type AgentConsole } from './agent-routes.js';
 import { registerPostbackRoute, type PostbackOptions } from './postback.js';
 import { registerRedirectRoute, type RedirectOptions } from './redirect.js';
+import { HandoffLimit } from './handoff-limit.js';
 import { WorkIntake, type IntakeOptions, type IntakeStats } from './intake.js';
 import { KeyedBuckets } from './keyed-limit.js';
 import { handleSocket } from './socket.js';
@@ -39,6 +40,8 @@ export interface WebServerOptions {
   connectionsPerIp?: RateOptions;
   /** The bounded, fair queue of chat messages in front of the bot. */
   intake?: Partial<IntakeOptions>;
+  /** Waiting handoff requests opened from one client address (needs `support`); more are dismissed. */
+  maxOpenHandoffsPerIp?: number;
   /** A request (headers and body) must arrive within this; a trickled body is cut off (408). */
   requestTimeoutMs?: number;
   /**
@@ -86,6 +89,12 @@ export const DefaultWebLimits = {
   messagesPerIp: { burst: 40, perSecond: 4 },
   connectionsPerIp: { burst: 30, perSecond: 0.5 },
   requestTimeoutMs: 30_000,
+  maxOpenHandoffsPerIp: 5,
+} as const;
+
+const HANDOFF_REFUSED = {
+  type: 'support', state: 'closed',
+  text: 'Too many people on your network are already waiting for an agent, so this request was not queued. Please try again later.',
 } as const;
 
 const PUBLIC_DIR = join(packageRoot, 'adapters', 'web', 'public');
@@ -107,6 +116,8 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const connectRate = o.connectionsPerIp ?? DefaultWebLimits.connectionsPerIp;
   const messagesPerIp = new KeyedBuckets(messageRate.burst, messageRate.perSecond);
   const connectsPerIp = new KeyedBuckets(connectRate.burst, connectRate.perSecond);
+  const support = o.support;
+  const handoffs = support ? new HandoffLimit(o.maxOpenHandoffsPerIp ?? DefaultWebLimits.maxOpenHandoffsPerIp, support.desk) : undefined;
   const perIp = new Map<string, number>();
   // Socket and console errors carry no chat text today; masked anyway, should one ever quote a visitor.
   const warn = maskingLog((msg) => app.log.warn(msg));
@@ -182,6 +193,11 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     handleSocket(socket, visitor, {
       hub, bot: o.bot, log: warn,
       ...(limits ? { addressAllows: () => messagesPerIp.take(ip), submit: (v: string, run: () => Promise<void>) => intake.submit(ip, v, run) } : {}),
+      ...(limits && handoffs ? {
+        afterAnswer: async (v: string) => {
+          if ((await handoffs.check(ip, v)) === 'dismissed') await hub.broadcast(v, HANDOFF_REFUSED);
+        },
+      } : {}),
     });
   });
 

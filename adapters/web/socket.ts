@@ -15,6 +15,8 @@ export interface SocketDeps {
   addressAllows?: () => boolean;
   /** Queues a message's work in the intake (adapters/web/intake.ts). Absent = straight to the bot. */
   submit?: (visitor: string, run: () => Promise<void>) => SubmitResult;
+  /** Runs after each answer (the per-address handoff limit). */
+  afterAnswer?: (visitor: string) => Promise<void>;
 }
 
 const RATE_LIMITED = { type: 'error', code: 'rate_limited', message: 'You are sending messages very fast. Please wait a moment.' } as const;
@@ -84,7 +86,10 @@ export function handleSocket(socket: WebSocket, visitorParam: string | null, dep
       text: parsed.data.text, time: new Date(), direct: true,
     };
     const clientId = parsed.data.clientId;
-    const run = () => bot.handle(message, webOutbound(deps.hub, visitor), clientId);
+    const run = async () => {
+      await bot.handle(message, webOutbound(deps.hub, visitor), clientId);
+      await deps.afterAnswer?.(visitor).catch((err: Error) => deps.log(`after answer: ${err.message}`));
+    };
     if (!deps.submit) {
       void run();
       return;

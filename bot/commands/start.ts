@@ -18,6 +18,7 @@ export async function runStart(o: { config?: string }): Promise<number> {
     maxConnectionsPerIp: config.web.maxConnectionsPerIp, bot: () => core?.bot,
     trustProxy: config.web.trustProxy, messagesPerIp: config.web.messagesPerIp, connectionsPerIp: config.web.connectionsPerIp,
     intake: { ...config.web.intake, maxQueuedPerSource: config.web.intake.maxQueuedPerIp }, requestTimeoutMs: config.web.requestTimeoutMs,
+    maxOpenHandoffsPerIp: config.web.maxOpenHandoffsPerIp,
     partners: {
       partners: new Map(Object.entries(config.partners).map(([id, p]) => [id, { secret: p.secret ?? '', couponPartners: p.couponPartners }])),
       store: () => core?.store,
