@@ -10,6 +10,7 @@ import type { SupportDesk } from './agent-desk.js';
 import { registerAgentConsole, type AgentConsole } from './agent-routes.js';
 import { registerPostbackRoute, type PostbackOptions } from './postback.js';
 import { registerRedirectRoute, type RedirectOptions } from './redirect.js';
+import { canonicalPath } from './canonical-path.js';
 import { HandoffLimit } from './handoff-limit.js';
 import { WorkIntake, type IntakeOptions, type IntakeStats } from './intake.js';
 import { KeyedBuckets } from './keyed-limit.js';
@@ -122,11 +123,26 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   // Socket and console errors carry no chat text today; masked anyway, should one ever quote a visitor.
   const warn = maskingLog((msg) => app.log.warn(msg));
 
-  app.addHook('onSend', async (req, reply, payload) => {
+  // Before anything else looks at the path: one spelling per path (adapters/web/canonical-path.ts),
+  // so the console's login checks and every page's headers apply however a path is written.
+  app.addHook('onRequest', async (req, reply) => {
+    const raw = req.raw.url ?? '/';
+    const canonical = canonicalPath(raw);
+    if ('refuse' in canonical) {
+      return canonical.refuse === 'not_found'
+        ? reply.code(404).type('text/html; charset=utf-8').send('<!doctype html><meta charset="utf-8"><title>Not found</title><p>No such page.</p>\n')
+        : reply.code(400).send({ error: 'bad_path', message: 'malformed path' });
+    }
+    if (canonical.path + canonical.query !== raw) return reply.redirect(canonical.path + canonical.query, 308);
+    return undefined;
+  });
+
+  app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
-    if (req.url === '/' || req.url.startsWith('/?') || req.url.startsWith('/index.html')) {
-      // The page runs only its own code. No frame-ancestors: it is the widget's iframe on customers' sites.
+    // Any HTML without its own policy (the console pages set a stricter one) gets the chat page's:
+    // the page runs only its own code. No frame-ancestors: it is the widget's iframe on customers' sites.
+    if (/^text\/html/i.test(String(reply.getHeader('content-type') ?? '')) && !reply.hasHeader('Content-Security-Policy')) {
       reply.header('Content-Security-Policy',
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; base-uri 'none'; form-action 'none'");
     }
