@@ -7,7 +7,7 @@ import type { Bot } from '../../bot/bot.js';
 import { packageRoot } from '../../data/paths.js';
 import { maskingLog } from '../../data/pii.js';
 import type { SupportDesk } from './agent-desk.js';
-import { registerAgentConsole, type AgentConsole } from './agent-routes.js';
+import { registerAgentConsole, type AgentConsole, type AgentConsoleOptions } from './agent-routes.js';
 import { registerPostbackRoute, type PostbackOptions } from './postback.js';
 import { registerRedirectRoute, type RedirectOptions } from './redirect.js';
 import { canonicalPath } from './canonical-path.js';
@@ -61,6 +61,8 @@ export interface WebServerOptions {
     secureCookies?: boolean;
     /** Origins besides this host the console is reached at (the public address behind a proxy). */
     extraOrigins?: readonly string[];
+    /** Login throttling (per address and per account); defaults in DefaultAgentConsoleOptions. */
+    login?: Partial<Pick<AgentConsoleOptions, 'loginFailures' | 'loginWindowMs' | 'accountFreeFailures' | 'accountBaseBackoffMs' | 'accountMaxBackoffMs'>>;
   };
   logger?: boolean;
 }
@@ -167,6 +169,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     agentConsole = await registerAgentConsole(app, {
       desk: o.support.desk, hub, publicDir: PUBLIC_DIR, log: warn,
       session: { secureCookies: o.support.secureCookies ?? false }, extraOrigins: o.support.extraOrigins ?? [],
+      ...o.support.login,
     });
   }
 
