@@ -79,7 +79,7 @@ export const configSchema = z.object({
     connectionsPerIp: rate.prefault({ burst: 30, perSecond: 0.5 }),
     /** The bounded, fair queue of chat messages in front of the bot. */
     intake: z.object({
-      concurrency: z.number().int().min(1).max(1000).default(8),
+      concurrency: z.number().int().min(1).max(1000).default(4),
       maxQueued: z.number().int().min(1).default(256),
       maxQueuedPerIp: z.number().int().min(1).default(32),
       degradedQueued: z.number().int().min(1).default(128),

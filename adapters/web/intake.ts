@@ -24,7 +24,7 @@ export interface IntakeOptions {
 }
 
 export const DefaultIntakeOptions = {
-  concurrency: 8,
+  concurrency: 4,
   maxQueued: 256,
   maxQueuedPerSource: 32,
   degradedQueued: 128,

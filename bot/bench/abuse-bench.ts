@@ -5,7 +5,7 @@
  * twice, each in its own process: "before" with the per-address limits and the work queue off
  * (the previous behaviour: per-socket limit and open-socket cap only), and "after" with the
  * defaults. Prints the normal visitor's answered share (within 3 s) and latency side by side.
- * Run: npm run bench:abuse [-- --seconds 15 --ask-ms 700]
+ * Run: npm run bench:abuse [-- --seconds 15 --ask-ms 700 --concurrency 4]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,6 +30,8 @@ const num = (name: string, fallback: number, max: number): number => {
 const SECONDS = num('seconds', 15, 120);
 const ASK_MS = num('ask-ms', 700, 10_000);
 const ANSWERED_WITHIN_MS = 3000;
+/** Optional: the "after" run's `web.intake.concurrency` (default: the shipped default). */
+const CONCURRENCY = arg('concurrency') === undefined ? undefined : num('concurrency', 8, 1000);
 
 async function phase(limits: boolean): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'crossfeed-bench-abuse-'));
@@ -38,6 +40,7 @@ async function phase(limits: boolean): Promise<void> {
   const core = await buildCore(config);
   const web = await startWebServer({
     host: '127.0.0.1', port: 0, allowedOrigins: [], maxConnectionsPerIp: 20, bot: () => core.bot, abuseLimits: limits,
+    ...(CONCURRENCY ? { intake: { concurrency: CONCURRENCY } } : {}),
   });
   const report = await runFlood({
     url: web.url, floodAddress: '127.0.0.1', visitorAddress: '127.0.11.1', durationMs: SECONDS * 1000, askEveryMs: ASK_MS,
@@ -51,7 +54,7 @@ async function phase(limits: boolean): Promise<void> {
 }
 
 function runPhase(name: 'before' | 'after'): { report: FloodReport; accepted: number; shed: number } {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--phase', name, '--seconds', String(SECONDS), '--ask-ms', String(ASK_MS)], {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--phase', name, '--seconds', String(SECONDS), '--ask-ms', String(ASK_MS), ...(CONCURRENCY ? ['--concurrency', String(CONCURRENCY)] : [])], {
     encoding: 'utf8', timeout: (SECONDS + 120) * 1000, maxBuffer: 64 * 2 ** 20,
   });
   const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1);
@@ -84,4 +87,8 @@ function main(): void {
 
 const phaseArg = arg('phase');
 if (phaseArg === 'before' || phaseArg === 'after') await phase(phaseArg === 'after');
+else if (phaseArg === 'after-only') {
+  const r = runPhase('after');
+  process.stdout.write(`after: ${r.report.answered}/${r.report.asked} within 3 s; latency p50 ${pct(r.report.latenciesMs, 0.5)} p90 ${pct(r.report.latenciesMs, 0.9)} ms; flood taken in ${r.accepted}\n`);
+}
 else main();
