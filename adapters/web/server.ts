@@ -74,7 +74,11 @@ export interface WebServer {
   agentsOnline(): number;
   /** Figures of the chat's work queue and sockets (for readiness and /metrics). */
   stats(): WebStats;
-  /** Stops taking chat messages and drops those still waiting; returns how many were dropped. Messages with the bot go on. */
+  /**
+   * Stops taking chat messages and drops those still waiting; returns how many were dropped (for
+   * the shutdown log). Messages already with the bot go on: await `intakeIdle()` before closing the
+   * database. `close()` does this too, logging the count.
+   */
   stopIntake(): number;
   /** Resolves once no chat message is waiting or with the bot. */
   intakeIdle(): Promise<void>;
@@ -232,6 +236,9 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     stopIntake: () => intake.stop(),
     intakeIdle: () => intake.idle(),
     async close() {
+      // Nothing new starts once the server is going away (0 when stopIntake() already ran).
+      const dropped = intake.stop();
+      if (dropped > 0) warn(`web server closing: dropped ${dropped} chat messages still waiting`);
       agentConsole?.close();
       hub.closeAll(1001, 'server shutting down');
       await app.close();
