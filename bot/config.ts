@@ -60,6 +60,9 @@ const partnerEntry = z.object({
   couponPartners: z.array(z.string().min(1)).default([]),
 }).strict();
 
+/** A token bucket: `burst` at once, then `perSecond`. */
+const rate = z.object({ burst: z.number().int().min(1), perSecond: z.number().positive() }).strict();
+
 export const configSchema = z.object({
   web: z.object({
     enabled: z.boolean().default(true),
@@ -68,6 +71,24 @@ export const configSchema = z.object({
     /** Origins allowed to open the chat socket from an embedded widget; empty = same origin and localhost only. */
     allowedOrigins: z.array(z.string().url()).default([]),
     maxConnectionsPerIp: z.number().int().min(1).default(20),
+    /** Take the client address from X-Forwarded-For: true = any proxy, a number = that many hops, a list = those proxy addresses/CIDRs. */
+    trustProxy: z.union([z.boolean(), z.number().int().min(1), z.array(z.string().min(1)).min(1)]).default(false),
+    /** Chat messages per client address, all its sockets together. */
+    messagesPerIp: rate.prefault({ burst: 40, perSecond: 4 }),
+    /** New chat sockets per client address. */
+    connectionsPerIp: rate.prefault({ burst: 30, perSecond: 0.5 }),
+    /** The bounded, fair queue of chat messages in front of the bot. */
+    intake: z.object({
+      concurrency: z.number().int().min(1).max(1000).default(4),
+      maxQueued: z.number().int().min(1).default(256),
+      maxQueuedPerIp: z.number().int().min(1).default(32),
+      degradedQueued: z.number().int().min(1).default(128),
+      lateAnswerMs: z.number().int().min(1).default(3000),
+    }).strict().prefault({}),
+    /** Waiting handoff requests ("talk to a person") opened from one client address; more are dismissed. */
+    maxOpenHandoffsPerIp: z.number().int().min(1).default(5),
+    /** A request's headers and body must arrive within this (a trickled body is cut off). */
+    requestTimeoutMs: z.number().int().min(100).default(30_000),
     /** Address people reach this server at (behind a proxy); suggestion links go through `<publicUrl>/r/<token>`. Default: the listen address. */
     publicUrl: z.string().url().optional(),
     /** How the chat page and the embeddable widget look and greet; a <script> tag's data-* attributes win. */

@@ -71,6 +71,12 @@ export interface SupportQueue {
   close(conversationId: number, agentId: number, tag: string): Promise<boolean>;
   /** A visitor's contact details when no agent is online. */
   leaveMessage(conversationId: number, email: string, message: string): Promise<void>;
+  /**
+   * Closes the given conversations' waiting entries (spam, or over a per-address limit) with a tag;
+   * taken ones are left alone. `agentId` is who dismissed them, null for the server itself.
+   * Returns the conversation ids dismissed.
+   */
+  dismiss(conversationIds: readonly number[], tag: string, agentId: number | null): Promise<number[]>;
 }
 
 export type AgentRole = 'agent' | 'admin';

@@ -9,6 +9,7 @@ import type { SupportDesk } from './agent-desk.js';
 import { ConsoleDesk, supportFrame } from './agent-desk.js';
 import { AgentHub, queueItem } from './agent-socket.js';
 import { consolePageHeaders, guard, LoginThrottle, sameOrigin, sessionOf, SessionStore, type SessionOptions } from './auth.js';
+import { AccountThrottle, type AccountThrottleOptions } from './account-throttle.js';
 import { KeyedBuckets } from './keyed-limit.js';
 import { CloseCode } from './protocol.js';
 import type { VisitorHub } from './visitor-hub.js';
@@ -23,6 +24,10 @@ export interface AgentConsoleOptions {
   /** Failed logins per client address per window, after which it waits for the window to end. */
   loginFailures?: number;
   loginWindowMs?: number;
+  /** Failed logins per account (any address): free ones, then a doubling backoff capped at the max. */
+  accountFreeFailures?: number;
+  accountBaseBackoffMs?: number;
+  accountMaxBackoffMs?: number;
   /** Console API requests per client address: a burst, then per second. */
   apiBurst?: number;
   apiPerSecond?: number;
@@ -36,6 +41,9 @@ export const DefaultAgentConsoleOptions = {
   session: {},
   loginFailures: 10,
   loginWindowMs: 5 * 60_000,
+  accountFreeFailures: 5,
+  accountBaseBackoffMs: 1000,
+  accountMaxBackoffMs: 60_000,
   apiBurst: 120,
   apiPerSecond: 20,
   maxReplyChars: 2000,
@@ -56,6 +64,7 @@ const loginBody = z.object({
   next: z.enum(['agent', 'admin']).optional(),
 });
 const idParams = z.object({ id: z.coerce.number().int().positive() });
+const dismissBody = z.object({ conversationIds: z.array(z.number().int().positive()).min(1).max(500) });
 const tagBody = z.object({ tag: z.string().trim().min(1).max(40).regex(/^[\p{L}\p{N} _-]+$/u, 'letters, digits, spaces, _ and -') });
 
 /**
@@ -70,6 +79,9 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
   const desk = new ConsoleDesk(o.hub);
   const agents = new AgentHub({ desk: o.desk, console: desk, sessions, pollMs: o.pollMs, log: o.log });
   const loginThrottle = new LoginThrottle(o.loginFailures, o.loginWindowMs);
+  const accountThrottle = new AccountThrottle({
+    freeFailures: o.accountFreeFailures, baseBackoffMs: o.accountBaseBackoffMs, maxBackoffMs: o.accountMaxBackoffMs,
+  } satisfies Partial<AccountThrottleOptions>);
   const apiLimit = new KeyedBuckets(o.apiBurst, o.apiPerSecond);
   const page = { onRequest: guard(sessions, { kind: 'page', extraOrigins: o.extraOrigins }) };
   const api = { onRequest: guard(sessions, { kind: 'api', extraOrigins: o.extraOrigins }) };
@@ -111,12 +123,16 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
     scope.post('/agent/login', { bodyLimit: 4096 }, async (req, reply) => {
       // No session yet, so no CSRF token: the Origin check keeps other sites from logging a browser in.
       if (!sameOrigin(req, o.extraOrigins)) return reply.code(403).send({ error: 'cross_site', message: 'log in from the login page' });
-      const wait = loginThrottle.retryAfterS(req.ip);
-      if (wait > 0) return reply.code(429).header('Retry-After', String(wait)).type('text/plain').send(`Too many failed logins. Try again in ${wait} s.`);
       const body = loginBody.safeParse(req.body);
+      const wait = Math.max(loginThrottle.retryAfterS(req.ip), body.success ? accountThrottle.retryAfterS(body.data.username, req.ip) : 0);
+      if (wait > 0) return reply.code(429).header('Retry-After', String(wait)).type('text/plain').send(`Too many failed logins. Try again in ${wait} s.`);
       const d = withDesk(reply);
       if (!d) return reply;
       const agent = body.success ? await d.agents.verify(body.data.username, body.data.password) : undefined;
+      if (body.success) {
+        if (agent) accountThrottle.succeed(body.data.username, req.ip);
+        else accountThrottle.fail(body.data.username);
+      }
       if (!agent) {
         loginThrottle.fail(req.ip);
         return reply.redirect(`/agent/login?error=1${body.success && body.data.next === 'admin' ? '&next=admin' : ''}`, 303);
@@ -149,6 +165,17 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
       const mine = await d.support.ownedBy(sessionOf(req).agent.id);
       return reply.header('Cache-Control', 'no-store')
         .send({ items: (await d.support.waiting()).map(queueItem), mine: mine.map((e) => ({ ...queueItem(e), takenAt: e.takenAt })) });
+    });
+
+    // Spam in bulk: closes the listed conversations' waiting entries (taken ones are left alone).
+    scope.post('/agent/api/queue/dismiss', { ...api, bodyLimit: 16 * 1024 }, async (req, reply) => {
+      const d = withDesk(reply);
+      if (!d) return reply;
+      const body = dismissBody.safeParse(req.body);
+      if (!body.success) return reply.code(400).send({ error: 'bad_ids', message: 'conversationIds: 1 to 500 conversation ids' });
+      const dismissed = await d.support.dismiss(body.data.conversationIds, 'dismissed', sessionOf(req).agent.id);
+      if (dismissed.length) agents.poke();
+      return reply.send({ dismissed });
     });
 
     scope.get('/agent/api/conversations/:id', api, async (req, reply) => {

@@ -3,6 +3,7 @@ import type { Bot } from '../../bot/bot.js';
 import type { ChatMessage } from '../../bot/message.js';
 import type { Outbound, TranscriptMessage } from '../../bot/transcript.js';
 import { clientFrameSchema, CloseCode, visitorIdSchema } from './protocol.js';
+import type { SubmitResult } from './intake.js';
 import { TokenBucket } from './rate-limit.js';
 import type { VisitorHub } from './visitor-hub.js';
 
@@ -10,7 +11,16 @@ export interface SocketDeps {
   hub: VisitorHub;
   bot: () => Bot | undefined;
   log: (message: string) => void;
+  /** The client address's shared message budget; false = spent. Absent = no per-address limit. */
+  addressAllows?: () => boolean;
+  /** Queues a message's work in the intake (adapters/web/intake.ts). Absent = straight to the bot. */
+  submit?: (visitor: string, run: () => Promise<void>) => SubmitResult;
+  /** Runs after each answer (the per-address handoff limit). */
+  afterAnswer?: (visitor: string) => Promise<void>;
 }
+
+const RATE_LIMITED = { type: 'error', code: 'rate_limited', message: 'You are sending messages very fast. Please wait a moment.' } as const;
+const BUSY = { type: 'error', code: 'busy', message: 'We are very busy right now. Please try again in a moment.' } as const;
 
 const WEB_CHANNEL = 'web';
 
@@ -62,8 +72,8 @@ export function handleSocket(socket: WebSocket, visitorParam: string | null, dep
       send({ type: 'pong' });
       return;
     }
-    if (!bucket.take()) {
-      send({ type: 'error', code: 'rate_limited', message: 'You are sending messages very fast. Please wait a moment.' });
+    if (!bucket.take() || (deps.addressAllows && !deps.addressAllows())) {
+      send(RATE_LIMITED);
       return;
     }
     const bot = deps.bot();
@@ -75,7 +85,16 @@ export function handleSocket(socket: WebSocket, visitorParam: string | null, dep
       platform: 'web', channel: WEB_CHANNEL, user: { platformId: visitor, displayName: 'Visitor', roles: [] },
       text: parsed.data.text, time: new Date(), direct: true,
     };
-    void bot.handle(message, webOutbound(deps.hub, visitor), parsed.data.clientId);
+    const clientId = parsed.data.clientId;
+    const run = async () => {
+      await bot.handle(message, webOutbound(deps.hub, visitor), clientId);
+      await deps.afterAnswer?.(visitor).catch((err: Error) => deps.log(`after answer: ${err.message}`));
+    };
+    if (!deps.submit) {
+      void run();
+      return;
+    }
+    if (deps.submit(visitor, run) !== 'queued') send(BUSY);
   });
 }
 

@@ -29,6 +29,9 @@ export class VisitorHub {
 
   /** Queues a frame to every open socket of the visitor. */
   broadcast(visitor: string, frame: unknown): Promise<void> {
+    // Nobody connected (the visitor hung up before the bot answered): nothing to send, and no queue
+    // to create, since only the last socket's close would ever remove it. History has the lines.
+    if (!this.sockets.has(visitor)) return Promise.resolve();
     const payload = JSON.stringify(frame);
     let limiter = this.limiters.get(visitor);
     if (!limiter) {
@@ -45,6 +48,11 @@ export class VisitorHub {
   /** Visitors with at least one open socket. */
   visitors(): IterableIterator<string> {
     return this.sockets.keys();
+  }
+
+  /** Per-visitor outbound queues held now. */
+  get queues(): number {
+    return this.limiters.size;
   }
 
   get connections(): number {

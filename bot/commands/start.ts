@@ -37,6 +37,9 @@ export async function runStart(o: { config?: string }): Promise<number> {
   const web = await startWebServer({
     host: config.web.host, port: config.web.port, allowedOrigins: config.web.allowedOrigins,
     maxConnectionsPerIp: config.web.maxConnectionsPerIp, bot: () => core?.bot, widget: config.web.widget,
+    trustProxy: config.web.trustProxy, messagesPerIp: config.web.messagesPerIp, connectionsPerIp: config.web.connectionsPerIp,
+    intake: { ...config.web.intake, maxQueuedPerSource: config.web.intake.maxQueuedPerIp }, requestTimeoutMs: config.web.requestTimeoutMs,
+    maxOpenHandoffsPerIp: config.web.maxOpenHandoffsPerIp,
     partners: {
       partners: new Map(Object.entries(config.partners).map(([id, p]) => [id, { secret: p.secret ?? '', couponPartners: p.couponPartners }])),
       store: () => core?.store,
@@ -78,10 +81,12 @@ export async function runStart(o: { config?: string }): Promise<number> {
   }, SHUTDOWN_DEADLINE_MS + 500).unref();
 
   const running = core;
+  // Web chat messages still waiting in the intake queue never reached the bot: drop them first.
+  const webDropped = web.stopIntake();
   const work = running.bot.stop();
-  log(`${signal}: shutting down; took no new messages, dropped ${work.dropped} queued, ${work.inFlight} being handled`);
+  log(`${signal}: shutting down; took no new messages, dropped ${work.dropped + webDropped} queued, ${work.inFlight} being handled`);
   const steps: ShutdownStep[] = [
-    { name: 'messages in flight', budgetMs: IN_FLIGHT_BUDGET_MS, run: () => work.finished },
+    { name: 'messages in flight', budgetMs: IN_FLIGHT_BUDGET_MS, run: () => Promise.all([work.finished, web.intakeIdle()]) },
   ];
   const { twitch, discord } = platforms;
   if (twitch || discord) {

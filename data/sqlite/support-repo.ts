@@ -82,6 +82,19 @@ export class SqliteSupportQueue implements SupportQueue {
     return r.changes > 0;
   }
 
+  dismiss(conversationIds: readonly number[], tag: string, agentId: number | null): Promise<number[]> {
+    return this.db.transaction(async (tx) => {
+      const done: number[] = [];
+      for (const id of new Set(conversationIds)) {
+        const r = await tx.run(
+          `UPDATE support_queue SET status = 'closed', tag = ?, closed_at = ${NOW}, agent_id = ? WHERE conversation_id = ? AND status = 'waiting'`,
+          [tag, agentId, id]);
+        if (r.changes > 0) done.push(id);
+      }
+      return done;
+    });
+  }
+
   /** Stores contact details on the conversation's open entry, putting it in the queue first when it is not. */
   async leaveMessage(conversationId: number, email: string, message: string): Promise<void> {
     await this.db.transaction(async (tx) => {

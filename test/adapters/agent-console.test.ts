@@ -61,6 +61,16 @@ class FakeQueue implements SupportQueue {
     return true;
   }
   async leaveMessage() {}
+  async dismiss(ids: readonly number[], tag: string) {
+    const done: number[] = [];
+    for (const id of ids) {
+      const e = this.open_(id);
+      if (e?.status !== 'waiting') continue;
+      Object.assign(e, { status: 'closed', tag, closedAt: new Date().toISOString() });
+      done.push(id);
+    }
+    return done;
+  }
 }
 
 class FakeAgents implements AgentStore {

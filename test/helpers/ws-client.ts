@@ -1,4 +1,4 @@
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 
 /** A test client that queues incoming frames so tests can await them in order. */
 export class FrameClient {
@@ -19,9 +19,10 @@ export class FrameClient {
     });
   }
 
-  static connect(url: string, headers: Record<string, string> = {}): Promise<FrameClient> {
+  /** `options.localAddress` picks the client address (any 127.x.y.z on loopback). */
+  static connect(url: string, headers: Record<string, string> = {}, options: ClientOptions = {}): Promise<FrameClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers });
+      const ws = new WebSocket(url, { ...options, headers });
       const client = new FrameClient(ws);
       ws.once('open', () => resolve(client));
       ws.once('error', reject);

@@ -26,6 +26,8 @@ let me = null; // { username, role, csrfToken, maxReplyChars }
 let ws = null;
 let attempt = 0;
 let queue = [];
+/** Waiting conversations picked for "Dismiss selected". */
+const selected = new Set();
 let mine = []; // conversations this agent has taken (they survive a reload)
 // The open conversation: id, status ('waiting' | 'taken' | 'bot'), owner username, newest line id.
 let current = null;
@@ -94,13 +96,55 @@ function listItem(item, testid) {
   meta.append(platform, reason, waited);
   btn.append(name, meta);
   btn.addEventListener('click', () => void openConversation(item.conversationId));
+  if (!taken) {
+    // Waiting entries can be picked for "Dismiss selected" (spam in bulk).
+    const pick = document.createElement('input');
+    pick.type = 'checkbox';
+    pick.className = 'queue-select';
+    pick.dataset.testid = 'queue-select';
+    pick.setAttribute('aria-label', `Select ${item.displayName || 'Visitor'}`);
+    pick.checked = selected.has(item.conversationId);
+    pick.addEventListener('change', () => {
+      if (pick.checked) selected.add(item.conversationId);
+      else selected.delete(item.conversationId);
+      updateBulk();
+    });
+    li.className = 'queue-row';
+    li.append(pick);
+  }
   li.append(btn);
   return li;
 }
 
+// ---- dismissing spam in bulk --------------------------------------------
+
+function updateBulk() {
+  for (const id of [...selected]) if (!queue.some((item) => item.conversationId === id)) selected.delete(id);
+  $('dismiss-selected').disabled = selected.size === 0;
+  $('dismiss-selected').textContent = selected.size ? `Dismiss selected (${selected.size})` : 'Dismiss selected';
+  $('select-all').checked = queue.length > 0 && selected.size === queue.length;
+}
+
+$('select-all').addEventListener('change', () => {
+  if ($('select-all').checked) for (const item of queue) selected.add(item.conversationId);
+  else selected.clear();
+  renderQueue();
+});
+
+$('dismiss-selected').addEventListener('click', async () => {
+  const ids = [...selected].slice(0, 500);
+  if (!ids.length || !confirm(`Dismiss ${ids.length} waiting request${ids.length === 1 ? '' : 's'}? The visitors stay with the assistant.`)) return;
+  const res = await api('POST', '/agent/api/queue/dismiss', { conversationIds: ids });
+  if (!res.ok) return notice(res.data.message || 'Could not dismiss.');
+  for (const id of ids) selected.delete(id);
+  notice(`Dismissed ${res.data.dismissed.length}.`);
+  await refreshLists();
+});
+
 function renderQueue() {
   $('queue-count').textContent = String(queue.length);
   queueEl.replaceChildren(...queue.map((item) => listItem(item, 'queue-item')));
+  updateBulk();
   $('mine-count').textContent = String(mine.length);
   mineEl.replaceChildren(...mine.map((item) => listItem(item, 'mine-item')));
 }

@@ -221,6 +221,8 @@ function handleFrame(data) {
     case 'error':
       setTyping(false);
       showNotice(typeof frame.message === 'string' ? frame.message : '');
+      // Not taken in (too fast, or the server is busy): the text goes back in the box for a retry.
+      if (frame.code === 'busy' || frame.code === 'rate_limited') restorePending();
       break;
     default:
       break; // unknown frame types are ignored so the server can add new ones
