@@ -6,6 +6,7 @@ import type { DiscordChannelSettings } from '../../adapters/discord/settings.js'
 import { maskingLog } from '../../data/pii.js';
 import { buildCore, type Core } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
+import { runShutdown } from '../shutdown.js';
 
 /** Connects to Discord when DISCORD_TOKEN is set; registers the slash commands from shard 0. */
 export async function startDiscord(config: Config, core: Core, log: (line: string) => void): Promise<{ stop(): Promise<void> } | undefined> {
@@ -52,8 +53,15 @@ async function main(argv: readonly string[]): Promise<void> {
     const core = await buildCore(config, log);
     const discord = await startDiscord(config, core, log);
     const stop = async (): Promise<void> => {
-      await discord?.stop();
-      await core.close();
+      // As `crossfeed start` does: gone within 10 s even when Discord never answers the close.
+      setTimeout(() => process.exit(1), 9_500).unref();
+      const work = core.bot.stop();
+      log(`shutting down; dropped ${work.dropped} queued messages, ${work.inFlight} being handled`);
+      await runShutdown([
+        { name: 'messages in flight', budgetMs: 4_000, run: () => work.finished },
+        { name: 'discord', budgetMs: 2_000, run: async () => discord?.stop() },
+        { name: 'database', budgetMs: 1_500, run: async () => { if (core.bot.load().running === 0) await core.close(); } },
+      ], { deadlineMs: 9_000, log });
       process.exit(0);
     };
     process.once('SIGTERM', () => void stop());

@@ -109,6 +109,8 @@ export async function runStart(o: { config?: string }): Promise<number> {
     },
   });
   const outcomes = await runShutdown(steps, { deadlineMs: SHUTDOWN_DEADLINE_MS, log });
+  const late = running.bot.load().dropped - work.dropped;
+  if (late > 0) log(`dropped ${late} more messages that arrived while shutting down`);
   const ok = outcomes.every((o) => o.outcome === 'done');
   log(`stopped in ${Math.round(performance.now() - stopAt)} ms${ok ? '' : ` (${outcomes.filter((o) => o.outcome !== 'done').map((o) => `${o.name} ${o.outcome}`).join(', ')})`}`);
   // An abandoned platform may still hold a socket open: it must not keep the process alive.
