@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LocalDiscordServer } from '../../adapters/discord/local-server/server.js';
 import { LocalTwitchServer } from '../../adapters/twitch/local-server/server.js';
 import { FreezeProxy } from '../helpers/freeze-proxy.js';
@@ -122,7 +125,17 @@ describe('crossfeed start: clean stop on SIGTERM / SIGINT', function () {
   });
 
   it('with a backlog of web chat: drops what is queued (counted), finishes what is in flight, no SQLITE_MISUSE', async () => {
-    proc = await ServerProcess.start();
+    // All these visitors come from one test address: lift the per-address limits so the backlog builds up.
+    const dir = mkdtempSync(join(tmpdir(), 'crossfeed-backlog-'));
+    const config = join(dir, 'crossfeed.config.yaml');
+    writeFileSync(config, [
+      'web:',
+      '  connectionsPerIp: { burst: 1000, perSecond: 100 }',
+      '  messagesPerIp: { burst: 10000, perSecond: 1000 }',
+      '  intake: { maxQueued: 10000, maxQueuedPerIp: 10000 }',
+      '',
+    ].join('\n'));
+    proc = await ServerProcess.start({ CROSSFEED_CONFIG: config });
     const p = proc;
     const ws = p.url.replace('http', 'ws');
     const texts = ['recommend me a beginner python course under $30', 'any ramen coupons in Brooklyn?', '有没有python入门课', 'how do refunds work?'];
