@@ -124,8 +124,8 @@ export async function selectModel(log: readonly Interaction[], options: SelectOp
       }
     }
   }
-  // Highest recall wins; on a tie the simpler (earlier) model. Without validation data: item-kNN.
-  const ranked = figures.filter((f) => !f.skipped).sort((a, b) => b.recall - a.recall || SELECTABLE.indexOf(a.algorithm) - SELECTABLE.indexOf(b.algorithm));
+  // Highest recall wins; on a tie the higher NDCG, then the simpler (earlier) model. Without validation data: item-kNN.
+  const ranked = figures.filter((f) => !f.skipped).sort((a, b) => b.recall - a.recall || b.ndcg - a.ndcg || SELECTABLE.indexOf(a.algorithm) - SELECTABLE.indexOf(b.algorithm));
   const served: SelectableAlgorithm = ranked[0]?.algorithm ?? (candidates.includes('item-knn') ? 'item-knn' : candidates[0] ?? 'popularity');
 
   const models: Selection['models'] = {};
