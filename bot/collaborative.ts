@@ -52,6 +52,7 @@ export class CollaborativeSignals {
   private choice: CollaborativeStatus['choice'];
   private generation = 0;
   private readonly o: CollaborativeOptions & Required<Pick<CollaborativeOptions, 'selection' | 'sessionBoost'>>;
+  private known = new Set<string>();
   lastTrainedAt: Date | undefined;
   trainedOn = 0;
 
@@ -78,8 +79,10 @@ export class CollaborativeSignals {
     const generation = ++this.generation;
     if (rows.length === 0) {
       this.model = undefined;
+      this.known = new Set();
       return;
     }
+    this.known = new Set(rows.map((r) => r.itemId));
     const log: Interaction[] = rows.map((r) => ({ user: String(r.userId), item: r.itemId, timestamp: r.at, weight: WEIGHTS[r.type] ?? 1 }));
     // Item-kNN at once (fast), unless a chosen model is being kept warm: then the choice below replaces it.
     if (!this.model || this.o.selection === 'off' || this.model.algorithm === 'item-knn') this.model = train(log, { algorithm: 'item-knn' });
@@ -109,6 +112,11 @@ export class CollaborativeSignals {
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const figures = s.figures.map((f) => (f.skipped ? `${f.algorithm} skipped (${f.skipped})` : `${f.algorithm} ${pct(f.recall)}${f.lambda !== undefined ? ` (lambda ${f.lambda})` : ''}`)).join(', ');
     this.o.log?.(`collaborative model: serving ${s.served}, validation recall@${s.k} on ${s.validationUsers} users' latest engagements: ${figures || 'no held-out users yet'} (${this.choice.seconds.toFixed(1)} s)`);
+  }
+
+  /** Whether the model has seen the item (it has engagements); others get a content-based stand-in (recommender/cold-start.ts). */
+  knows(itemId: string): boolean {
+    return this.known.has(itemId);
   }
 
   /** Retrains every `refreshMs`; failures are reported and the previous model kept. */
