@@ -158,9 +158,9 @@ function popularityModel(log: readonly Interaction[]): PopularityModel {
   return new PopularityModel(m.items, m.popularity);
 }
 
+/** Two significant digits (readable grids: 0.25 x 58.3 -> 15, not 14.575). */
 function roundLambda(x: number): number {
-  const p = 10 ** Math.floor(Math.log10(Math.max(x, 1e-6)));
-  return Math.max(0.01, Math.round((x / p) * 10) / 10 * p);
+  return Math.max(0.01, Number(Math.max(x, 1e-6).toPrecision(2)));
 }
 
 function fmt(x: number): string {
