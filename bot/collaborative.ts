@@ -1,7 +1,7 @@
 import type { InteractionStore, InteractionType } from '../data/store.js';
 import { train, type CollabModel, type Interaction } from '../recommender/collab/index.js';
 import type { EaseOptions } from '../recommender/collab/ease.js';
-import { selectModel, type SelectableAlgorithm, type Selection, type ValidationFigures } from '../recommender/eval/select.js';
+import { LAMBDA_SEARCH_ITEMS, selectModel, type SelectableAlgorithm, type Selection, type ValidationFigures } from '../recommender/eval/select.js';
 
 /** How much each kind of engagement says about taste. */
 const WEIGHTS: Partial<Record<InteractionType, number>> = { click: 1, claim: 2, redeem: 3, purchase: 4 };
@@ -101,8 +101,10 @@ export class CollaborativeSignals {
   private async choose(log: Interaction[], generation: number, now: Date): Promise<void> {
     const t0 = Date.now();
     // After the first choice, lambda is re-checked around the last one (3 solves) instead of a full grid.
+    // Above 5,000 items (a solve takes minutes) only the last lambda is re-validated.
     const last = this.choice?.lambda;
-    const s: Selection = await selectModel(log, { k: 10, ...(this.o.ease ? { ease: this.o.ease } : {}), ...(last ? { lambdas: [last / 2, last, last * 2] } : {}) });
+    const recheck = last === undefined ? undefined : (this.model?.itemCount ?? 0) > LAMBDA_SEARCH_ITEMS.short ? [last] : [last / 2, last, last * 2];
+    const s: Selection = await selectModel(log, { k: 10, ...(this.o.ease ? { ease: this.o.ease } : {}), ...(recheck ? { lambdas: recheck } : {}) });
     if (generation !== this.generation && this.trainedOn === 0) return; // emptied meanwhile
     this.model = s.model;
     this.choice = {

@@ -61,6 +61,12 @@ export const DefaultSelectOptions = { k: 10, maxValidationUsers: 5000, seed: 7 }
 export const LAMBDA_GRID_FACTORS = [0.25, 1, 4] as const;
 
 /**
+ * Above `short` items the lambda search is cut to {0.5, 2, 8} x the mean (3 solves), above `single`
+ * to 2 x the mean (1 solve): a solve costs about 47 CPU-seconds x (n / 5,000)^3.
+ */
+export const LAMBDA_SEARCH_ITEMS = { short: 5000, single: 10_000 } as const;
+
+/**
  * Chooses the model to serve by measurement on this log alone: each user's latest distinct item
  * is held out (time split), popularity, item-kNN and EASE (lambda by the same validation) are
  * trained on the rest and scored by recall@k, and the best is retrained on the whole log.
@@ -104,20 +110,27 @@ export async function selectModel(log: readonly Interaction[], options: SelectOp
         if (o.lambdas) for (const l of o.lambdas) await tryLambda(l);
         else {
           const mean = matrix.itemsOf.length / Math.max(1, matrix.items.length);
-          for (const f of LAMBDA_GRID_FACTORS) await tryLambda(roundLambda(f * mean));
-          // Best at an edge of the grid: keep going that way (factor 4) while it improves.
-          for (let step = 0; step < 3; step++) {
-            const tried = lambdas.map((l) => l.lambda);
+          const n = matrix.items.length;
+          if (n > LAMBDA_SEARCH_ITEMS.short) {
+            // Each solve takes minutes here (n^3): one lambda, or a short grid, instead of the full search.
+            const factors = n > LAMBDA_SEARCH_ITEMS.single ? [2] : [0.5, 2, 8];
+            for (const f of factors) await tryLambda(roundLambda(f * mean));
+          } else {
+            for (const f of LAMBDA_GRID_FACTORS) await tryLambda(roundLambda(f * mean));
+            // Best at an edge of the grid: keep going that way (factor 4) while it improves.
+            for (let step = 0; step < 3; step++) {
+              const tried = lambdas.map((l) => l.lambda);
+              const b = best!.lambda;
+              if (b === Math.max(...tried)) await tryLambda(roundLambda(b * 4));
+              else if (b === Math.min(...tried)) await tryLambda(roundLambda(b / 4));
+              else break;
+              if (best!.lambda === b) break;
+            }
+            // Refine between the best point and its neighbours (a factor of 2 each way).
             const b = best!.lambda;
-            if (b === Math.max(...tried)) await tryLambda(roundLambda(b * 4));
-            else if (b === Math.min(...tried)) await tryLambda(roundLambda(b / 4));
-            else break;
-            if (best!.lambda === b) break;
+            await tryLambda(roundLambda(b / 2));
+            await tryLambda(roundLambda(b * 2));
           }
-          // Refine between the best point and its neighbours (a factor of 2 each way).
-          const b = best!.lambda;
-          await tryLambda(roundLambda(b / 2));
-          await tryLambda(roundLambda(b * 2));
         }
         bestLambda = best!.lambda;
         figures.push({ algorithm: 'ease', recall: best!.recall, ndcg: best!.ndcg, trainSeconds: (performance.now() - t0) / 1000 / Math.max(1, lambdas.length), lambda: bestLambda });
