@@ -53,9 +53,9 @@ export function rankingSignals(src: SignalSources, random: () => number = Math.r
       const total = Math.max(1, ...topics.values());
       signals.topicAffinity = new Map([...topics].map(([k, v]) => [k, v / total]));
       if (prices.length) signals.typicalPriceUsd = median(prices);
-      // Oldest first; what was engaged with in this conversation weighs more (session context).
+      // Oldest first; what was engaged with among the conversation's latest 20 shown items weighs more (session context).
       const history = engaged.map((e) => e.itemId).reverse();
-      const shownHere = new Set(conv.state.shown);
+      const shownHere = new Set(conv.state.shown.slice(-20));
       const cf = src.collaborative?.scores(history, 50, history.filter((id) => shownHere.has(id)));
       if (cf) signals.collaborative = cf;
       const model = src.collaborative;
