@@ -53,6 +53,7 @@ export class CollaborativeSignals {
   private generation = 0;
   private readonly o: CollaborativeOptions & Required<Pick<CollaborativeOptions, 'selection' | 'sessionBoost'>>;
   private known = new Set<string>();
+  private readonly stopping = new AbortController();
   lastTrainedAt: Date | undefined;
   trainedOn = 0;
 
@@ -86,11 +87,11 @@ export class CollaborativeSignals {
     const log: Interaction[] = rows.map((r) => ({ user: String(r.userId), item: r.itemId, timestamp: r.at, weight: WEIGHTS[r.type] ?? 1 }));
     // Item-kNN at once (fast), unless a chosen model is being kept warm: then the choice below replaces it.
     if (!this.model || this.o.selection === 'off' || this.model.algorithm === 'item-knn') this.model = train(log, { algorithm: 'item-knn' });
-    if (this.o.selection === 'off' || this.choosing) return;
+    if (this.o.selection === 'off' || this.choosing || this.stopping.signal.aborted) return;
     const run = this.choose(log, generation, now).finally(() => { this.choosing = undefined; });
     this.choosing = run;
     if (this.o.selection === 'await') await run;
-    else run.catch((err) => this.o.log?.(`collaborative model choice failed, serving ${this.served}: ${String(err)}`));
+    else run.catch((err) => { if (!this.stopping.signal.aborted) this.o.log?.(`collaborative model choice failed, serving ${this.served}: ${String(err)}`); });
   }
 
   /** Resolves when a running model choice (if any) is done. */
@@ -104,7 +105,7 @@ export class CollaborativeSignals {
     // Above 5,000 items (a solve takes minutes) only the last lambda is re-validated.
     const last = this.choice?.lambda;
     const recheck = last === undefined ? undefined : (this.model?.itemCount ?? 0) > LAMBDA_SEARCH_ITEMS.short ? [last] : [last / 2, last, last * 2];
-    const s: Selection = await selectModel(log, { k: 10, ...(this.o.ease ? { ease: this.o.ease } : {}), ...(recheck ? { lambdas: recheck } : {}) });
+    const s: Selection = await selectModel(log, { k: 10, signal: this.stopping.signal, ...(this.o.ease ? { ease: this.o.ease } : {}), ...(recheck ? { lambdas: recheck } : {}) });
     if (generation !== this.generation && this.trainedOn === 0) return; // emptied meanwhile
     this.model = s.model;
     this.choice = {
@@ -127,8 +128,10 @@ export class CollaborativeSignals {
     this.timer.unref();
   }
 
+  /** Stops retraining and terminates a running EASE solve, so shutting down never waits for it. */
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.stopping.abort();
   }
 
   /**

@@ -53,6 +53,8 @@ export interface SelectOptions {
   refitAll?: boolean;
   solveEase?: EaseSolver;
   onProgress?: ProgressCallback;
+  /** Stops a running EASE solve (the selection rejects with an AbortError). */
+  signal?: AbortSignal;
 }
 
 export const DefaultSelectOptions = { k: 10, maxValidationUsers: 5000, seed: 7 } as const;
@@ -102,7 +104,7 @@ export async function selectModel(log: readonly Interaction[], options: SelectOp
         let best: { lambda: number; recall: number; ndcg: number } | undefined;
         const tryLambda = async (lambda: number) => {
           if (lambdas.some((l) => l.lambda === lambda)) return;
-          const model = await solve(matrix, { ...o.ease, lambda }, progress && ((d, t, phase) => progress(d, t, `EASE lambda ${fmt(lambda)}: ${phase}`)));
+          const model = await solve(matrix, { ...o.ease, lambda }, progress && ((d, t, phase) => progress(d, t, `EASE lambda ${fmt(lambda)}: ${phase}`)), o.signal);
           const m = score(model);
           lambdas.push({ lambda, recall: m.recall });
           if (!best || m.recall > best.recall) best = { lambda, recall: m.recall, ndcg: m.ndcg };
@@ -151,7 +153,7 @@ export async function selectModel(log: readonly Interaction[], options: SelectOp
       const lambda = bestLambda ?? o.ease?.lambda ?? DefaultEaseOptions.lambda;
       const matrix = buildMatrix(log, { maxItemsPerUser: o.ease?.maxItemsPerUser ?? DefaultEaseOptions.maxItemsPerUser });
       if (easeDoesNotFit(matrix.items.length, o.ease)) return;
-      model = await solve(matrix, { ...o.ease, lambda }, progress && ((d, t, phase) => progress(d, t, `EASE (lambda ${fmt(lambda)}) on the whole log: ${phase}`)));
+      model = await solve(matrix, { ...o.ease, lambda }, progress && ((d, t, phase) => progress(d, t, `EASE (lambda ${fmt(lambda)}) on the whole log: ${phase}`)), o.signal);
     }
     models[algorithm] = { model, trainSeconds: (performance.now() - t0) / 1000 };
   };
