@@ -8,7 +8,7 @@ import { catalogLexicon } from '../nlp/rules/catalog-lexicon.js';
 import { Recommender } from '../recommender/recommender.js';
 import { Bot } from './bot.js';
 import { ChannelDirectory } from './channel-directory.js';
-import { CollaborativeSignals } from './collaborative.js';
+import { CollaborativeSignals, DefaultCollaborativeOptions } from './collaborative.js';
 import type { Config } from './config.js';
 import { seedFaqIfEmpty } from '../data/faq/seed.js';
 import { RetentionJob } from './retention.js';
@@ -62,7 +62,7 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
     const recommender = new Recommender(items, { usdRates: config.recommender.usdRates });
     const channels = new ChannelDirectory(store.channels, { twitch: config.twitch.channels });
     await channels.refresh();
-    const collaborative = new CollaborativeSignals(store.interactions);
+    const collaborative = new CollaborativeSignals(store.interactions, { ...DefaultCollaborativeOptions, log: onProgress });
     await collaborative.refresh();
     if (collaborative.trainedOn) onProgress(`collaborative model trained on ${collaborative.trainedOn} engagements`);
     collaborative.start((err) => onProgress(`collaborative model refresh failed: ${String(err)}`));

@@ -5,6 +5,7 @@ import { reasonFor } from './reasons.js';
 import type { RecommendRequest, RecommendResult, Suggestion } from './request.js';
 import { DefaultBanditOptions, thompsonTopK, type BanditOptions } from './bandit.js';
 import { DefaultSuitability, suitability, suitabilityFeatures, type SuitabilityModel } from './insurance-suitability.js';
+import { coldStartScores } from './cold-start.js';
 import { personalBoost, type RankingSignals } from './signals.js';
 import { Bm25Index } from './text-index.js';
 
@@ -90,9 +91,10 @@ export class Recommender {
         passing.push({ item, rel });
       });
       const cheapestUsd = Math.min(...passing.map((p) => this.usd(p.item) ?? Infinity));
+      const signalsHere = this.withColdStart(passing, signals);
       for (const { item, rel } of passing) {
         const priceUsd = this.usd(item);
-        let value = score(item, req, rel) + personalBoost({ id: item.id, topics: item.topics, priceUsd }, signals);
+        let value = score(item, req, rel) + personalBoost({ id: item.id, topics: item.topics, priceUsd }, signalsHere);
         let reason = reasonFor(item, req);
         if (item.kind === 'insurance') {
           const x = suitabilityFeatures(item, req, { cheapestUsd, priceUsd: priceUsd ?? cheapestUsd, gaming: signals.audience === 'gaming' });
@@ -117,6 +119,16 @@ export class Recommender {
       }
     }
     return { suggestions: [], relaxed: [] };
+  }
+
+  /** Adds content-based collaborative scores for the passing items the collaborative model has never seen. */
+  private withColdStart(passing: readonly { item: CatalogItem; rel: number }[], signals: RankingSignals): RankingSignals {
+    const cf = signals.collaborative, knows = signals.collaborativeKnows;
+    if (!cf || !knows) return signals;
+    const cold = passing.filter((p) => !knows(p.item.id)).sort((a, b) => b.rel - a.rel).map((p) => p.item);
+    if (cold.length === 0) return signals;
+    const extra = coldStartScores(cold, cf, (id) => this.byId.get(id), (p, c) => this.toUsd(p, c));
+    return extra.size ? { ...signals, collaborative: new Map([...cf, ...extra]) } : signals;
   }
 }
 

@@ -18,6 +18,11 @@ export interface RankingSignals {
   audience?: 'gaming' | 'general';
   /** Item -> collaborative score in 0..1 from the user's history (see collab/). */
   collaborative?: ReadonlyMap<string, number>;
+  /**
+   * Whether the collaborative model knows an item (it has interactions). Items it does not know
+   * get a content-based stand-in for their collaborative score (cold-start.ts).
+   */
+  collaborativeKnows?: (itemId: string) => boolean;
   /** Item -> impressions and clicks, for Thompson sampling. */
   itemStats?: ReadonlyMap<string, ArmStats>;
   /** Present = explore with Thompson sampling (the user's A/B variant says so). */

@@ -19,7 +19,7 @@ export interface SignalSources {
   /** Clicks per reply template (exploration over wordings); absent = the default wording. */
   templateStats?: (since: Date) => Promise<{ template: string; impressions: number; clicks: number }[]>;
   /** Collaborative scores from the user's engagement history (bot/collaborative.ts). */
-  collaborative?: { scores(history: readonly string[]): Map<string, number> | undefined };
+  collaborative?: { scores(history: readonly string[], k?: number, session?: readonly string[]): Map<string, number> | undefined; knows?(itemId: string): boolean };
   item(id: string): CatalogItem | undefined;
   toUsd(price: number, currency: string): number | undefined;
 }
@@ -53,8 +53,13 @@ export function rankingSignals(src: SignalSources, random: () => number = Math.r
       const total = Math.max(1, ...topics.values());
       signals.topicAffinity = new Map([...topics].map(([k, v]) => [k, v / total]));
       if (prices.length) signals.typicalPriceUsd = median(prices);
-      const cf = src.collaborative?.scores(engaged.map((e) => e.itemId));
+      // Oldest first; what was engaged with among the conversation's latest 20 shown items weighs more (session context).
+      const history = engaged.map((e) => e.itemId).reverse();
+      const shownHere = new Set(conv.state.shown.slice(-20));
+      const cf = src.collaborative?.scores(history, 50, history.filter((id) => shownHere.has(id)));
       if (cf) signals.collaborative = cf;
+      const model = src.collaborative;
+      if (cf && model?.knows) signals.collaborativeKnows = (id) => model.knows!(id);
     }
     const favourites = await src.interactions.channelFavourites(ctx.message.platform, ctx.message.channel, new Date(t - 30 * DAY_MS), 50);
     if (favourites.length) signals.channelPopularity = new Map(favourites.map((f) => [f.itemId, f.n]));

@@ -272,8 +272,10 @@ export class EaseModel implements CollabModel {
     }
     const out: ScoredItem[] = [];
     if (seen.size > 0) {
+      // Seen and excluded items drop out of the running (cheaper than a Set lookup per item).
+      for (const j of skip) acc[j] = Number.NEGATIVE_INFINITY;
       const top = new TopK(k);
-      for (let j = 0; j < n; j++) if (!skip.has(j)) top.push(j, acc[j]!);
+      for (let j = 0; j < n; j++) { const v = acc[j]!; if (v !== Number.NEGATIVE_INFINITY) top.push(j, v); }
       for (const { id, score } of top.drain()) out.push({ itemId: this.items[id]!, score });
     }
     if (out.length < k) {

@@ -53,12 +53,20 @@ export interface SelectOptions {
   refitAll?: boolean;
   solveEase?: EaseSolver;
   onProgress?: ProgressCallback;
+  /** Stops a running EASE solve (the selection rejects with an AbortError). */
+  signal?: AbortSignal;
 }
 
 export const DefaultSelectOptions = { k: 10, maxValidationUsers: 5000, seed: 7 } as const;
 
 /** Coarse lambda grid as multiples of the mean interactions per item (EASE's lambda scales with the counts). */
 export const LAMBDA_GRID_FACTORS = [0.25, 1, 4] as const;
+
+/**
+ * Above `short` items the lambda search is cut to {0.5, 2, 8} x the mean (3 solves), above `single`
+ * to 2 x the mean (1 solve): a solve costs about 47 CPU-seconds x (n / 5,000)^3.
+ */
+export const LAMBDA_SEARCH_ITEMS = { short: 5000, single: 10_000 } as const;
 
 /**
  * Chooses the model to serve by measurement on this log alone: each user's latest distinct item
@@ -96,7 +104,7 @@ export async function selectModel(log: readonly Interaction[], options: SelectOp
         let best: { lambda: number; recall: number; ndcg: number } | undefined;
         const tryLambda = async (lambda: number) => {
           if (lambdas.some((l) => l.lambda === lambda)) return;
-          const model = await solve(matrix, { ...o.ease, lambda }, progress && ((d, t, phase) => progress(d, t, `EASE lambda ${fmt(lambda)}: ${phase}`)));
+          const model = await solve(matrix, { ...o.ease, lambda }, progress && ((d, t, phase) => progress(d, t, `EASE lambda ${fmt(lambda)}: ${phase}`)), o.signal);
           const m = score(model);
           lambdas.push({ lambda, recall: m.recall });
           if (!best || m.recall > best.recall) best = { lambda, recall: m.recall, ndcg: m.ndcg };
@@ -104,28 +112,35 @@ export async function selectModel(log: readonly Interaction[], options: SelectOp
         if (o.lambdas) for (const l of o.lambdas) await tryLambda(l);
         else {
           const mean = matrix.itemsOf.length / Math.max(1, matrix.items.length);
-          for (const f of LAMBDA_GRID_FACTORS) await tryLambda(roundLambda(f * mean));
-          // Best at an edge of the grid: keep going that way (factor 4) while it improves.
-          for (let step = 0; step < 3; step++) {
-            const tried = lambdas.map((l) => l.lambda);
+          const n = matrix.items.length;
+          if (n > LAMBDA_SEARCH_ITEMS.short) {
+            // Each solve takes minutes here (n^3): one lambda, or a short grid, instead of the full search.
+            const factors = n > LAMBDA_SEARCH_ITEMS.single ? [2] : [0.5, 2, 8];
+            for (const f of factors) await tryLambda(roundLambda(f * mean));
+          } else {
+            for (const f of LAMBDA_GRID_FACTORS) await tryLambda(roundLambda(f * mean));
+            // Best at an edge of the grid: keep going that way (factor 4) while it improves.
+            for (let step = 0; step < 3; step++) {
+              const tried = lambdas.map((l) => l.lambda);
+              const b = best!.lambda;
+              if (b === Math.max(...tried)) await tryLambda(roundLambda(b * 4));
+              else if (b === Math.min(...tried)) await tryLambda(roundLambda(b / 4));
+              else break;
+              if (best!.lambda === b) break;
+            }
+            // Refine between the best point and its neighbours (a factor of 2 each way).
             const b = best!.lambda;
-            if (b === Math.max(...tried)) await tryLambda(roundLambda(b * 4));
-            else if (b === Math.min(...tried)) await tryLambda(roundLambda(b / 4));
-            else break;
-            if (best!.lambda === b) break;
+            await tryLambda(roundLambda(b / 2));
+            await tryLambda(roundLambda(b * 2));
           }
-          // Refine between the best point and its neighbours (a factor of 2 each way).
-          const b = best!.lambda;
-          await tryLambda(roundLambda(b / 2));
-          await tryLambda(roundLambda(b * 2));
         }
         bestLambda = best!.lambda;
         figures.push({ algorithm: 'ease', recall: best!.recall, ndcg: best!.ndcg, trainSeconds: (performance.now() - t0) / 1000 / Math.max(1, lambdas.length), lambda: bestLambda });
       }
     }
   }
-  // Highest recall wins; on a tie the simpler (earlier) model. Without validation data: item-kNN.
-  const ranked = figures.filter((f) => !f.skipped).sort((a, b) => b.recall - a.recall || SELECTABLE.indexOf(a.algorithm) - SELECTABLE.indexOf(b.algorithm));
+  // Highest recall wins; on a tie the higher NDCG, then the simpler (earlier) model. Without validation data: item-kNN.
+  const ranked = figures.filter((f) => !f.skipped).sort((a, b) => b.recall - a.recall || b.ndcg - a.ndcg || SELECTABLE.indexOf(a.algorithm) - SELECTABLE.indexOf(b.algorithm));
   const served: SelectableAlgorithm = ranked[0]?.algorithm ?? (candidates.includes('item-knn') ? 'item-knn' : candidates[0] ?? 'popularity');
 
   const models: Selection['models'] = {};
@@ -138,7 +153,7 @@ export async function selectModel(log: readonly Interaction[], options: SelectOp
       const lambda = bestLambda ?? o.ease?.lambda ?? DefaultEaseOptions.lambda;
       const matrix = buildMatrix(log, { maxItemsPerUser: o.ease?.maxItemsPerUser ?? DefaultEaseOptions.maxItemsPerUser });
       if (easeDoesNotFit(matrix.items.length, o.ease)) return;
-      model = await solve(matrix, { ...o.ease, lambda }, progress && ((d, t, phase) => progress(d, t, `EASE (lambda ${fmt(lambda)}) on the whole log: ${phase}`)));
+      model = await solve(matrix, { ...o.ease, lambda }, progress && ((d, t, phase) => progress(d, t, `EASE (lambda ${fmt(lambda)}) on the whole log: ${phase}`)), o.signal);
     }
     models[algorithm] = { model, trainSeconds: (performance.now() - t0) / 1000 };
   };
@@ -158,9 +173,9 @@ function popularityModel(log: readonly Interaction[]): PopularityModel {
   return new PopularityModel(m.items, m.popularity);
 }
 
+/** Two significant digits (readable grids: 0.25 x 58.3 -> 15, not 14.575). */
 function roundLambda(x: number): number {
-  const p = 10 ** Math.floor(Math.log10(Math.max(x, 1e-6)));
-  return Math.max(0.01, Math.round((x / p) * 10) / 10 * p);
+  return Math.max(0.01, Number(Math.max(x, 1e-6).toPrecision(2)));
 }
 
 function fmt(x: number): string {

@@ -13,10 +13,16 @@ export interface SyntheticOptions {
   /** Mean interactions per user; activity is log-normal (long tail), 1..2,000. */
   meanPerUser?: number;
   seed?: number;
+  /**
+   * Sessions: when > 0, a user's interactions come in sessions of 2-6 minutes apart (days between
+   * sessions), and this share of a session's topical draws stay in the one favourite cluster the
+   * session is about ("another one like that"). 0 (default): the original log, one event a day.
+   */
+  sessionFocus?: number;
 }
 
 export const DefaultSyntheticOptions = {
-  items: 100_000, interactions: 1_000_000, clusters: 250, zipf: 0.9, topical: 0.75, meanPerUser: 20, seed: 42,
+  items: 100_000, interactions: 1_000_000, clusters: 250, zipf: 0.9, topical: 0.75, meanPerUser: 20, seed: 42, sessionFocus: 0,
 } as const satisfies Required<SyntheticOptions>;
 
 function cdfOf(weights: ArrayLike<number>): Float64Array {
@@ -60,13 +66,20 @@ export function syntheticInteractions(options: SyntheticOptions = {}): Interacti
     const favourites = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => Math.floor(rand() * o.clusters));
     let t = epoch + rand() * 90 * day;
     const user = `u${u}`;
+    let sessionLeft = 0;
+    let sessionCluster = favourites[0]!;
     for (let e = 0; e < n; e++) {
       let item: number;
+      if (o.sessionFocus > 0 && sessionLeft-- <= 0) {
+        sessionLeft = 1 + Math.floor(rand() * 5);
+        sessionCluster = favourites[Math.floor(rand() * favourites.length)]!;
+        t += day * (1 + rand() * 3);
+      }
       if (rand() < o.topical) {
-        const c = favourites[Math.floor(rand() * favourites.length)]!;
+        const c = o.sessionFocus > 0 && rand() < o.sessionFocus ? sessionCluster : favourites[Math.floor(rand() * favourites.length)]!;
         item = members[c]![draw(clusterCdf[c]!, rand())]!;
       } else item = draw(globalCdf, rand());
-      t += rand() * day;
+      t += o.sessionFocus > 0 ? 60_000 + rand() * 240_000 : rand() * day;
       const skew = rand() < 0.01 ? -rand() * 3_600_000 : 0;
       const r = rand();
       out.push({ user, item: `i${item}`, timestamp: Math.round(t + skew), weight: r < 0.8 ? 1 : r < 0.95 ? 2 : 3 });

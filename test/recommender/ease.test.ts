@@ -78,6 +78,16 @@ describe('EASE (recommender/collab/ease.ts)', () => {
     await assert.rejects(solveEaseInWorker(m, { maxItems: 2 }), /3 items is above the EASE limit of 2/);
   });
 
+  it('a running solve in the worker can be stopped (shutdown never waits for it)', async () => {
+    const users: Record<string, string[]> = {};
+    for (let u = 0; u < 3000; u++) users[`u${u}`] = [`i${u % 1500}`, `i${(u * 7) % 1500}`];
+    const m = buildMatrix(log(users), { maxItemsPerUser: 10 });
+    await assert.rejects(solveEaseInWorker(m, { lambda: 5 }, undefined, AbortSignal.abort()), { name: 'AbortError' });
+    const stop = new AbortController();
+    const running = solveEaseInWorker(m, { lambda: 5 }, () => stop.abort(), stop.signal);
+    await assert.rejects(running, { name: 'AbortError' });
+  });
+
   it('session context: items of this conversation weigh more than old history', () => {
     // A -> B strongly (many users), C -> D weakly: an old A outweighs a fresh C unless C is boosted.
     const users: Record<string, string[]> = {};
