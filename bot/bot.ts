@@ -13,6 +13,7 @@ import { rankingSignals } from './stages/signals.js';
 import { accountLinking } from './stages/account-link.js';
 import { couponClaims } from './stages/coupon-claim.js';
 import { DefaultPromotionCaps, promotionPolicy, type PromotionCaps } from './stages/promotions.js';
+import { campaignPolicy } from './stages/campaigns.js';
 import type { Outbound, TranscriptMessage } from './transcript.js';
 import { maskedError } from '../data/pii.js';
 import { FaqKnowledge } from './faq-index.js';
@@ -72,6 +73,10 @@ export interface BotDeps {
    * console pushes these to the agent live. `ConversationEvents.emit` fits here.
    */
   onConversationEvent?: (event: ConversationEvent) => void;
+  /** The clock campaigns are checked against (tests move it). */
+  now?: () => Date;
+  /** A campaign withheld its items from a recommendation (metrics). */
+  onCampaignRefusal?: (reason: string) => void;
 }
 
 /**
@@ -119,6 +124,7 @@ export class Bot {
       faqReplies(knowledge),
       handoffReplies(handoff),
       promotionPolicy(deps.store.interactions, o.promotionCaps),
+      campaignPolicy(deps.store.campaigns, deps.now, deps.onCampaignRefusal),
       rankingSignals({
         interactions: deps.store.interactions, item: (id) => deps.recommender.item(id), toUsd: (p, c) => deps.recommender.toUsd(p, c),
         templateStats: (since) => deps.store.tracking.templateStats(since),

@@ -1,3 +1,4 @@
+import type { CampaignStore } from './campaigns.js';
 import type { CatalogItem, ItemKind } from './catalog/types.js';
 import type { LoyaltyStore } from './loyalty.js';
 import type { CouponLedger, TrackingStore } from './partners.js';
@@ -123,5 +124,7 @@ export interface Store {
   readonly privacy: PrivacyStore;
   /** Points ledger, check-ins and the rewards exchange (data/loyalty.ts). */
   readonly loyalty: LoyaltyStore;
+  /** Partners, campaigns and the spend ledger (data/campaigns.ts). */
+  readonly campaigns: CampaignStore;
   close(): Promise<void>;
 }

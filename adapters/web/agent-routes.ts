@@ -123,7 +123,8 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
       }
       const session = sessions.create(agent);
       sessions.setCookie(reply, session);
-      return reply.redirect(body.success && body.data.next === 'admin' ? '/admin/faq' : '/agent', 303);
+      // Partner logins only ever see the dashboard (their own campaigns).
+      return reply.redirect(agent.role === 'partner' ? '/admin' : body.success && body.data.next === 'admin' ? '/admin/faq' : '/agent', 303);
     });
 
     scope.post('/agent/logout', api, (req, reply) => {
@@ -242,7 +243,7 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
         return;
       }
       const session = sessions.fromRequest(req);
-      if (!session) {
+      if (!session || session.agent.role === 'partner') {
         socket.close(CloseCode.policy, 'login required');
         return;
       }

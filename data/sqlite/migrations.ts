@@ -351,6 +351,119 @@ CREATE INDEX redemptions_user ON redemptions(user_id);
 ALTER TABLE impressions ADD COLUMN template TEXT;
 `,
   },
+  {
+    version: 9,
+    name: 'partners, campaigns with budgets and targeting, append-only spend ledger, partner logins',
+    sql: `
+CREATE TABLE partners (
+  id TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 64),
+  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+
+-- Money in integer minor units with its currency. Targeting and frequency caps are JSON owned by
+-- recommender/campaigns/.
+CREATE TABLE campaigns (
+  id INTEGER PRIMARY KEY,
+  partner_id TEXT NOT NULL REFERENCES partners(id),
+  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','paused')),
+  starts_at TEXT NOT NULL,
+  ends_at TEXT NOT NULL,
+  currency TEXT NOT NULL CHECK (length(currency) = 3),
+  total_budget_minor INTEGER NOT NULL CHECK (total_budget_minor > 0),
+  daily_budget_minor INTEGER CHECK (daily_budget_minor IS NULL OR daily_budget_minor > 0),
+  pricing TEXT NOT NULL CHECK (pricing IN ('click','claim','conversion')),
+  price_minor INTEGER NOT NULL CHECK (price_minor > 0),
+  pacing TEXT NOT NULL DEFAULT 'even' CHECK (pacing IN ('even','asap')),
+  time_zone TEXT NOT NULL DEFAULT 'UTC',
+  targeting TEXT NOT NULL DEFAULT '{}',
+  frequency_cap TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  CHECK (ends_at > starts_at)
+);
+CREATE INDEX campaigns_partner ON campaigns(partner_id);
+
+CREATE TABLE campaign_items (
+  campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+  item_id TEXT NOT NULL REFERENCES items(id),
+  PRIMARY KEY (campaign_id, item_id)
+);
+CREATE INDEX campaign_items_item ON campaign_items(item_id);
+
+-- One row per billable event (tracked click, claim, partner conversion) of a campaign's item,
+-- billed or not: event_key is unique, so no event is ever charged twice.
+CREATE TABLE spend_ledger (
+  id INTEGER PRIMARY KEY,
+  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+  event_key TEXT NOT NULL UNIQUE,
+  event_type TEXT NOT NULL CHECK (event_type IN ('click','claim','conversion')),
+  item_id TEXT NOT NULL,
+  user_id INTEGER,
+  platform TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+  currency TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('billed','over_budget','over_daily','paused','not_running')),
+  created_at TEXT NOT NULL,
+  CHECK ((outcome = 'billed') = (amount_minor > 0))
+);
+CREATE INDEX spend_ledger_campaign ON spend_ledger(campaign_id, created_at);
+CREATE INDEX spend_ledger_created ON spend_ledger(created_at);
+
+-- A cache of the ledger's totals per campaign, kept by the trigger in the same statement.
+CREATE TABLE campaign_spend (
+  campaign_id INTEGER PRIMARY KEY REFERENCES campaigns(id) ON DELETE CASCADE,
+  spent_minor INTEGER NOT NULL DEFAULT 0,
+  billed_events INTEGER NOT NULL DEFAULT 0
+);
+CREATE TRIGGER spend_ledger_total AFTER INSERT ON spend_ledger WHEN NEW.amount_minor > 0
+BEGIN
+  INSERT OR IGNORE INTO campaign_spend (campaign_id) VALUES (NEW.campaign_id);
+  UPDATE campaign_spend SET spent_minor = spent_minor + NEW.amount_minor, billed_events = billed_events + 1 WHERE campaign_id = NEW.campaign_id;
+END;
+CREATE TRIGGER spend_ledger_no_update BEFORE UPDATE ON spend_ledger
+BEGIN
+  SELECT RAISE(ABORT, 'spend_ledger is append-only');
+END;
+CREATE TRIGGER spend_ledger_no_delete BEFORE DELETE ON spend_ledger
+BEGIN
+  SELECT RAISE(ABORT, 'spend_ledger is append-only');
+END;
+
+-- Agent accounts gain the role 'partner', tied to one partner. SQLite cannot change a CHECK in
+-- place: rebuild the table, keeping which agent holds which queue entry (dropping the old table
+-- sets support_queue.agent_id to NULL through its foreign key).
+CREATE TABLE agents_v9 (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(username) BETWEEN 1 AND 64),
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('agent','admin','partner')),
+  partner_id TEXT REFERENCES partners(id),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  CHECK ((role = 'partner') = (partner_id IS NOT NULL))
+);
+INSERT INTO agents_v9 (id, username, password_hash, role, partner_id, created_at)
+  SELECT id, username, password_hash, role, NULL, created_at FROM agents;
+CREATE TEMP TABLE queue_agents_v9 AS SELECT id, agent_id FROM support_queue WHERE agent_id IS NOT NULL;
+DROP TABLE agents;
+ALTER TABLE agents_v9 RENAME TO agents;
+UPDATE support_queue SET agent_id = (SELECT k.agent_id FROM queue_agents_v9 k WHERE k.id = support_queue.id)
+  WHERE id IN (SELECT id FROM queue_agents_v9);
+DROP TABLE queue_agents_v9;
+`,
+  },
+  {
+    version: 10,
+    name: 'report indexes: interactions and impressions by time',
+    sql: `
+-- Reports scan a time range and group by item, platform and channel: a covering index answers
+-- them without touching the table.
+CREATE INDEX interactions_report ON interactions(created_at, type, item_id, platform, channel);
+CREATE INDEX impressions_report ON impressions(created_at, variant, item_id, propensity, clicked_at);
+`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
