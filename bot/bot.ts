@@ -14,6 +14,7 @@ import { accountLinking } from './stages/account-link.js';
 import { couponClaims } from './stages/coupon-claim.js';
 import { DefaultPromotionCaps, promotionPolicy, type PromotionCaps } from './stages/promotions.js';
 import { campaignPolicy } from './stages/campaigns.js';
+import { metrics, timedNlu } from './metrics.js';
 import type { Outbound, TranscriptMessage } from './transcript.js';
 import { maskedError } from '../data/pii.js';
 import { FaqKnowledge } from './faq-index.js';
@@ -111,7 +112,7 @@ export class Bot {
     this.run = compose<BotContext>([
       gate(o),
       chatEarning({ store: deps.store.loyalty, conversations, options: o.loyalty, onError: (err, message) => this.onError(err, message) }),
-      understand(deps.nlu),
+      understand(timedNlu(deps.nlu)),
       attend(),
       remember(conversations),
       forgetMe({ privacy: deps.store.privacy, conversations, emit }),
@@ -123,8 +124,11 @@ export class Bot {
       decideStage(conversations, { handoffAfterMisses: o.support.handoffAfterMisses }),
       faqReplies(knowledge),
       handoffReplies(handoff),
-      promotionPolicy(deps.store.interactions, o.promotionCaps),
-      campaignPolicy(deps.store.campaigns, deps.now, deps.onCampaignRefusal),
+      promotionPolicy(deps.store.interactions, o.promotionCaps, undefined, (cap) => metrics.refusals.inc({ kind: 'cap', reason: cap })),
+      campaignPolicy(deps.store.campaigns, deps.now, (reason) => {
+        metrics.refusals.inc({ kind: 'campaign', reason });
+        deps.onCampaignRefusal?.(reason);
+      }),
       rankingSignals({
         interactions: deps.store.interactions, item: (id) => deps.recommender.item(id), toUsd: (p, c) => deps.recommender.toUsd(p, c),
         templateStats: (since) => deps.store.tracking.templateStats(since),
@@ -138,6 +142,7 @@ export class Bot {
 
   /** Handles one inbound message; answers go to `out`. Never throws: failures are reported and answered politely. */
   handle(message: ChatMessage, out: Outbound, clientId?: string): Promise<void> {
+    metrics.messages.inc({ platform: message.platform });
     const key = `${message.platform}\u0000${message.channel}\u0000${message.user.platformId}`;
     const previous = this.queues.get(key) ?? Promise.resolve();
     const current = previous.then(() => this.handleNow(message, out, clientId));

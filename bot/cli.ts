@@ -12,6 +12,8 @@ import { runStart } from './commands/start.js';
 import { runFaqExport, runFaqImport } from './commands/faq.js';
 import { runAgentsAdd, type AgentAddOptions } from './commands/agents.js';
 import { ConfigError } from './config.js';
+import { runReport, type ReportOptions } from './commands/report.js';
+import { runCampaignsList, runCampaignsPut, runCampaignsStatus, runPartnersAdd, runPartnersList } from './commands/campaigns.js';
 import { runPointsChange, runPointsExport, runPointsLeaderboard, runRewardsAdd, runRewardsList, runRewardsRemove, type PointsChangeOptions, type RewardAddOptions } from './commands/points.js';
 
 /** `crossfeed` command line. Returns the exit code. */
@@ -78,6 +80,7 @@ export async function main(argv: string[]): Promise<number> {
   const agents = program.command('agents').description('support agents who log in to the console at /agent');
   agents.command('add <username>').description('create an agent; the password is asked for (hidden), never taken from the command line')
     .option('--admin', 'may also manage agents and the FAQ', false)
+    .option('--partner <id>', 'a partner\'s dashboard login: sees only that partner\'s campaigns at /admin')
     .option('--password-stdin', 'read the password from the first line of standard input (scripts)', false)
     .action(async (username: string, o: AgentAddOptions) => { code = await runAgentsAdd({ ...opts(), ...o }, username); });
 
@@ -110,6 +113,36 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (o: { channel?: string }) => { code = await runRewardsList({ ...opts(), ...o }); });
   rewards.command('remove <id>').description('stop offering a reward (redemptions stay in the ledger)')
     .action(async (id: string) => { code = await runRewardsRemove(opts(), id); });
+
+  const partners = program.command('partners').description('partners whose campaigns the bot runs');
+  partners.command('add <id>').description('add a partner (or rename one)')
+    .requiredOption('--name <text>', 'display name')
+    .action(async (id: string, o: { name: string }) => { code = await runPartnersAdd({ ...opts(), ...o }, id); });
+  partners.command('list').description('partners').action(async () => { code = await runPartnersList(opts()); });
+
+  const campaigns = program.command('campaigns').description('partner campaigns: budgets, pacing, targeting (see docs/campaigns.md)');
+  campaigns.command('add <file>').description('create a campaign from a .yaml or .json file')
+    .action(async (file: string) => { code = await runCampaignsPut(opts(), file); });
+  campaigns.command('edit <id> <file>').description('replace a campaign\'s settings from a file')
+    .action(async (id: string, file: string) => { code = await runCampaignsPut(opts(), file, id); });
+  campaigns.command('list').description('campaigns with spend and budget')
+    .option('--partner <id>', 'one partner only')
+    .option('--json', 'print JSON', false)
+    .action(async (o: { partner?: string; json: boolean }) => { code = await runCampaignsList({ ...opts(), ...o }); });
+  campaigns.command('pause <id>').description('stop offering a campaign\'s items now (every process)')
+    .action(async (id: string) => { code = await runCampaignsStatus(opts(), id, 'paused'); });
+  campaigns.command('resume <id>').description('offer a paused campaign again')
+    .action(async (id: string) => { code = await runCampaignsStatus(opts(), id, 'active'); });
+
+  program.command('report').description('impressions, clicks, CTR, claims, conversions, spend, CPC, CPA; experiment lift; off-policy estimates')
+    .option('--by <group>', 'partner, campaign, item, channel, platform or language', 'campaign')
+    .option('--from <date>', 'start (default: 30 days before --to)')
+    .option('--to <date>', 'end, exclusive (default: now)')
+    .option('--partner <id>', 'only this partner\'s campaign items')
+    .option('--campaign <id>', 'only this campaign\'s items')
+    .option('--json', 'print JSON', false)
+    .option('--csv', 'print CSV', false)
+    .action(async (o: ReportOptions) => { code = await runReport({ ...opts(), ...o }); });
 
   const recs = program.command('recs').description('recommender tools');
   recs.command('eval').description('hold out each user\'s last interaction; score the collaborative model against popularity')

@@ -1,5 +1,6 @@
 import type { CampaignStore } from './campaigns.js';
 import type { CatalogItem, ItemKind } from './catalog/types.js';
+import type { ReportStore } from './reports.js';
 import type { LoyaltyStore } from './loyalty.js';
 import type { CouponLedger, TrackingStore } from './partners.js';
 import type { AgentStore, FaqStore, PrivacyStore, SupportQueue } from './support.js';
@@ -126,5 +127,7 @@ export interface Store {
   readonly loyalty: LoyaltyStore;
   /** Partners, campaigns and the spend ledger (data/campaigns.ts). */
   readonly campaigns: CampaignStore;
+  /** Aggregates for reports and the dashboard (data/reports.ts). */
+  readonly reports: ReportStore;
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { registerAgentConsole, type AgentConsole } from './agent-routes.js';
 import { registerPostbackRoute, type PostbackOptions } from './postback.js';
 import { registerRedirectRoute, type RedirectOptions } from './redirect.js';
 import { handleSocket } from './socket.js';
+import { registry as metricsRegistry } from '../../bot/metrics.js';
 import { CloseCode, MAX_FRAME_BYTES } from './protocol.js';
 import { VisitorHub } from './visitor-hub.js';
 
@@ -71,6 +72,9 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     if (!o.bot()) return reply.code(503).send({ status: 'starting' });
     return { status: 'ok' };
   });
+
+  // Prometheus scrape: counts by platform and reason only (no users, channels or chat text).
+  app.get('/metrics', async (_req, reply) => reply.type(metricsRegistry.contentType).header('Cache-Control', 'no-store').send(await metricsRegistry.metrics()));
 
   if (o.partners) {
     await registerPostbackRoute(app, o.partners);

@@ -16,6 +16,7 @@ import { SqlitePointsLedger, type PointsLedgerOptions } from './points-ledger.js
 import { SqliteRewardCatalog } from './reward-catalog.js';
 import { SqliteCampaignStore } from './campaign-repo.js';
 import { SpendLedgerWriter } from './spend-ledger.js';
+import { SqliteReportStore } from './report-repo.js';
 
 /** Opens (creating if needed) the SQLite database at `path` and brings its schema up to date. */
 export async function openSqliteStore(path: string, o: { coupons?: CouponLedgerOptions; loyalty?: PointsLedgerOptions; campaigns?: { now?: () => Date } } = {}): Promise<Store & { db: Database }> {
@@ -38,6 +39,7 @@ export async function openSqliteStore(path: string, o: { coupons?: CouponLedgerO
     privacy: new SqlitePrivacyStore(db),
     loyalty: { points: new SqlitePointsLedger(db, o.loyalty), rewards: new SqliteRewardCatalog(db) },
     campaigns: new SqliteCampaignStore(db, o.campaigns),
+    reports: new SqliteReportStore(db),
     close: () => db.close(),
   };
 }
