@@ -1,7 +1,8 @@
 /**
  * Read-only aggregates for reports and the dashboard (SQLite: data/sqlite/report-repo.ts). Each
- * query covers a half-open time range [from, to) and may be scoped to one partner's campaign
- * items, which is how a partner login sees only its own numbers.
+ * query covers whole UTC days [from, to) (from and to are UTC midnights; daily rollups answer
+ * them) and may be scoped to one partner's campaign items, which is how a partner login sees
+ * only its own numbers.
  */
 
 export interface ReportScope {
@@ -32,15 +33,29 @@ export interface SpendByKey {
 
 export type SqlGroup = 'item' | 'platform' | 'channel';
 
+/** Impressions logged with a ranking decision; w = 1 / logged propensity. */
+export interface DecisionSums {
+  variant: string;
+  itemId: string;
+  /** Logged propensity >= 0.5. */
+  likely: boolean;
+  impressions: number;
+  clicks: number;
+  sumW: number;
+  sumW2: number;
+  sumWClick: number;
+  sumW2Click: number;
+}
+
 export interface ReportStore {
   /** Counts grouped by item id, platform, or `platform:channel`. */
   counts(scope: ReportScope, group: SqlGroup): Promise<({ key: string } & EventCounts)[]>;
   /** Billed spend grouped by campaign id, item id, platform or `platform:channel`. */
   spend(scope: ReportScope, group: SqlGroup | 'campaign'): Promise<SpendByKey[]>;
-  /** Counts and spend per UTC day or hour (overview chart). */
-  series(scope: ReportScope, bucket: 'day' | 'hour'): Promise<({ at: string; spend: number } & EventCounts)[]>;
-  /** Logged ranking decisions, aggregated: impressions and clicks per variant, item and propensity. */
-  decisions(scope: ReportScope): Promise<{ variant: string; itemId: string; propensity: number; impressions: number; clicks: number }[]>;
+  /** Counts and spend (minor units, all currencies added) per UTC day (overview chart). */
+  series(scope: ReportScope): Promise<({ at: string; spend: number } & EventCounts)[]>;
+  /** Logged ranking decisions per variant, item and whether the propensity was >= 0.5, with IPS sums. */
+  decisions(scope: ReportScope): Promise<DecisionSums[]>;
   /** Item ids -> campaign ids (and partner) for the campaigns in scope. */
   campaignItems(scope: Pick<ReportScope, 'partnerId' | 'campaignId'>): Promise<{ campaignId: number; partnerId: string; itemId: string }[]>;
 }

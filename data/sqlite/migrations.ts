@@ -456,12 +456,78 @@ DROP TABLE queue_agents_v9;
   },
   {
     version: 10,
-    name: 'report indexes: interactions and impressions by time',
+    name: 'report rollups: daily counts per item and per channel, daily logged-decision sums',
     sql: `
--- Reports scan a time range and group by item, platform and channel: a covering index answers
--- them without touching the table.
-CREATE INDEX interactions_report ON interactions(created_at, type, item_id, platform, channel);
-CREATE INDEX impressions_report ON impressions(created_at, variant, item_id, propensity, clicked_at);
+-- Reports read these instead of scanning a million interactions. Triggers keep them in the same
+-- statement as the event; they are aggregates (no user ids), so they outlive "delete my data".
+CREATE TABLE report_item_days (
+  day TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (day, item_id, type)
+) WITHOUT ROWID;
+CREATE TABLE report_channel_days (
+  day TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  type TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (day, platform, channel, type)
+) WITHOUT ROWID;
+INSERT INTO report_item_days (day, item_id, type, n)
+  SELECT substr(created_at, 1, 10), item_id, type, count(*) FROM interactions GROUP BY 1, 2, 3;
+INSERT INTO report_channel_days (day, platform, channel, type, n)
+  SELECT substr(created_at, 1, 10), platform, channel, type, count(*) FROM interactions GROUP BY 1, 2, 3, 4;
+CREATE TRIGGER interactions_report_rollup AFTER INSERT ON interactions
+BEGIN
+  INSERT INTO report_item_days (day, item_id, type, n) VALUES (substr(NEW.created_at, 1, 10), NEW.item_id, NEW.type, 1)
+    ON CONFLICT (day, item_id, type) DO UPDATE SET n = n + 1;
+  INSERT INTO report_channel_days (day, platform, channel, type, n) VALUES (substr(NEW.created_at, 1, 10), NEW.platform, NEW.channel, NEW.type, 1)
+    ON CONFLICT (day, platform, channel, type) DO UPDATE SET n = n + 1;
+END;
+
+-- Logged ranking decisions for the experiment and off-policy estimates: per day, variant, item
+-- and whether the logged propensity was at least 0.5, the sums self-normalized IPS needs
+-- (w = 1 / propensity).
+CREATE TABLE report_decision_days (
+  day TEXT NOT NULL,
+  variant TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  likely INTEGER NOT NULL,
+  impressions INTEGER NOT NULL DEFAULT 0,
+  clicks INTEGER NOT NULL DEFAULT 0,
+  sum_w REAL NOT NULL DEFAULT 0,
+  sum_w2 REAL NOT NULL DEFAULT 0,
+  sum_w_click REAL NOT NULL DEFAULT 0,
+  sum_w2_click REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, variant, item_id, likely)
+) WITHOUT ROWID;
+INSERT INTO report_decision_days (day, variant, item_id, likely, impressions, clicks, sum_w, sum_w2, sum_w_click, sum_w2_click)
+  SELECT substr(created_at, 1, 10), variant, item_id, propensity >= 0.5, count(*), count(clicked_at),
+    sum(1.0 / propensity), sum(1.0 / (propensity * propensity)),
+    sum(CASE WHEN clicked_at IS NOT NULL THEN 1.0 / propensity ELSE 0 END), sum(CASE WHEN clicked_at IS NOT NULL THEN 1.0 / (propensity * propensity) ELSE 0 END)
+  FROM impressions WHERE variant IS NOT NULL AND propensity > 0 GROUP BY 1, 2, 3, 4;
+CREATE TRIGGER impressions_report_rollup AFTER INSERT ON impressions WHEN NEW.variant IS NOT NULL AND NEW.propensity > 0
+BEGIN
+  INSERT INTO report_decision_days (day, variant, item_id, likely) VALUES (substr(NEW.created_at, 1, 10), NEW.variant, NEW.item_id, NEW.propensity >= 0.5)
+    ON CONFLICT DO NOTHING;
+  UPDATE report_decision_days SET impressions = impressions + 1, sum_w = sum_w + 1.0 / NEW.propensity, sum_w2 = sum_w2 + 1.0 / (NEW.propensity * NEW.propensity),
+    clicks = clicks + (NEW.clicked_at IS NOT NULL),
+    sum_w_click = sum_w_click + (CASE WHEN NEW.clicked_at IS NOT NULL THEN 1.0 / NEW.propensity ELSE 0 END),
+    sum_w2_click = sum_w2_click + (CASE WHEN NEW.clicked_at IS NOT NULL THEN 1.0 / (NEW.propensity * NEW.propensity) ELSE 0 END)
+  WHERE day = substr(NEW.created_at, 1, 10) AND variant = NEW.variant AND item_id = NEW.item_id AND likely = (NEW.propensity >= 0.5);
+END;
+CREATE TRIGGER impressions_click_rollup AFTER UPDATE OF clicked_at ON impressions
+WHEN OLD.clicked_at IS NULL AND NEW.clicked_at IS NOT NULL AND NEW.variant IS NOT NULL AND NEW.propensity > 0
+BEGIN
+  UPDATE report_decision_days SET clicks = clicks + 1, sum_w_click = sum_w_click + 1.0 / NEW.propensity,
+    sum_w2_click = sum_w2_click + 1.0 / (NEW.propensity * NEW.propensity)
+  WHERE day = substr(NEW.created_at, 1, 10) AND variant = NEW.variant AND item_id = NEW.item_id AND likely = (NEW.propensity >= 0.5);
+END;
+
+-- A partner's or campaign's report by channel reads its items' interactions in the range.
+CREATE INDEX interactions_item_time ON interactions(item_id, created_at);
 `,
   },
 ];

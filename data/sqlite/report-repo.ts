@@ -1,45 +1,52 @@
-import type { EventCounts, ReportScope, ReportStore, SpendByKey, SqlGroup } from '../reports.js';
+import type { DecisionSums, EventCounts, ReportScope, ReportStore, SpendByKey, SqlGroup } from '../reports.js';
 import type { Database, SqlValue } from './database.js';
 
-const GROUP_SQL: Record<SqlGroup, string> = {
-  item: 'x.item_id',
-  platform: 'x.platform',
-  channel: "x.platform || ':' || x.channel",
-};
-
-const COUNTS = `sum(x.type = 'impression') AS impressions, sum(x.type = 'click') AS clicks, sum(x.type = 'claim') AS claims,
-  sum(x.type IN ('redeem','purchase')) AS conversions`;
+const COUNTS = `sum(CASE WHEN type = 'impression' THEN n ELSE 0 END) AS impressions, sum(CASE WHEN type = 'click' THEN n ELSE 0 END) AS clicks,
+  sum(CASE WHEN type = 'claim' THEN n ELSE 0 END) AS claims, sum(CASE WHEN type IN ('redeem','purchase') THEN n ELSE 0 END) AS conversions`;
 
 /**
- * Report queries. Each reads one time range through an index that covers it (migration 10), so a
- * report over a million interactions is one index range scan.
+ * Report queries over the daily rollups of migration 10 (a few rows per item or channel and day),
+ * so a report over a million interactions reads thousands of rows. A partner's or campaign's
+ * report by channel or platform reads its own items' interactions (index on item and time).
  */
 export class SqliteReportStore implements ReportStore {
   constructor(private readonly db: Database) {}
 
   async counts(s: ReportScope, group: SqlGroup): Promise<({ key: string } & EventCounts)[]> {
-    const { where, params } = scoped(s, 'x');
+    const range = days(s);
+    if (group === 'item') {
+      const items = itemFilter(s, 'item_id');
+      return (await this.db.all<{ key: string } & EventCounts>(
+        `SELECT item_id AS key, ${COUNTS} FROM report_item_days WHERE day >= ? AND day < ?${items.sql} GROUP BY key ORDER BY key`,
+        [...range, ...items.params])).map(numbers);
+    }
+    const key = group === 'platform' ? 'platform' : "platform || ':' || channel";
+    if (s.partnerId === undefined && s.campaignId === undefined) {
+      return (await this.db.all<{ key: string } & EventCounts>(
+        `SELECT ${key} AS key, ${COUNTS} FROM report_channel_days WHERE day >= ? AND day < ? GROUP BY key ORDER BY key`, range)).map(numbers);
+    }
+    const items = itemFilter(s, 'item_id');
     return (await this.db.all<{ key: string } & EventCounts>(
-      `SELECT ${GROUP_SQL[group]} AS key, ${COUNTS} FROM interactions x WHERE ${where} GROUP BY key ORDER BY key`, params)).map(numbers);
+      `SELECT ${key} AS key, ${COUNTS} FROM (SELECT platform, channel, type, 1 AS n FROM interactions
+         WHERE created_at >= ? AND created_at < ?${items.sql}) GROUP BY key ORDER BY key`,
+      [s.from.toISOString(), s.to.toISOString(), ...items.params])).map(numbers);
   }
 
   async spend(s: ReportScope, group: SqlGroup | 'campaign'): Promise<SpendByKey[]> {
-    const { where, params } = scoped(s, 'x', 'ledger');
-    const key = group === 'campaign' ? 'CAST(x.campaign_id AS TEXT)' : GROUP_SQL[group];
+    const { where, params } = ledgerScope(s);
+    const key = group === 'campaign' ? 'CAST(campaign_id AS TEXT)' : group === 'item' ? 'item_id' : group === 'platform' ? 'platform' : "platform || ':' || channel";
     return this.db.all<SpendByKey>(
-      `SELECT ${key} AS key, x.currency AS currency, sum(x.amount_minor) AS amount, count(*) AS billedEvents
-       FROM spend_ledger x WHERE ${where} AND x.outcome = 'billed' GROUP BY key, x.currency ORDER BY key`, params);
+      `SELECT ${key} AS key, currency, sum(amount_minor) AS amount, count(*) AS billedEvents
+       FROM spend_ledger WHERE ${where} AND outcome = 'billed' GROUP BY key, currency ORDER BY key`, params);
   }
 
-  async series(s: ReportScope, bucket: 'day' | 'hour'): Promise<({ at: string; spend: number } & EventCounts)[]> {
-    const n = bucket === 'day' ? 10 : 13;
-    const { where, params } = scoped(s, 'x');
+  async series(s: ReportScope): Promise<({ at: string; spend: number } & EventCounts)[]> {
+    const items = itemFilter(s, 'item_id');
     const counts = await this.db.all<{ at: string } & EventCounts>(
-      `SELECT substr(x.created_at, 1, ${n}) AS at, ${COUNTS} FROM interactions x WHERE ${where} GROUP BY at ORDER BY at`, params);
-    const spent = scoped(s, 'x', 'ledger');
+      `SELECT day AS at, ${COUNTS} FROM report_item_days WHERE day >= ? AND day < ?${items.sql} GROUP BY day ORDER BY day`, [...days(s), ...items.params]);
+    const spent = ledgerScope(s);
     const spend = await this.db.all<{ at: string; amount: number }>(
-      `SELECT substr(x.created_at, 1, ${n}) AS at, sum(x.amount_minor) AS amount FROM spend_ledger x
-       WHERE ${spent.where} AND x.outcome = 'billed' GROUP BY at`, spent.params);
+      `SELECT substr(created_at, 1, 10) AS at, sum(amount_minor) AS amount FROM spend_ledger WHERE ${spent.where} AND outcome = 'billed' GROUP BY at`, spent.params);
     const byAt = new Map(counts.map((c) => [c.at, { ...numbers(c), spend: 0 }]));
     for (const row of spend) {
       const entry = byAt.get(row.at) ?? { at: row.at, impressions: 0, clicks: 0, claims: 0, conversions: 0, spend: 0 };
@@ -49,11 +56,13 @@ export class SqliteReportStore implements ReportStore {
     return [...byAt.values()].sort((a, b) => a.at.localeCompare(b.at));
   }
 
-  async decisions(s: ReportScope) {
-    const { where, params } = scoped(s, 'x');
-    return this.db.all<{ variant: string; itemId: string; propensity: number; impressions: number; clicks: number }>(
-      `SELECT x.variant AS variant, x.item_id AS itemId, x.propensity AS propensity, count(*) AS impressions, count(x.clicked_at) AS clicks
-       FROM impressions x WHERE ${where} AND x.variant IS NOT NULL AND x.propensity > 0 GROUP BY x.variant, x.item_id, x.propensity`, params);
+  async decisions(s: ReportScope): Promise<DecisionSums[]> {
+    const items = itemFilter(s, 'item_id');
+    const rows = await this.db.all<Omit<DecisionSums, 'likely'> & { likely: number }>(
+      `SELECT variant, item_id AS itemId, likely, sum(impressions) AS impressions, sum(clicks) AS clicks, sum(sum_w) AS sumW, sum(sum_w2) AS sumW2,
+         sum(sum_w_click) AS sumWClick, sum(sum_w2_click) AS sumW2Click
+       FROM report_decision_days WHERE day >= ? AND day < ?${items.sql} GROUP BY variant, item_id, likely`, [...days(s), ...items.params]);
+    return rows.map((r) => ({ ...r, likely: r.likely === 1 }));
   }
 
   async campaignItems(s: Pick<ReportScope, 'partnerId' | 'campaignId'>) {
@@ -67,20 +76,30 @@ export class SqliteReportStore implements ReportStore {
   }
 }
 
-/** The time range and, for a partner or campaign scope, only that scope's items (or ledger rows). */
-function scoped(s: ReportScope, alias: string, table: 'events' | 'ledger' = 'events'): { where: string; params: SqlValue[] } {
-  const where = [`${alias}.created_at >= ?`, `${alias}.created_at < ?`];
-  const params: SqlValue[] = [s.from.toISOString(), s.to.toISOString()];
-  if (table === 'ledger') {
-    if (s.campaignId !== undefined) { where.push(`${alias}.campaign_id = ?`); params.push(s.campaignId); }
-    if (s.partnerId !== undefined) { where.push(`${alias}.campaign_id IN (SELECT id FROM campaigns WHERE partner_id = ?)`); params.push(s.partnerId); }
-  } else {
-    if (s.campaignId !== undefined) { where.push(`${alias}.item_id IN (SELECT item_id FROM campaign_items WHERE campaign_id = ?)`); params.push(s.campaignId); }
-    if (s.partnerId !== undefined) {
-      where.push(`${alias}.item_id IN (SELECT ci.item_id FROM campaign_items ci JOIN campaigns c ON c.id = ci.campaign_id WHERE c.partner_id = ?)`);
-      params.push(s.partnerId);
-    }
+function days(s: ReportScope): [string, string] {
+  return [s.from.toISOString().slice(0, 10), s.to.toISOString().slice(0, 10)];
+}
+
+/** Only the items of the scope's partner or campaign. */
+function itemFilter(s: ReportScope, column: string): { sql: string; params: SqlValue[] } {
+  let sql = '';
+  const params: SqlValue[] = [];
+  if (s.campaignId !== undefined) {
+    sql += ` AND ${column} IN (SELECT item_id FROM campaign_items WHERE campaign_id = ?)`;
+    params.push(s.campaignId);
   }
+  if (s.partnerId !== undefined) {
+    sql += ` AND ${column} IN (SELECT ci.item_id FROM campaign_items ci JOIN campaigns c ON c.id = ci.campaign_id WHERE c.partner_id = ?)`;
+    params.push(s.partnerId);
+  }
+  return { sql, params };
+}
+
+function ledgerScope(s: ReportScope): { where: string; params: SqlValue[] } {
+  const where = ['created_at >= ?', 'created_at < ?'];
+  const params: SqlValue[] = [s.from.toISOString(), s.to.toISOString()];
+  if (s.campaignId !== undefined) { where.push('campaign_id = ?'); params.push(s.campaignId); }
+  if (s.partnerId !== undefined) { where.push('campaign_id IN (SELECT id FROM campaigns WHERE partner_id = ?)'); params.push(s.partnerId); }
   return { where: where.join(' AND '), params };
 }
 

@@ -1,5 +1,5 @@
-import type { ReportScope, ReportStore } from '../../data/reports.js';
-import { ctrLift, snips, type LiftResult, type LoggedGroup, type OffPolicyResult } from './stats.js';
+import type { DecisionSums, ReportScope, ReportStore } from '../../data/reports.js';
+import { ctrLift, snipsFromSums, type LiftResult, type OffPolicyResult, type WeightSums } from './stats.js';
 
 /**
  * Reports that answer "what works": event counts, spend, CTR, CPC and CPA by partner, campaign,
@@ -47,7 +47,16 @@ export interface ReportDeps {
 /** How many top items the "popularity only" policy shows per kind (the bot shows 3 cards). */
 const POPULAR_K = 3;
 
-export async function buildReport(d: ReportDeps, scope: ReportScope, by: ReportGroup): Promise<Report> {
+const DAY_MS = 86_400_000;
+
+/** Reports cover whole UTC days: `from` rounds down to its midnight, `to` up to the next one. */
+export function wholeDays(from: Date, to: Date): { from: Date; to: Date } {
+  const down = (t: number) => Math.floor(t / DAY_MS) * DAY_MS;
+  return { from: new Date(down(from.getTime())), to: new Date(Math.ceil(to.getTime() / DAY_MS) * DAY_MS) };
+}
+
+export async function buildReport(d: ReportDeps, requested: ReportScope, by: ReportGroup): Promise<Report> {
+  const scope = { ...requested, ...wholeDays(requested.from, requested.to) };
   const sqlGroup = by === 'platform' ? 'platform' : by === 'channel' ? 'channel' : 'item';
   const [counts, spend, decisions] = await Promise.all([
     d.reports.counts(scope, sqlGroup),
@@ -109,7 +118,7 @@ function experiment(decisions: readonly { variant: string; impressions: number; 
  * ranking's own choice among near-ties); "popularity only" shows the most clicked items of each
  * kind in the period. Both are deterministic (target probability 0 or 1). See docs/campaigns.md.
  */
-function offPolicy(decisions: readonly { variant: string; itemId: string; propensity: number; impressions: number; clicks: number }[], item: ReportDeps['item']) {
+function offPolicy(decisions: readonly DecisionSums[], item: ReportDeps['item']) {
   const clicksByItem = new Map<string, number>();
   for (const x of decisions) clicksByItem.set(x.itemId, (clicksByItem.get(x.itemId) ?? 0) + x.clicks);
   const byKind = new Map<string, { id: string; clicks: number }[]>();
@@ -121,12 +130,16 @@ function offPolicy(decisions: readonly { variant: string; itemId: string; propen
   for (const list of byKind.values()) {
     list.sort((a, b) => b.clicks - a.clicks || a.id.localeCompare(b.id)).slice(0, POPULAR_K).forEach((x) => popular.add(x.id));
   }
-  const groups = (target: (x: (typeof decisions)[number]) => number): LoggedGroup[] =>
-    decisions.map((x) => ({ propensity: x.propensity, target: target(x), impressions: x.impressions, clicks: x.clicks }));
+  // A deterministic target policy (probability 1 where it shows the item): w = 1 / propensity.
+  const deterministic = (shows: (x: DecisionSums) => boolean) => decisions.filter(shows).reduce<WeightSums>(
+    (s, x) => ({ sw: s.sw + x.sumW, sw2: s.sw2 + x.sumW2, swr: s.swr + x.sumWClick, sw2r: s.sw2r + x.sumW2Click }), { sw: 0, sw2: 0, swr: 0, sw2r: 0 });
+  // The logging policy itself (target = propensity): w = 1.
+  const logged = decisions.reduce<WeightSums>((s, x) => ({ sw: s.sw + x.impressions, sw2: s.sw2 + x.impressions, swr: s.swr + x.clicks, sw2r: s.sw2r + x.clicks }),
+    { sw: 0, sw2: 0, swr: 0, sw2r: 0 });
   return {
-    logged: snips(groups((x) => x.propensity)),
-    noExploration: snips(groups((x) => (x.propensity >= 0.5 ? 1 : 0))),
-    popularityOnly: snips(groups((x) => (popular.has(x.itemId) ? 1 : 0))),
+    logged: snipsFromSums(logged),
+    noExploration: snipsFromSums(deterministic((x) => x.likely)),
+    popularityOnly: snipsFromSums(deterministic((x) => popular.has(x.itemId))),
     popularItems: [...popular].sort(),
   };
 }

@@ -62,26 +62,27 @@ export type OffPolicyResult =
  * its variance by the delta method, and Kish's effective sample size (too few -> not enough data).
  */
 export function snips(groups: readonly LoggedGroup[], minEffectiveSample = 100): OffPolicyResult {
-  let sw = 0;
-  let sw2 = 0;
-  let swr = 0;
+  const sums: WeightSums = { sw: 0, sw2: 0, swr: 0, sw2r: 0 };
   for (const g of groups) {
     if (g.propensity <= 0 || g.target <= 0) continue;
     const w = g.target / g.propensity;
-    sw += w * g.impressions;
-    sw2 += w * w * g.impressions;
-    swr += w * g.clicks;
+    sums.sw += w * g.impressions;
+    sums.sw2 += w * w * g.impressions;
+    sums.swr += w * g.clicks;
+    sums.sw2r += w * w * g.clicks;
   }
-  const ess = sw2 > 0 ? (sw * sw) / sw2 : 0;
+  return snipsFromSums(sums, minEffectiveSample);
+}
+
+/** Sums over impressions of w, w^2, w * click and w^2 * click (clicks are 0 or 1). */
+export interface WeightSums { sw: number; sw2: number; swr: number; sw2r: number }
+
+export function snipsFromSums(s: WeightSums, minEffectiveSample = 100): OffPolicyResult {
+  const ess = s.sw2 > 0 ? (s.sw * s.sw) / s.sw2 : 0;
   if (ess < minEffectiveSample) return { enough: false, reason: `not enough data: effective sample size ${Math.round(ess)} (needs ${minEffectiveSample})`, effectiveSampleSize: ess };
-  const v = swr / sw;
-  let num = 0;
-  for (const g of groups) {
-    if (g.propensity <= 0 || g.target <= 0) continue;
-    const w = g.target / g.propensity;
-    // clicks contribute (1 - v)^2, non-clicks v^2, each weighted w^2.
-    num += w * w * (g.clicks * (1 - v) ** 2 + (g.impressions - g.clicks) * v * v);
-  }
-  const se = Math.sqrt(num) / sw;
+  const v = s.swr / s.sw;
+  // sum of w^2 (r - v)^2: clicks contribute (1 - v)^2, the rest v^2.
+  const num = s.sw2r * (1 - v) ** 2 + (s.sw2 - s.sw2r) * v * v;
+  const se = Math.sqrt(Math.max(0, num)) / s.sw;
   return { enough: true, ctr: v, ci: { low: Math.max(0, v - Z95 * se), high: Math.min(1, v + Z95 * se) }, effectiveSampleSize: ess };
 }
