@@ -22,6 +22,7 @@ import type { ConversationEvent } from './support-events.js';
 import { faqLookup, faqReplies } from './stages/faq.js';
 import { announceReplies, handoffReplies, supportGate } from './stages/handoff.js';
 import { forgetMe } from './stages/privacy.js';
+import { whatYouKnow } from './stages/what-you-know.js';
 import { chatEarning, DefaultLoyaltyOptions, loyaltyCommands, type LoyaltyOptions } from './stages/loyalty.js';
 
 /** Support desk behaviour (config `support`). */
@@ -116,6 +117,7 @@ export class Bot {
       attend(),
       remember(conversations),
       forgetMe({ privacy: deps.store.privacy, conversations, emit }),
+      whatYouKnow(deps.store),
       supportGate(handoff),
       accountLinking(deps.store.identities),
       couponClaims(deps.store.coupons, (id) => deps.recommender.item(id)?.title),

@@ -31,6 +31,16 @@ export interface SpendByKey {
   billedEvents: number;
 }
 
+export interface PersonRecord {
+  userId: number;
+  identities: { platform: string; displayName: string }[];
+  /** Dialogue state per conversation (owned by bot/), as stored. */
+  conversations: { platform: string; channel: string; state: unknown; messages: number }[];
+  /** Engagements per item: clicks, claims, redemptions, purchases. */
+  engagements: { itemId: string; n: number }[];
+  points: number;
+}
+
 export type SqlGroup = 'item' | 'platform' | 'channel';
 
 /** Impressions logged with a ranking decision; w = 1 / logged propensity. */
@@ -56,6 +66,15 @@ export interface ReportStore {
   series(scope: ReportScope): Promise<({ at: string; spend: number } & EventCounts)[]>;
   /** Logged ranking decisions per variant, item and whether the propensity was >= 0.5, with IPS sums. */
   decisions(scope: ReportScope): Promise<DecisionSums[]>;
+  /**
+   * User lines since `since` the bot could not answer (out of scope or unsure, confidence < 0.5)
+   * or answered with FAQ choices, newest first.
+   */
+  unanswered(since: Date, limit: number): Promise<{ text: string; platform: string; channel: string; at: string; intent: string | null }[]>;
+  /** What the bot said lately, newest first, with where. */
+  activity(limit: number): Promise<{ platform: string; channel: string; role: string; text: string; at: string }[]>;
+  /** Everything kept about the person behind a platform identity ("what do you know about me"). */
+  person(platform: string, platformUserId: string): Promise<PersonRecord | undefined>;
   /** Item ids -> campaign ids (and partner) for the campaigns in scope. */
   campaignItems(scope: Pick<ReportScope, 'partnerId' | 'campaignId'>): Promise<{ campaignId: number; partnerId: string; itemId: string }[]>;
 }

@@ -47,6 +47,8 @@ export interface CatalogStore {
   list(kind?: ItemKind): Promise<CatalogItem[]>;
   get(id: string): Promise<CatalogItem | undefined>;
   count(): Promise<number>;
+  /** Takes an item out of the catalog (or back in); true when it exists. Claimed codes stay valid. */
+  setActive(id: string, active: boolean): Promise<boolean>;
 }
 
 export interface ConversationStore {

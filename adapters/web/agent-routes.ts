@@ -127,7 +127,8 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
       return reply.redirect(agent.role === 'partner' ? '/admin' : body.success && body.data.next === 'admin' ? '/admin/faq' : '/agent', 303);
     });
 
-    scope.post('/agent/logout', api, (req, reply) => {
+    // Partner logins (dashboard only) log out here too.
+    scope.post('/agent/logout', { onRequest: guard(sessions, { kind: 'api', allowPartner: true, extraOrigins: o.extraOrigins }) }, (req, reply) => {
       const session = sessionOf(req);
       sessions.destroy(session.id);
       agents.closeSession(session.id);

@@ -1,4 +1,4 @@
-import type { DecisionSums, EventCounts, ReportScope, ReportStore, SpendByKey, SqlGroup } from '../reports.js';
+import type { DecisionSums, PersonRecord, EventCounts, ReportScope, ReportStore, SpendByKey, SqlGroup } from '../reports.js';
 import type { Database, SqlValue } from './database.js';
 
 const COUNTS = `sum(CASE WHEN type = 'impression' THEN n ELSE 0 END) AS impressions, sum(CASE WHEN type = 'click' THEN n ELSE 0 END) AS clicks,
@@ -65,6 +65,35 @@ export class SqliteReportStore implements ReportStore {
     return rows.map((r) => ({ ...r, likely: r.likely === 1 }));
   }
 
+  async unanswered(since: Date, limit: number) {
+    return this.db.all<{ text: string; platform: string; channel: string; at: string; intent: string | null }>(
+      `SELECT m.text, c.platform, c.channel, m.created_at AS at, m.intent FROM messages m JOIN conversations c ON c.id = m.conversation_id
+       WHERE m.role = 'user' AND m.created_at >= ? AND (m.intent = 'oos' OR m.confidence < 0.5 OR (m.intent = 'faq' AND EXISTS (
+         SELECT 1 FROM messages b WHERE b.id = (SELECT min(id) FROM messages WHERE conversation_id = m.conversation_id AND id > m.id AND role = 'bot')
+           AND (b.text LIKE 'I''m not sure which of these you mean:%' OR b.text LIKE '不太确定你问的是哪一个：%'))))
+       ORDER BY m.id DESC LIMIT ?`, [since.toISOString(), limit]);
+  }
+
+  async activity(limit: number) {
+    return this.db.all<{ platform: string; channel: string; role: string; text: string; at: string }>(
+      `SELECT c.platform, c.channel, m.role, m.text, m.created_at AS at FROM messages m JOIN conversations c ON c.id = m.conversation_id
+       ORDER BY m.id DESC LIMIT ?`, [limit]);
+  }
+
+  async person(platform: string, platformUserId: string): Promise<PersonRecord | undefined> {
+    const who = await this.db.get<{ user_id: number }>('SELECT user_id FROM identities WHERE platform = ? AND platform_user_id = ?', [platform, platformUserId]);
+    if (!who) return undefined;
+    const userId = who.user_id;
+    const identities = await this.db.all<{ platform: string; displayName: string }>('SELECT platform, display_name AS displayName FROM identities WHERE user_id = ? ORDER BY platform', [userId]);
+    const conversations = (await this.db.all<{ platform: string; channel: string; state: string; messages: number }>(
+      `SELECT c.platform, c.channel, c.state, (SELECT count(*) FROM messages WHERE conversation_id = c.id) AS messages
+       FROM conversations c WHERE c.user_id = ? ORDER BY c.updated_at DESC`, [userId])).map((c) => ({ ...c, state: safeJson(c.state) }));
+    const engagements = await this.db.all<{ itemId: string; n: number }>(
+      `SELECT item_id AS itemId, count(*) AS n FROM interactions WHERE user_id = ? AND type IN ('click','claim','redeem','purchase') GROUP BY item_id ORDER BY n DESC LIMIT 50`, [userId]);
+    const points = (await this.db.get<{ balance: number }>('SELECT balance FROM points_balances WHERE user_id = ?', [userId]))?.balance ?? 0;
+    return { userId, identities, conversations, engagements, points };
+  }
+
   async campaignItems(s: Pick<ReportScope, 'partnerId' | 'campaignId'>) {
     const where: string[] = ['1 = 1'];
     const params: SqlValue[] = [];
@@ -105,4 +134,12 @@ function ledgerScope(s: ReportScope): { where: string; params: SqlValue[] } {
 
 function numbers<T extends EventCounts>(r: T): T {
   return { ...r, impressions: r.impressions ?? 0, clicks: r.clicks ?? 0, claims: r.claims ?? 0, conversions: r.conversions ?? 0 };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
 }
