@@ -11,6 +11,7 @@ import { AgentHub, queueItem } from './agent-socket.js';
 import { consolePageHeaders, guard, LoginThrottle, sameOrigin, sessionOf, SessionStore, type SessionOptions } from './auth.js';
 import { KeyedBuckets } from './keyed-limit.js';
 import { CloseCode } from './protocol.js';
+import { registerDashboard, type DashboardOptions } from './dashboard-routes.js';
 import type { VisitorHub } from './visitor-hub.js';
 
 export interface AgentConsoleOptions {
@@ -29,6 +30,8 @@ export interface AgentConsoleOptions {
   maxReplyChars?: number;
   pollMs?: number;
   log: (message: string) => void;
+  /** The operator dashboard at /admin (dashboard-routes.ts), in this scope so it shares the login, Origin and rate-limit rules. */
+  dashboard?: Omit<DashboardOptions, 'sessions' | 'extraOrigins'>;
 }
 
 export const DefaultAgentConsoleOptions = {
@@ -40,7 +43,7 @@ export const DefaultAgentConsoleOptions = {
   apiPerSecond: 20,
   maxReplyChars: 2000,
   pollMs: 1000,
-} as const satisfies Required<Omit<AgentConsoleOptions, 'desk' | 'hub' | 'publicDir' | 'log'>>;
+} as const satisfies Required<Omit<AgentConsoleOptions, 'desk' | 'hub' | 'publicDir' | 'log' | 'dashboard'>>;
 
 export interface AgentConsole {
   sessions: SessionStore;
@@ -236,6 +239,7 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
     });
 
     await registerAdminFaq(scope, { desk: o.desk, sessions, extraOrigins: o.extraOrigins });
+    if (o.dashboard) await registerDashboard(scope, { ...o.dashboard, sessions, extraOrigins: o.extraOrigins });
 
     scope.get('/agent/ws', { websocket: true }, (socket: WebSocket, req: FastifyRequest) => {
       // Browsers always send Origin on WebSockets; another site's page must not ride the cookie.

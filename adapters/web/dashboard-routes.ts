@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { CampaignValidationError, type CampaignWithSpend } from '../../data/campaigns.js';
 import { parseRecords } from '../../data/catalog/importer.js';
@@ -31,7 +32,21 @@ export interface DashboardOptions {
 }
 
 const DAY_MS = 86_400_000;
-const CHART_JS = createRequire(import.meta.url).resolve('chart.js/dist/chart.umd.js');
+
+/** What the catalog page edits in place; anything else goes through an import. */
+const itemEdit = z.object({
+  title: z.string().trim().min(1).max(300), description: z.string().trim().max(2000),
+  price: z.number().finite().min(0), link: z.string().url(), sponsored: z.boolean(),
+}).partial().strict();
+
+/** A domain item back in the catalog file's row format (snake_case, lists as arrays). */
+function toRow(i: Record<string, unknown>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(i)) if (v !== null) row[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = v;
+  return row;
+}
+/** chart.js's UMD build, next to the file its package exports (the package does not export the UMD path itself). */
+const chartJsPath = () => join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
 
 const rangeQuery = z.object({
   from: z.string().optional(), to: z.string().optional(),
@@ -64,7 +79,7 @@ export async function registerDashboard(app: FastifyInstance, o: DashboardOption
 
   app.get('/admin', page, (_req, reply) => consolePageHeaders(reply).sendFile('dashboard.html'));
   app.get('/admin/vendor/chart.umd.js', (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(readFileSync(CHART_JS)));
+    reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(readFileSync(chartJsPath())));
 
   app.get('/admin/api/me', api, async (req) => {
     const s = sessionOf(req);
@@ -199,11 +214,17 @@ export async function registerDashboard(app: FastifyInstance, o: DashboardOption
   app.put<{ Params: { id: string } }>('/admin/api/catalog/:id', admin, async (req, reply) => {
     const d = withData(reply);
     if (!d) return reply;
-    const parsed = parseCatalogRow({ ...(req.body as object), id: req.params.id }, 1);
-    if ('errors' in parsed) return reply.code(400).send({ error: 'bad_item', message: parsed.errors.map((e) => `${e.field}: ${e.message}`).join('; ') });
-    await d.store.catalog.upsert([parsed.item]);
+    const existing = await d.store.catalog.get(req.params.id);
+    if (!existing) return bad(reply, 'not_found', 'no such item', 404);
+    const body = itemEdit.safeParse(req.body);
+    if (!body.success) return bad(reply, 'bad_item', body.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+    const edited = { ...existing, ...body.data };
+    // The same rules as an import (snake_case row format): nothing the importer would refuse gets in.
+    const check = parseCatalogRow(toRow(edited as unknown as Record<string, unknown>), 1);
+    if ('errors' in check) return bad(reply, 'bad_item', check.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+    await d.store.catalog.upsert([check.item]);
     await d.reloadCatalog();
-    return { item: parsed.item };
+    return { item: check.item };
   });
   app.post<{ Params: { id: string } }>('/admin/api/catalog/:id/deactivate', admin, async (req, reply) => {
     const d = withData(reply);

@@ -8,7 +8,7 @@ import { packageRoot } from '../../data/paths.js';
 import { maskingLog } from '../../data/pii.js';
 import type { SupportDesk } from './agent-desk.js';
 import { registerAgentConsole, type AgentConsole } from './agent-routes.js';
-import { registerDashboard, type DashboardData } from './dashboard-routes.js';
+import type { DashboardData } from './dashboard-routes.js';
 import { registerPostbackRoute, type PostbackOptions } from './postback.js';
 import { registerRedirectRoute, type RedirectOptions } from './redirect.js';
 import { handleSocket } from './socket.js';
@@ -89,11 +89,8 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     agentConsole = await registerAgentConsole(app, {
       desk: o.support.desk, hub, publicDir: PUBLIC_DIR, log: warn,
       session: { secureCookies: o.support.secureCookies ?? false }, extraOrigins: o.support.extraOrigins ?? [],
+      ...(o.dashboard ? { dashboard: o.dashboard } : {}),
     });
-    if (o.dashboard) {
-      await registerDashboard(app, { data: o.dashboard.data, sessions: agentConsole.sessions, extraOrigins: o.support.extraOrigins ?? [],
-        ...(o.dashboard.now ? { now: o.dashboard.now } : {}) });
-    }
   }
 
   app.get('/ws', { websocket: true }, (socket: WebSocket, req: FastifyRequest) => {

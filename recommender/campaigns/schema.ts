@@ -62,7 +62,8 @@ export function parseCampaign(input: unknown): CampaignInput {
   const endsAt = new Date(w.endsAt).toISOString();
   if (Date.parse(endsAt) <= Date.parse(startsAt)) issues.push({ field: 'endsAt', message: 'must be after startsAt' });
   if (dailyBudget !== null && totalBudget > 0 && dailyBudget > totalBudget) issues.push({ field: 'dailyBudget', message: 'cannot be more than totalBudget' });
-  if (price > 0 && price > (dailyBudget ?? totalBudget)) issues.push({ field: 'price', message: `cannot be more than ${dailyBudget !== null ? 'dailyBudget' : 'totalBudget'}` });
+  const cap = dailyBudget ?? totalBudget;
+  if (price > 0 && cap > 0 && price > cap) issues.push({ field: 'price', message: `cannot be more than ${dailyBudget !== null ? 'dailyBudget' : 'totalBudget'}` });
   if (!isTimeZone(w.timeZone)) issues.push({ field: 'timeZone', message: `unknown time zone "${w.timeZone}" (an IANA name such as Asia/Shanghai)` });
   if (issues.length > 0) throw new CampaignValidationError(issues);
   const targeting: CampaignInput['targeting'] = {};

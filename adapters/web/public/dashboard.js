@@ -191,15 +191,9 @@ async function loadCatalog() {
     const title = el('input', { value: i.title, 'aria-label': t('name') });
     const price = el('input', { value: i.price, inputmode: 'decimal', size: 6, 'aria-label': t('price') });
     return el('tr', { 'data-testid': `item-${i.id}` }, el('td', {}, i.id), el('td', {}, title), el('td', { class: 'num' }, price, ' ', i.currency),
-      el('td', {}, el('button', { onclick: async () => { await api('PUT', `/admin/api/catalog/${encodeURIComponent(i.id)}`, { ...toRow(i), title: title.value, price: Number(price.value) }); loadCatalog(); } }, t('save')), ' ',
+      el('td', {}, el('button', { onclick: async () => { await api('PUT', `/admin/api/catalog/${encodeURIComponent(i.id)}`, { title: title.value, price: Number(price.value) }); loadCatalog(); } }, t('save')), ' ',
         el('button', { 'data-testid': 'deactivate', onclick: async () => { await api('POST', `/admin/api/catalog/${encodeURIComponent(i.id)}/deactivate`); loadCatalog(); } }, t('deactivate'))));
   }));
-}
-
-/** A catalog item back in the import row format (the server validates it like an import). */
-function toRow(i) {
-  const { active, ...rest } = i;
-  return rest;
 }
 
 $('#catalog-q').addEventListener('input', () => loadCatalog());
