@@ -131,7 +131,7 @@ async function loadCampaigns() {
   const { campaigns, partners } = await api('GET', '/admin/api/campaigns');
   const admin = me.role === 'admin';
   const sel = $('#campaign-form select[name=partnerId]');
-  sel.replaceChildren(...partners.map((p) => el('option', { value: p.id }, `${p.name} (${p.id})`)));
+  sel?.replaceChildren(...partners.map((p) => el('option', { value: p.id }, `${p.name} (${p.id})`)));
   table($('#campaign-list'), [['#'], [t('name')], [t('partner')], [t('state')], [t('spent')], [t('today')], [t('pacing')], [t('pricing')], [t('actions')]],
     campaigns.map((c) => el('tr', { 'data-testid': `campaign-${c.id}`, 'data-state': c.state },
       el('td', {}, c.id), el('td', {}, c.name), el('td', {}, c.partnerId),
@@ -162,7 +162,7 @@ async function showReport(c) {
   $('#report-csv').href = `/admin/api/report.csv?${q}`;
 }
 
-$('#campaign-form').addEventListener('submit', async (ev) => {
+$('#campaign-form')?.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const f = new FormData(ev.target);
   const err = $('[data-testid=campaign-error]');
@@ -196,8 +196,8 @@ async function loadCatalog() {
   }));
 }
 
-$('#catalog-q').addEventListener('input', () => loadCatalog());
-$('#catalog-file').addEventListener('change', async (ev) => {
+$('#catalog-q')?.addEventListener('input', () => loadCatalog());
+$('#catalog-file')?.addEventListener('change', async (ev) => {
   const file = ev.target.files[0];
   if (!file) return;
   try {
@@ -253,7 +253,7 @@ async function loadAgents() {
       a.username === me.username ? '' : el('button', { onclick: async () => { if (confirm(`${t('remove')} ${a.username}?`)) { await api('DELETE', `/admin/api/agents/${a.id}`); loadAgents(); } } }, t('remove'))))));
 }
 
-$('#agent-form').addEventListener('submit', async (ev) => {
+$('#agent-form')?.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const f = new FormData(ev.target);
   const body = { username: f.get('username'), password: f.get('password'), role: f.get('role'), ...(f.get('partnerId') ? { partnerId: f.get('partnerId') } : {}) };
@@ -269,7 +269,7 @@ $('#agent-form').addEventListener('submit', async (ev) => {
   }
 });
 
-$('#user-form').addEventListener('submit', async (ev) => {
+$('#user-form')?.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const f = new FormData(ev.target);
   try {
