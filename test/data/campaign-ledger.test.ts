@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { CampaignValidationError } from '../../data/campaigns.js';
+import { Database } from '../../data/sqlite/database.js';
+import { migrate, migrations } from '../../data/sqlite/migrations.js';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
 import { parseCampaign } from '../../recommender/campaigns/schema.js';
 import { coupon, course } from '../helpers/catalog.js';
@@ -123,7 +125,7 @@ describe('data/sqlite campaigns and the spend ledger', () => {
     assert.equal(await store.campaigns.update(999, parseCampaign({ ...base, itemIds: ['crs-py'], totalBudget: '1', pricing: 'click', price: '0.25' })), undefined);
   });
 
-  it('gives partner logins a partner, and keeps agents and their queue entries through the migration', async () => {
+  it('gives partner logins a partner; resets passwords; removes accounts', async () => {
     const p = await store.agents.create('noodle-login', 'a long password', 'partner', 'noodle');
     assert.equal(p.role, 'partner');
     assert.equal(p.partnerId, 'noodle');
@@ -131,5 +133,24 @@ describe('data/sqlite campaigns and the spend ledger', () => {
     assert.equal(await store.agents.setPassword(p.id, 'another long password'), true);
     assert.ok(await store.agents.verify('noodle-login', 'another long password'));
     assert.equal(await store.agents.remove(p.id), true);
+  });
+
+  it('migration 9 keeps agents, and which agent holds which queue entry, while adding the partner role', async () => {
+    const db = await Database.open(':memory:');
+    await db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT)');
+    for (const m of migrations.filter((x) => x.version <= 8)) {
+      await db.exec(m.sql);
+      await db.run('INSERT INTO schema_migrations (version, name) VALUES (?, ?)', [m.version, m.name]);
+    }
+    await db.run("INSERT INTO agents (id, username, password_hash, role) VALUES (7, 'ana', 'scrypt$x', 'admin')");
+    await db.run('INSERT INTO users (id) VALUES (1)');
+    await db.run("INSERT INTO conversations (id, platform, channel, user_id) VALUES (1, 'web', 'web', 1)");
+    await db.run("INSERT INTO support_queue (conversation_id, status, reason, agent_id) VALUES (1, 'taken', 'asked', 7)");
+    assert.deepEqual(await migrate(db), migrations.filter((x) => x.version > 8).map((x) => x.version));
+    assert.deepEqual(await db.get('SELECT id, username, role, partner_id FROM agents'), { id: 7, username: 'ana', role: 'admin', partner_id: null });
+    assert.deepEqual(await db.get('SELECT agent_id FROM support_queue'), { agent_id: 7 });
+    assert.deepEqual(await db.all('PRAGMA foreign_key_check'), []);
+    await assert.rejects(db.run("INSERT INTO agents (username, password_hash, role) VALUES ('p', 'x', 'partner')"), /CHECK constraint failed/);
+    await db.close();
   });
 });
