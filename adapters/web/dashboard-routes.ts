@@ -16,6 +16,7 @@ import { buildReport, REPORT_GROUPS, reportCsv, type ReportGroup } from '../../r
 import { groupQuestions } from '../../recommender/reports/unanswered.js';
 import { consolePageHeaders, guard, sessionOf, type Session, type SessionStore } from './auth.js';
 import { userProfile } from '../../bot/user-profile.js';
+import { metrics } from '../../bot/metrics.js';
 
 /** What the dashboard needs from the running bot; undefined while starting (503). */
 export interface DashboardData {
@@ -270,7 +271,9 @@ export async function registerDashboard(app: FastifyInstance, o: DashboardOption
   app.get('/admin/api/activity', admin, async (_req, reply) => {
     const d = withData(reply);
     if (!d) return reply;
-    return { messages: await d.store.reports.activity(100) };
+    // Replies sent and dropped by the outbound queues of this process, by platform and reason.
+    const replies = (await metrics.replies.get()).values.map((v) => ({ platform: String(v.labels['platform']), outcome: String(v.labels['outcome']), reason: String(v.labels['reason'] ?? ''), count: v.value }));
+    return { messages: await d.store.reports.activity(100), replies };
   });
 
   const agentBody = z.object({

@@ -240,7 +240,8 @@ const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$
 let activityTimer;
 async function loadActivity() {
   clearTimeout(activityTimer);
-  const { messages } = await api('GET', '/admin/api/activity');
+  const { messages, replies } = await api('GET', '/admin/api/activity');
+  table($('#reply-counts'), [['platform'], ['outcome'], ['reason'], ['', 1]], replies.map((r) => el('tr', {}, el('td', {}, r.platform), el('td', {}, r.outcome), el('td', {}, r.reason), el('td', { class: 'num' }, r.count))));
   table($('#activity-list'), [['time'], ['where'], [''], ['text']], messages.map((m) => el('tr', {}, el('td', {}, m.at.slice(0, 19).replace('T', ' ')), el('td', {}, `${m.platform}:${m.channel}`), el('td', {}, m.role), el('td', {}, m.text))));
   if (!$('#activity').hidden) activityTimer = setTimeout(loadActivity, 5000);
 }
