@@ -19,13 +19,27 @@ const STOP = new Set(['a', 'an', 'the', 'is', 'are', 'do', 'does', 'i', 'you', '
 export function tokens(text: string): Set<string> {
   const out = new Set<string>();
   const lower = text.toLowerCase().normalize('NFKC');
-  for (const w of lower.match(/[a-z0-9]+/g) ?? []) if (!STOP.has(w)) out.add(w.length > 4 && w.endsWith('s') ? w.slice(0, -1) : w);
+  for (const w of lower.match(/[a-z0-9]+/g) ?? []) if (!STOP.has(w)) out.add(stem(w));
   const han = lower.match(/\p{Script=Han}+/gu) ?? [];
   for (const run of han) {
     if (run.length === 1) out.add(run);
     for (let i = 0; i + 1 < run.length; i++) out.add(run.slice(i, i + 2));
   }
   return out;
+}
+
+/** A crude English stem, enough to match "shipping" with "ship" and "refunds" with "refund". */
+function stem(w: string): string {
+  if (w.length > 5 && w.endsWith('ing')) {
+    const s = w.slice(0, -3);
+    return s.length > 2 && s.at(-1) === s.at(-2) ? s.slice(0, -1) : s;
+  }
+  return w.length > 4 && w.endsWith('s') ? w.slice(0, -1) : w;
+}
+
+/** Wordings that differ only in case, spacing or punctuation count as one. */
+function wordingKey(text: string): string {
+  return text.toLowerCase().normalize('NFKC').replace(/[\s\p{P}]+/gu, ' ').trim();
 }
 
 function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
@@ -36,7 +50,7 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 }
 
 export function groupQuestions(lines: readonly { text: string; platform: string; channel: string; at: string }[], threshold = 0.34): QuestionGroup[] {
-  const groups: { toks: Set<string>; texts: Map<string, number>; channels: Map<string, number>; total: number; lastAt: string }[] = [];
+  const groups: { toks: Set<string>; texts: Map<string, { text: string; count: number }>; channels: Map<string, number>; total: number; lastAt: string }[] = [];
   for (const l of lines) {
     const text = l.text.trim().replace(/\s+/g, ' ');
     if (!text) continue;
@@ -54,14 +68,17 @@ export function groupQuestions(lines: readonly { text: string; platform: string;
       best = { toks: new Set(t), texts: new Map(), channels: new Map(), total: 0, lastAt: l.at };
       groups.push(best);
     }
-    best.texts.set(text, (best.texts.get(text) ?? 0) + 1);
+    const key = wordingKey(text);
+    const seen = best.texts.get(key);
+    if (seen) seen.count++;
+    else best.texts.set(key, { text, count: 1 });
     const where = `${l.platform}:${l.channel}`;
     best.channels.set(where, (best.channels.get(where) ?? 0) + 1);
     best.total++;
     if (l.at > best.lastAt) best.lastAt = l.at;
   }
   return groups.map((g) => {
-    const questions = [...g.texts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count || a.text.localeCompare(b.text));
+    const questions = [...g.texts.values()].map((q) => ({ ...q })).sort((a, b) => b.count - a.count || a.text.localeCompare(b.text));
     return {
       label: questions[0]!.text, questions, total: g.total, lastAt: g.lastAt,
       channels: [...g.channels].sort((a, b) => b[1] - a[1]).map(([c]) => c),
