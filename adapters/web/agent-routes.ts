@@ -99,7 +99,7 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
     });
 
     // The static copies would bypass the session check; the console lives at its routes only.
-    for (const [file, to] of [['/agent.html', '/agent'], ['/admin.html', '/admin/faq'], ['/agent-login.html', '/agent/login']] as const) {
+    for (const [file, to] of [['/agent.html', '/agent'], ['/admin.html', '/admin/faq'], ['/agent-login.html', '/agent/login'], ['/dashboard.html', '/admin']] as const) {
       scope.get(file, (_req, reply) => reply.redirect(to, 302));
     }
 
