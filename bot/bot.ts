@@ -13,6 +13,8 @@ import { rankingSignals } from './stages/signals.js';
 import { accountLinking } from './stages/account-link.js';
 import { couponClaims } from './stages/coupon-claim.js';
 import { DefaultPromotionCaps, promotionPolicy, type PromotionCaps } from './stages/promotions.js';
+import { campaignPolicy } from './stages/campaigns.js';
+import { metrics, timedNlu } from './metrics.js';
 import type { Outbound, TranscriptMessage } from './transcript.js';
 import { maskedError } from '../data/pii.js';
 import { FaqKnowledge } from './faq-index.js';
@@ -20,6 +22,7 @@ import type { ConversationEvent } from './support-events.js';
 import { faqLookup, faqReplies } from './stages/faq.js';
 import { announceReplies, handoffReplies, supportGate } from './stages/handoff.js';
 import { forgetMe } from './stages/privacy.js';
+import { whatYouKnow } from './stages/what-you-know.js';
 import { chatEarning, DefaultLoyaltyOptions, loyaltyCommands, type LoyaltyOptions } from './stages/loyalty.js';
 
 /** Support desk behaviour (config `support`). */
@@ -72,6 +75,10 @@ export interface BotDeps {
    * console pushes these to the agent live. `ConversationEvents.emit` fits here.
    */
   onConversationEvent?: (event: ConversationEvent) => void;
+  /** The clock campaigns are checked against (tests move it). */
+  now?: () => Date;
+  /** A campaign withheld its items from a recommendation (metrics). */
+  onCampaignRefusal?: (reason: string) => void;
 }
 
 /**
@@ -110,10 +117,11 @@ export class Bot {
     this.run = compose<BotContext>([
       gate(o),
       chatEarning({ store: deps.store.loyalty, conversations, options: o.loyalty, onError: (err, message) => this.onError(err, message) }),
-      understand(deps.nlu),
+      understand(timedNlu(deps.nlu)),
       attend(),
       remember(conversations),
       forgetMe({ privacy: deps.store.privacy, conversations, emit }),
+      whatYouKnow(deps.store),
       supportGate(handoff),
       accountLinking(deps.store.identities),
       couponClaims(deps.store.coupons, (id) => deps.recommender.item(id)?.title),
@@ -122,7 +130,11 @@ export class Bot {
       decideStage(conversations, { handoffAfterMisses: o.support.handoffAfterMisses }),
       faqReplies(knowledge),
       handoffReplies(handoff),
-      promotionPolicy(deps.store.interactions, o.promotionCaps),
+      promotionPolicy(deps.store.interactions, o.promotionCaps, undefined, (cap) => metrics.refusals.inc({ kind: 'cap', reason: cap })),
+      campaignPolicy(deps.store.campaigns, deps.now, (reason) => {
+        metrics.refusals.inc({ kind: 'campaign', reason });
+        deps.onCampaignRefusal?.(reason);
+      }),
       rankingSignals({
         interactions: deps.store.interactions, item: (id) => deps.recommender.item(id), toUsd: (p, c) => deps.recommender.toUsd(p, c),
         templateStats: (since) => deps.store.tracking.templateStats(since),
@@ -140,6 +152,7 @@ export class Bot {
       this.work.dropped++;
       return Promise.resolve();
     }
+    metrics.messages.inc({ platform: message.platform });
     const key = `${message.platform}\u0000${message.channel}\u0000${message.user.platformId}`;
     const previous = this.queues.get(key) ?? Promise.resolve();
     this.work.queued++;

@@ -7,6 +7,7 @@ import type { AgentAddOptions } from './commands/agents.js';
 import { ConfigError } from './config.js';
 import type { PointsChangeOptions, RewardAddOptions } from './commands/points.js';
 import { packageRoot } from '../data/paths.js';
+import type { ReportOptions } from './commands/report.js';
 
 // Each command's module (and what it pulls in: models, discord.js, tmi.js, SQLite) is imported
 // only when that command runs, so `crossfeed --help` and `crossfeed start` load no more than they use.
@@ -23,6 +24,8 @@ const commands = {
   nluTrain: () => import('./commands/nlu-train.js'),
   points: () => import('./commands/points.js'),
   recsEval: () => import('./commands/recs-eval.js'),
+  report: () => import('./commands/report.js'),
+  campaigns: () => import('./commands/campaigns.js'),
   start: () => import('./commands/start.js'),
 };
 
@@ -99,6 +102,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
   const agents = program.command('agents').description('support agents who log in to the console at /agent');
   agents.command('add <username>').description('create an agent; the password is asked for (hidden), never taken from the command line')
     .option('--admin', 'may also manage agents and the FAQ', false)
+    .option('--partner <id>', 'a partner\'s dashboard login: sees only that partner\'s campaigns at /admin')
     .option('--password-stdin', 'read the password from the first line of standard input (scripts)', false)
     .action(async (username: string, o: AgentAddOptions) => { setCode(await (await commands.agents()).runAgentsAdd({ ...opts(), ...o }, username)); });
 
@@ -135,6 +139,36 @@ export function buildProgram(setCode: (code: number) => void): Command {
   program.command('backup <file>').description('write a consistent copy of the database to <file>, safe while the bot runs (restore: README, Backups)')
     .option('--force', 'replace <file> if it exists', false)
     .action(async (file: string, o: { force: boolean }) => { setCode(await (await commands.backup()).runBackup({ ...opts(), ...o }, file)); });
+
+  const partners = program.command('partners').description('partners whose campaigns the bot runs');
+  partners.command('add <id>').description('add a partner (or rename one)')
+    .requiredOption('--name <text>', 'display name')
+    .action(async (id: string, o: { name: string }) => { setCode(await (await commands.campaigns()).runPartnersAdd({ ...opts(), ...o }, id)); });
+  partners.command('list').description('partners').action(async () => { setCode(await (await commands.campaigns()).runPartnersList(opts())); });
+
+  const campaigns = program.command('campaigns').description('partner campaigns: budgets, pacing, targeting (see docs/campaigns.md)');
+  campaigns.command('add <file>').description('create a campaign from a .yaml or .json file')
+    .action(async (file: string) => { setCode(await (await commands.campaigns()).runCampaignsPut(opts(), file)); });
+  campaigns.command('edit <id> <file>').description('replace a campaign\'s settings from a file')
+    .action(async (id: string, file: string) => { setCode(await (await commands.campaigns()).runCampaignsPut(opts(), file, id)); });
+  campaigns.command('list').description('campaigns with spend and budget')
+    .option('--partner <id>', 'one partner only')
+    .option('--json', 'print JSON', false)
+    .action(async (o: { partner?: string; json: boolean }) => { setCode(await (await commands.campaigns()).runCampaignsList({ ...opts(), ...o })); });
+  campaigns.command('pause <id>').description('stop offering a campaign\'s items now (every process)')
+    .action(async (id: string) => { setCode(await (await commands.campaigns()).runCampaignsStatus(opts(), id, 'paused')); });
+  campaigns.command('resume <id>').description('offer a paused campaign again')
+    .action(async (id: string) => { setCode(await (await commands.campaigns()).runCampaignsStatus(opts(), id, 'active')); });
+
+  program.command('report').description('impressions, clicks, CTR, claims, conversions, spend, CPC, CPA; experiment lift; off-policy estimates')
+    .option('--by <group>', 'partner, campaign, item, channel, platform or language', 'campaign')
+    .option('--from <date>', 'start (default: 30 days before --to)')
+    .option('--to <date>', 'end, exclusive (default: now)')
+    .option('--partner <id>', 'only this partner\'s campaign items')
+    .option('--campaign <id>', 'only this campaign\'s items')
+    .option('--json', 'print JSON', false)
+    .option('--csv', 'print CSV', false)
+    .action(async (o: ReportOptions) => { setCode(await (await commands.report()).runReport({ ...opts(), ...o })); });
 
   const recs = program.command('recs').description('recommender tools');
   recs.command('eval').description('hold out each user\'s last interaction; score popularity, item-kNN and EASE side by side and the model the bot would serve')

@@ -1,4 +1,6 @@
+import type { CampaignStore } from './campaigns.js';
 import type { CatalogItem, ItemKind } from './catalog/types.js';
+import type { ReportStore } from './reports.js';
 import type { LoyaltyStore } from './loyalty.js';
 import type { CouponLedger, TrackingStore } from './partners.js';
 import type { AgentStore, FaqStore, PrivacyStore, SupportQueue } from './support.js';
@@ -45,6 +47,8 @@ export interface CatalogStore {
   list(kind?: ItemKind): Promise<CatalogItem[]>;
   get(id: string): Promise<CatalogItem | undefined>;
   count(): Promise<number>;
+  /** Takes an item out of the catalog (or back in); true when it exists. Claimed codes stay valid. */
+  setActive(id: string, active: boolean): Promise<boolean>;
 }
 
 export interface ConversationStore {
@@ -123,5 +127,9 @@ export interface Store {
   readonly privacy: PrivacyStore;
   /** Points ledger, check-ins and the rewards exchange (data/loyalty.ts). */
   readonly loyalty: LoyaltyStore;
+  /** Partners, campaigns and the spend ledger (data/campaigns.ts). */
+  readonly campaigns: CampaignStore;
+  /** Aggregates for reports and the dashboard (data/reports.ts). */
+  readonly reports: ReportStore;
   close(): Promise<void>;
 }

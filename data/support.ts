@@ -79,22 +79,29 @@ export interface SupportQueue {
   dismiss(conversationIds: readonly number[], tag: string, agentId: number | null): Promise<number[]>;
 }
 
-export type AgentRole = 'agent' | 'admin';
+/** `partner`: a partner's login to the dashboard, seeing only that partner's campaigns. */
+export type AgentRole = 'agent' | 'admin' | 'partner';
 
 export interface Agent {
   id: number;
   username: string;
   role: AgentRole;
+  /** The partner a `partner` login belongs to. */
+  partnerId?: string | null;
   createdAt: string;
 }
 
 export interface AgentStore {
   /** Stores a scrypt hash of the password (never the password). Usernames are unique. */
-  create(username: string, password: string, role: AgentRole): Promise<Agent>;
+  create(username: string, password: string, role: AgentRole, partnerId?: string): Promise<Agent>;
   /** The agent when the password matches (constant-time comparison), else undefined. */
   verify(username: string, password: string): Promise<Agent | undefined>;
   get(id: number): Promise<Agent | undefined>;
   list(): Promise<Agent[]>;
+  /** True when an account was removed. */
+  remove(id: number): Promise<boolean>;
+  /** True when the account exists and got the new password. */
+  setPassword(id: number, password: string): Promise<boolean>;
 }
 
 /**

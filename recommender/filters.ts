@@ -18,6 +18,7 @@ export type Relaxable = 'level' | 'language' | 'topic';
 export function passes(item: CatalogItem, req: RecommendRequest, ctx: FilterContext, relaxed: ReadonlySet<Relaxable>): boolean {
   if (item.kind !== req.kind) return false;
   if (req.excludeIds?.includes(item.id)) return false;
+  if (req.blockedIds?.includes(item.id)) return false;
   if (req.allowSponsored === false && item.sponsored && item.kind !== 'insurance') return false;
   if (!withinBudget(item, req, ctx)) return false;
   if (req.language && !relaxed.has('language') && item.language !== req.language) return false;

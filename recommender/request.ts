@@ -33,6 +33,8 @@ export interface RecommendRequest {
    * for is an answer, not a promotion, and stays available (always with its disclosure).
    */
   allowSponsored?: boolean;
+  /** Items a campaign does not allow here and now (bot/stages/campaigns.ts): never suggested. */
+  blockedIds?: string[];
 }
 
 export interface Suggestion {

@@ -1,4 +1,5 @@
 import Bottleneck from 'bottleneck';
+import { observeSend } from '../../bot/metrics.js';
 
 /** One channel message waiting to go out. */
 export interface OutboundMessage {
@@ -53,8 +54,10 @@ export class DiscordScheduler {
       this.lanes.set(m.channelId, lane);
     }
     this.stats.queued++;
+    const queuedAt = this.now();
     return lane.schedule(() => this.sendNow(m))
       .catch(() => this.drop('stopped'))
+      .then((outcome) => (observeSend('discord', outcome, this.now() - queuedAt), outcome))
       .finally(() => void this.stats.queued--);
   }
 

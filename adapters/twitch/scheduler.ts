@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import Bottleneck from 'bottleneck';
+import { observeSend } from '../../bot/metrics.js';
 import { ChannelStates, normalizeChannel, roomBlocks } from './channel-state.js';
 import type { SendPlan } from './plan.js';
 import { SlidingWindow } from './sliding-window.js';
@@ -81,9 +82,11 @@ export class TwitchScheduler {
     }
     const priority = line.kind === 'answer' ? 2 : 7;
     this.stats.queued++;
+    const queuedAt = this.now();
     return lane
       .schedule({ priority }, () => this.throughLane(channel, line, priority))
       .catch(() => this.drop('stopped'))
+      .then((outcome) => (observeSend('twitch', outcome, this.now() - queuedAt), outcome))
       .finally(() => void this.stats.queued--);
   }
 

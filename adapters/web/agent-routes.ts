@@ -12,6 +12,7 @@ import { consolePageHeaders, guard, LoginThrottle, sameOrigin, sessionOf, Sessio
 import { AccountThrottle, type AccountThrottleOptions } from './account-throttle.js';
 import { KeyedBuckets } from './keyed-limit.js';
 import { CloseCode } from './protocol.js';
+import { registerDashboard, type DashboardOptions } from './dashboard-routes.js';
 import type { VisitorHub } from './visitor-hub.js';
 
 export interface AgentConsoleOptions {
@@ -34,6 +35,8 @@ export interface AgentConsoleOptions {
   maxReplyChars?: number;
   pollMs?: number;
   log: (message: string) => void;
+  /** The operator dashboard at /admin (dashboard-routes.ts), in this scope so it shares the login, Origin and rate-limit rules. */
+  dashboard?: Omit<DashboardOptions, 'sessions' | 'extraOrigins'>;
 }
 
 export const DefaultAgentConsoleOptions = {
@@ -48,7 +51,7 @@ export const DefaultAgentConsoleOptions = {
   apiPerSecond: 20,
   maxReplyChars: 2000,
   pollMs: 1000,
-} as const satisfies Required<Omit<AgentConsoleOptions, 'desk' | 'hub' | 'publicDir' | 'log'>>;
+} as const satisfies Required<Omit<AgentConsoleOptions, 'desk' | 'hub' | 'publicDir' | 'log' | 'dashboard'>>;
 
 export interface AgentConsole {
   sessions: SessionStore;
@@ -108,7 +111,7 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
     });
 
     // The static copies would bypass the session check; the console lives at its routes only.
-    for (const [file, to] of [['/agent.html', '/agent'], ['/admin.html', '/admin/faq'], ['/agent-login.html', '/agent/login']] as const) {
+    for (const [file, to] of [['/agent.html', '/agent'], ['/admin.html', '/admin/faq'], ['/agent-login.html', '/agent/login'], ['/dashboard.html', '/admin']] as const) {
       scope.get(file, (_req, reply) => reply.redirect(to, 302));
     }
 
@@ -139,10 +142,12 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
       }
       const session = sessions.create(agent);
       sessions.setCookie(reply, session);
-      return reply.redirect(body.success && body.data.next === 'admin' ? '/admin/faq' : '/agent', 303);
+      // Partner logins only ever see the dashboard (their own campaigns).
+      return reply.redirect(agent.role === 'partner' ? '/admin' : body.success && body.data.next === 'admin' ? '/admin/faq' : '/agent', 303);
     });
 
-    scope.post('/agent/logout', api, (req, reply) => {
+    // Partner logins (dashboard only) log out here too.
+    scope.post('/agent/logout', { onRequest: guard(sessions, { kind: 'api', allowPartner: true, extraOrigins: o.extraOrigins }) }, (req, reply) => {
       const session = sessionOf(req);
       sessions.destroy(session.id);
       agents.closeSession(session.id);
@@ -261,6 +266,7 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
     });
 
     await registerAdminFaq(scope, { desk: o.desk, sessions, extraOrigins: o.extraOrigins });
+    if (o.dashboard) await registerDashboard(scope, { ...o.dashboard, sessions, extraOrigins: o.extraOrigins });
 
     scope.get('/agent/ws', { websocket: true }, (socket: WebSocket, req: FastifyRequest) => {
       // Browsers always send Origin on WebSockets; another site's page must not ride the cookie.
@@ -269,7 +275,7 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
         return;
       }
       const session = sessions.fromRequest(req);
-      if (!session) {
+      if (!session || session.agent.role === 'partner') {
         socket.close(CloseCode.policy, 'login required');
         return;
       }

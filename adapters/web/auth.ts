@@ -163,7 +163,9 @@ export function sessionOf(req: FastifyRequest): Session {
 export interface GuardOptions {
   /** Pages redirect to the login form; API routes answer 401. */
   kind: 'page' | 'api';
-  role?: Agent['role'];
+  /** 'admin': admins only. Without it any agent or admin; partner logins only where `allowPartner`. */
+  role?: 'admin';
+  allowPartner?: boolean;
   /** Origins besides this host that may send state-changing requests (the public address). */
   extraOrigins?: readonly string[];
 }
@@ -187,7 +189,8 @@ export function guard(sessions: SessionStore, o: GuardOptions) {
     if (unsafe && !csrfMatches(req, session)) {
       return reply.code(403).send({ error: 'bad_csrf', message: 'missing or wrong CSRF token' });
     }
-    if (o.role === 'admin' && session.agent.role !== 'admin') {
+    const forbidden = o.role === 'admin' ? session.agent.role !== 'admin' : session.agent.role === 'partner' && !o.allowPartner;
+    if (forbidden) {
       return reply.code(403).type(o.kind === 'page' ? 'text/plain' : 'application/json')
         .send(o.kind === 'page' ? 'Admins only.' : { error: 'forbidden', message: 'admins only' });
     }

@@ -8,6 +8,7 @@ import { packageRoot } from '../../data/paths.js';
 import { maskingLog } from '../../data/pii.js';
 import type { SupportDesk } from './agent-desk.js';
 import { registerAgentConsole, type AgentConsole, type AgentConsoleOptions } from './agent-routes.js';
+import type { DashboardData } from './dashboard-routes.js';
 import { registerPostbackRoute, type PostbackOptions } from './postback.js';
 import { registerRedirectRoute, type RedirectOptions } from './redirect.js';
 import { canonicalPath } from './canonical-path.js';
@@ -15,6 +16,7 @@ import { HandoffLimit } from './handoff-limit.js';
 import { WorkIntake, type IntakeOptions, type IntakeStats } from './intake.js';
 import { KeyedBuckets } from './keyed-limit.js';
 import { handleSocket } from './socket.js';
+import { registry as metricsRegistry } from '../../bot/metrics.js';
 import { CloseCode, MAX_FRAME_BYTES } from './protocol.js';
 import { VisitorHub } from './visitor-hub.js';
 
@@ -66,6 +68,8 @@ export interface WebServerOptions {
   };
   /** Served at /widget/settings.json for the chat page and the widget (web.widget). */
   widget?: { title?: string | undefined; accent?: string | undefined; greeting?: string | undefined; language: 'auto' | 'en' | 'zh' };
+  /** The operator dashboard (`/admin`), behind the console's login; needs `support`. */
+  dashboard?: { data: () => DashboardData | undefined; now?: () => Date };
   logger?: boolean;
 }
 
@@ -171,6 +175,8 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     const w = o.widget ?? { language: 'auto' as const };
     return { title: w.title ?? '', accent: w.accent ?? '', greeting: w.greeting ?? '', language: w.language };
   });
+  // Prometheus scrape: counts by platform and reason only (no users, channels or chat text).
+  app.get('/metrics', async (_req, reply) => reply.type(metricsRegistry.contentType).header('Cache-Control', 'no-store').send(await metricsRegistry.metrics()));
 
   if (o.partners) {
     await registerPostbackRoute(app, o.partners);
@@ -183,6 +189,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
       desk: o.support.desk, hub, publicDir: PUBLIC_DIR, log: warn,
       session: { secureCookies: o.support.secureCookies ?? false }, extraOrigins: o.support.extraOrigins ?? [],
       ...o.support.login,
+      ...(o.dashboard ? { dashboard: o.dashboard } : {}),
     });
   }
 

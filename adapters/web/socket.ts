@@ -5,6 +5,7 @@ import type { Outbound, TranscriptMessage } from '../../bot/transcript.js';
 import { clientFrameSchema, CloseCode, visitorIdSchema } from './protocol.js';
 import type { SubmitResult } from './intake.js';
 import { TokenBucket } from './rate-limit.js';
+import { observeSend } from '../../bot/metrics.js';
 import type { VisitorHub } from './visitor-hub.js';
 
 export interface SocketDeps {
@@ -108,6 +109,8 @@ function webOutbound(hub: VisitorHub, visitor: string): Outbound {
         role: 'bot', text: reply.text, cards: [...reply.cards], ts: new Date().toISOString(),
       };
       await hub.broadcast(visitor, { type: 'message', message });
+      // The web has no outbound queue: a reply goes straight to the visitor's sockets.
+      observeSend('web', 'sent', 0);
     },
   };
 }

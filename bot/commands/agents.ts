@@ -5,7 +5,7 @@ import { loadConfig } from '../config.js';
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$/;
 export const MIN_PASSWORD_CHARS = 10;
 
-export interface AgentAddOptions { config?: string; admin?: boolean; passwordStdin?: boolean }
+export interface AgentAddOptions { config?: string; admin?: boolean; partner?: string; passwordStdin?: boolean }
 
 /**
  * `crossfeed agents add <username> [--admin]`: the password comes from a hidden prompt (typed
@@ -14,6 +14,7 @@ export interface AgentAddOptions { config?: string; admin?: boolean; passwordStd
  * Exit code: 0 created, 1 the username exists, 2 invalid input.
  */
 export async function runAgentsAdd(o: AgentAddOptions, username: string): Promise<number> {
+  if (o.admin && o.partner !== undefined) return fail('--admin and --partner: choose one', 2);
   if (!USERNAME.test(username)) return fail(`"${username}" is not a valid username (3-32 letters, digits, _ . or -, starting with a letter or digit)`, 2);
   let password: string;
   if (o.passwordStdin) {
@@ -29,7 +30,10 @@ export async function runAgentsAdd(o: AgentAddOptions, username: string): Promis
   const config = loadConfig(o.config ? { file: o.config } : {});
   const store = await openSqliteStore(config.database.path);
   try {
-    const agent = await store.agents.create(username, password, o.admin ? 'admin' : 'agent');
+    if (o.partner !== undefined && !(await store.campaigns.partner(o.partner))) return fail(`--partner: no partner "${o.partner}" (crossfeed partners add)`, 2);
+    const agent = o.partner !== undefined
+      ? await store.agents.create(username, password, 'partner', o.partner)
+      : await store.agents.create(username, password, o.admin ? 'admin' : 'agent');
     process.stdout.write(`added ${agent.role} ${agent.username} (id ${agent.id}) to ${config.database.path}\n`);
     return 0;
   } catch (err) {

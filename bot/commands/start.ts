@@ -50,6 +50,12 @@ export async function runStart(o: { config?: string }): Promise<number> {
       secureCookies: config.web.publicUrl?.startsWith('https:') ?? false,
       extraOrigins: config.web.publicUrl ? [new URL(config.web.publicUrl).origin] : [],
     },
+    dashboard: {
+      data: () => {
+        const c = core;
+        return c && { store: c.store, reloadCatalog: async () => c.recommender.reload(await c.store.catalog.list()) };
+      },
+    },
   });
   log(`web chat listening on ${web.url} (health: ${web.url}/healthz)`);
   try {

@@ -2,7 +2,7 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 import { DuplicateUsernameError, type Agent, type AgentRole, type AgentStore } from '../support.js';
 import type { Database } from './database.js';
 
-interface AgentRow { id: number; username: string; password_hash: string; role: AgentRole; created_at: string }
+interface AgentRow { id: number; username: string; password_hash: string; role: AgentRole; partner_id: string | null; created_at: string }
 
 /** scrypt cost: N = 2^15 needs 32 MiB and about 50-100 ms per check; r, p as RFC 7914 recommends. */
 const COST = { N: 1 << 15, r: 8, p: 1 } as const;
@@ -35,13 +35,14 @@ let decoy: Promise<string> | undefined;
 export class SqliteAgentStore implements AgentStore {
   constructor(private readonly db: Database) {}
 
-  async create(username: string, password: string, role: AgentRole): Promise<Agent> {
+  async create(username: string, password: string, role: AgentRole, partnerId?: string): Promise<Agent> {
+    if ((role === 'partner') !== (partnerId !== undefined)) throw new Error('a partner login needs a partner id, and only a partner login has one');
     const name = username.trim();
     if (!name) throw new Error('an agent needs a username');
     if (!password) throw new Error('an agent needs a password');
     const hash = await hashPassword(password);
     try {
-      const { lastID } = await this.db.run('INSERT INTO agents (username, password_hash, role) VALUES (?, ?, ?)', [name, hash, role]);
+      const { lastID } = await this.db.run('INSERT INTO agents (username, password_hash, role, partner_id) VALUES (?, ?, ?, ?)', [name, hash, role, partnerId ?? null]);
       const agent = await this.get(lastID);
       if (!agent) throw new Error('agent vanished right after insert');
       return agent;
@@ -69,8 +70,17 @@ export class SqliteAgentStore implements AgentStore {
   async list(): Promise<Agent[]> {
     return (await this.db.all<AgentRow>('SELECT * FROM agents ORDER BY id')).map(toAgent);
   }
+
+  async remove(id: number): Promise<boolean> {
+    return (await this.db.run('DELETE FROM agents WHERE id = ?', [id])).changes === 1;
+  }
+
+  async setPassword(id: number, password: string): Promise<boolean> {
+    if (!password) throw new Error('an agent needs a password');
+    return (await this.db.run('UPDATE agents SET password_hash = ? WHERE id = ?', [await hashPassword(password), id])).changes === 1;
+  }
 }
 
 function toAgent(r: AgentRow): Agent {
-  return { id: r.id, username: r.username, role: r.role, createdAt: r.created_at };
+  return { id: r.id, username: r.username, role: r.role, ...(r.partner_id !== null ? { partnerId: r.partner_id } : {}), createdAt: r.created_at };
 }

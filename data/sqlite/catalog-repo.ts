@@ -51,6 +51,11 @@ export class SqliteCatalogStore implements CatalogStore {
     const row = await this.db.get<{ n: number }>('SELECT count(*) AS n FROM items WHERE active = 1');
     return row?.n ?? 0;
   }
+
+  async setActive(id: string, active: boolean): Promise<boolean> {
+    const r = await this.db.run("UPDATE items SET active = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?", [active ? 1 : 0, id]);
+    return r.changes === 1;
+  }
 }
 
 async function upsertOne(tx: SqlRunner, item: CatalogItem): Promise<void> {
@@ -104,4 +109,5 @@ function toItem(r: ItemRow): CatalogItem {
         pricePeriod: r.price_period ?? 'month', minAge: r.min_age ?? 18, maxAge: r.max_age ?? 0,
         regions: r.regions ? r.regions.split('|') : [], eligibility: r.eligibility ?? '', disclosure: r.disclosure ?? '' };
   }
+
 }

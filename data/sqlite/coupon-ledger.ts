@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ClaimErrorCode, ClaimRequest, ClaimResult, CouponCode, CouponLedger } from '../partners.js';
 import type { Database, SqlRunner } from './database.js';
+import type { SpendLedgerWriter } from './spend-ledger.js';
 
 /** 32 symbols without 0/O and 1/I, so a code read aloud or typed from a stream is unambiguous. */
 export const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -18,6 +19,8 @@ export function newCouponCode(): string {
 export interface CouponLedgerOptions {
   /** The clock expiry is checked against; tests move it. */
   now?: () => Date;
+  /** Charges the coupon's claim-priced campaign, in the claim's transaction. */
+  billing?: SpendLedgerWriter;
 }
 
 interface CodeRow { code: string; item_id: string; user_id: number; request_id: string; claimed_at: string; redeemed_at: string | null }
@@ -25,9 +28,11 @@ interface CouponRow { kind: string; active: number; stock: number | null; expire
 
 export class SqliteCouponLedger implements CouponLedger {
   private readonly now: () => Date;
+  private readonly billing: SpendLedgerWriter | undefined;
 
   constructor(private readonly db: Database, o: CouponLedgerOptions = {}) {
     this.now = o.now ?? (() => new Date());
+    this.billing = o.billing;
   }
 
   claim(r: ClaimRequest): Promise<ClaimResult> {
@@ -53,6 +58,7 @@ export class SqliteCouponLedger implements CouponLedger {
       const code = await insertCode(tx, r, claimedAt);
       await tx.run('INSERT INTO interactions (user_id, item_id, type, platform, channel) VALUES (?, ?, ?, ?, ?)',
         [r.userId, r.itemId, 'claim', r.platform, r.channel]);
+      await this.billing?.bill(tx, { key: `claim:${code}`, type: 'claim', itemId: r.itemId, userId: r.userId, platform: r.platform, channel: r.channel });
       return { ok: true, status: 'claimed', code, itemId: r.itemId, claimedAt };
     });
   }

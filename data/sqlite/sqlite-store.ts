@@ -14,11 +14,16 @@ import { SqliteAgentStore } from './agent-repo.js';
 import { SqlitePrivacyStore } from './privacy-repo.js';
 import { SqlitePointsLedger, type PointsLedgerOptions } from './points-ledger.js';
 import { SqliteRewardCatalog } from './reward-catalog.js';
+import { SqliteCampaignStore } from './campaign-repo.js';
+import { SpendLedgerWriter } from './spend-ledger.js';
+import { SqliteReportStore } from './report-repo.js';
 
 /** Opens (creating if needed) the SQLite database at `path` and brings its schema up to date. */
-export async function openSqliteStore(path: string, o: { coupons?: CouponLedgerOptions; loyalty?: PointsLedgerOptions } = {}): Promise<Store & { db: Database }> {
+export async function openSqliteStore(path: string, o: { coupons?: CouponLedgerOptions; loyalty?: PointsLedgerOptions; campaigns?: { now?: () => Date } } = {}): Promise<Store & { db: Database }> {
   const db = await Database.open(path);
   await migrate(db);
+  // The clock campaigns are billed and paced by; tests move it.
+  const billing = new SpendLedgerWriter(o.campaigns?.now);
   return {
     db,
     catalog: new SqliteCatalogStore(db),
@@ -26,13 +31,15 @@ export async function openSqliteStore(path: string, o: { coupons?: CouponLedgerO
     identities: new SqliteIdentityStore(db),
     conversations: new SqliteConversationStore(db),
     interactions: new SqliteInteractionStore(db),
-    coupons: new SqliteCouponLedger(db, o.coupons),
-    tracking: new SqliteTrackingStore(db),
+    coupons: new SqliteCouponLedger(db, { ...o.coupons, billing }),
+    tracking: new SqliteTrackingStore(db, billing),
     faq: new SqliteFaqStore(db),
     support: new SqliteSupportQueue(db),
     agents: new SqliteAgentStore(db),
     privacy: new SqlitePrivacyStore(db),
     loyalty: { points: new SqlitePointsLedger(db, o.loyalty), rewards: new SqliteRewardCatalog(db) },
+    campaigns: new SqliteCampaignStore(db, o.campaigns),
+    reports: new SqliteReportStore(db),
     close: () => db.close(),
   };
 }

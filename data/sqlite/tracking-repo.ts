@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Impression, NewImpression, PartnerEvent, PartnerEventOutcome, TrackingStore } from '../partners.js';
 import type { Database, SqlRunner } from './database.js';
+import type { SpendLedgerWriter } from './spend-ledger.js';
 
 /** 128 random bits, base64url: 22 characters from [A-Za-z0-9_-]. */
 export const IMPRESSION_TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/;
@@ -11,7 +12,7 @@ interface ImpressionRow {
 }
 
 export class SqliteTrackingStore implements TrackingStore {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database, private readonly billing?: SpendLedgerWriter) {}
 
   async createImpression(i: NewImpression): Promise<string> {
     const token = randomBytes(16).toString('base64url');
@@ -44,6 +45,11 @@ export class SqliteTrackingStore implements TrackingStore {
       await tx.run(
         "INSERT INTO interactions (user_id, item_id, type, platform, channel) SELECT user_id, item_id, 'click', platform, channel FROM impressions WHERE token = ?",
         [token]);
+      const imp = await tx.get<{ item_id: string; user_id: number | null; platform: string; channel: string }>(
+        'SELECT item_id, user_id, platform, channel FROM impressions WHERE token = ?', [token]);
+      if (imp && this.billing) {
+        await this.billing.bill(tx, { key: `click:${token}`, type: 'click', itemId: imp.item_id, userId: imp.user_id, platform: imp.platform, channel: imp.channel });
+      }
       return true;
     });
   }
@@ -54,17 +60,24 @@ export class SqliteTrackingStore implements TrackingStore {
       if (seen) return { status: 'duplicate' } as const;
       const outcome = e.type === 'redemption' ? await redeem(tx, partner, partnerNames, e) : await purchase(tx, partner, e);
       if (outcome.status !== 'accepted') return outcome;
+      // A partner-confirmed conversion: charged only to this partner's own conversion campaigns.
+      await this.billing?.bill(tx, {
+        key: `conversion:${partner}:${e.eventId}`, type: 'conversion', itemId: outcome.itemId, userId: outcome.userId,
+        platform: outcome.platform, channel: outcome.channel, partnerId: partner,
+      });
       await tx.run(
         `INSERT INTO partner_events (partner, event_id, type, code, item_id, user_id, amount, currency, occurred_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [partner, e.eventId, e.type, e.type === 'redemption' ? e.code : null, outcome.itemId, outcome.userId,
           e.type === 'purchase' ? e.amount ?? null : null, e.type === 'purchase' ? e.currency ?? null : null, e.timestamp]);
-      return outcome;
+      return { status: 'accepted', itemId: outcome.itemId, userId: outcome.userId };
     });
   }
 }
 
-async function redeem(tx: SqlRunner, partner: string, names: readonly string[], e: PartnerEvent & { type: 'redemption' }): Promise<PartnerEventOutcome> {
+type Accepted = { status: 'accepted'; itemId: string; userId: number | null; platform: string; channel: string };
+
+async function redeem(tx: SqlRunner, partner: string, names: readonly string[], e: PartnerEvent & { type: 'redemption' }): Promise<Accepted | PartnerEventOutcome & { status: 'rejected' }> {
   const row = await tx.get<{ item_id: string; user_id: number; redeemed_at: string | null; platform: string | null; channel: string | null; partner: string | null }>(
     `SELECT c.item_id, c.user_id, c.redeemed_at, c.platform, c.channel, p.partner
      FROM coupon_codes c LEFT JOIN coupon_details p ON p.item_id = c.item_id WHERE c.code = ?`, [e.code]);
@@ -75,10 +88,10 @@ async function redeem(tx: SqlRunner, partner: string, names: readonly string[], 
   await tx.run('UPDATE coupon_codes SET redeemed_at = ? WHERE code = ? AND redeemed_at IS NULL', [new Date(e.timestamp).toISOString(), e.code]);
   await tx.run('INSERT INTO interactions (user_id, item_id, type, platform, channel) VALUES (?, ?, ?, ?, ?)',
     [row.user_id, row.item_id, 'redeem', row.platform ?? 'partner', row.channel ?? partner]);
-  return { status: 'accepted', itemId: row.item_id, userId: row.user_id };
+  return { status: 'accepted', itemId: row.item_id, userId: row.user_id, platform: row.platform ?? 'partner', channel: row.channel ?? partner };
 }
 
-async function purchase(tx: SqlRunner, partner: string, e: PartnerEvent & { type: 'purchase' }): Promise<PartnerEventOutcome> {
+async function purchase(tx: SqlRunner, partner: string, e: PartnerEvent & { type: 'purchase' }): Promise<Accepted | PartnerEventOutcome & { status: 'rejected' }> {
   let itemId = e.itemId;
   let userId: number | null = null;
   let platform = 'partner';
@@ -92,7 +105,7 @@ async function purchase(tx: SqlRunner, partner: string, e: PartnerEvent & { type
   }
   if (itemId === undefined || !(await tx.get('SELECT 1 FROM items WHERE id = ?', [itemId]))) return { status: 'rejected', error: 'unknown_item' };
   await tx.run('INSERT INTO interactions (user_id, item_id, type, platform, channel) VALUES (?, ?, ?, ?, ?)', [userId, itemId, 'purchase', platform, channel]);
-  return { status: 'accepted', itemId, userId };
+  return { status: 'accepted', itemId, userId, platform, channel };
 }
 
 function normalizeName(name: string): string {

@@ -89,6 +89,8 @@ class FakeAgents implements AgentStore {
     return a && this.strip(a);
   }
   async list() { return this.agents.map((a) => this.strip(a)); }
+  async remove() { return false; }
+  async setPassword() { return false; }
   private strip({ password: _, ...a }: Agent & { password: string }): Agent { return a; }
 }
 
