@@ -40,11 +40,18 @@ describe('GET /metrics (Prometheus)', () => {
     c.send({ type: 'message', text: 'recommend a python course', clientId: 'c-1' });
     await c.next((f) => f.type === 'message' && f.message.role === 'bot');
     c.close();
-    const res = await fetch(`${server.url}/metrics`);
+    // The visitor can see the reply a moment before the server has counted it as sent: read until it has (bounded).
+    let res: Response;
+    let page = '';
+    const grew = (name: string, labels: Record<string, string> = {}) => sample(page, name, labels) - sample(before, name, labels);
+    for (let i = 0; ; i++) {
+      res = await fetch(`${server.url}/metrics`);
+      page = await res.text();
+      if (grew('crossfeed_replies_total', { platform: 'web', outcome: 'sent' }) >= 1 || i >= 50) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
-    const page = await res.text();
-    const grew = (name: string, labels: Record<string, string> = {}) => sample(page, name, labels) - sample(before, name, labels);
     assert.equal(grew('crossfeed_messages_received_total', { platform: 'web' }), 1);
     assert.ok(grew('crossfeed_nlu_latency_seconds_count') >= 1);
     assert.ok(grew('crossfeed_replies_total', { platform: 'web', outcome: 'sent' }) >= 1);
