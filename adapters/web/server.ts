@@ -14,6 +14,7 @@ import { registerRedirectRoute, type RedirectOptions } from './redirect.js';
 import { canonicalPath } from './canonical-path.js';
 import { HandoffLimit } from './handoff-limit.js';
 import { WorkIntake, type IntakeOptions, type IntakeStats } from './intake.js';
+import { publishIntake } from './intake-metrics.js';
 import { KeyedBuckets } from './keyed-limit.js';
 import { handleSocket } from './socket.js';
 import { registry as metricsRegistry } from '../../bot/metrics.js';
@@ -241,6 +242,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   });
 
   await app.listen({ host: o.host, port: o.port });
+  const unpublish = publishIntake(() => intake.stats());
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
@@ -253,6 +255,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     intakeIdle: () => intake.idle(),
     async close() {
       // Nothing new starts once the server is going away (0 when stopIntake() already ran).
+      unpublish();
       const dropped = intake.stop();
       if (dropped > 0) warn(`web server closing: dropped ${dropped} chat messages still waiting`);
       agentConsole?.close();

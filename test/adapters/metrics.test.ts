@@ -57,6 +57,7 @@ describe('GET /metrics (Prometheus)', () => {
     assert.ok(grew('crossfeed_replies_total', { platform: 'web', outcome: 'sent' }) >= 1);
     assert.equal(grew('crossfeed_placement_refusals_total', { kind: 'cap', reason: 'per_user_per_day' }), 1);
     assert.match(page, /# TYPE crossfeed_outbound_queue_wait_seconds histogram/);
+    assert.match(page, /^crossfeed_web_intake_queued 0$/m, 'the web intake queue is published');
     assert.doesNotMatch(page, /python/, 'no chat text in metrics');
   });
 
