@@ -35,7 +35,14 @@ export interface BotContext {
   ranking?: { variant: 'explore' | 'control'; signals: RankingSignals; template?: RecommendTemplate };
   /** Probability each shown item had under exploration (absent = deterministic ranking). */
   suggestionPropensity?: ReadonlyMap<string, number>;
+  /** The answer a stage chose (bot/respond.ts `setReply`); `respond` is the one step that sends it. */
   reply?: Reply;
-  /** The bot's reply as stored (set by deliver). */
+  /** 'stored' (default) keeps the reply in the conversation; 'ephemeral' only sends it. */
+  replyMode?: 'stored' | 'ephemeral';
+  /** Dialogue state to save (with the reply, or alone when there is nothing to say). */
+  state?: DialogueState;
+  /** The bot's reply as stored (set by respond). */
   botMessage?: TranscriptMessage;
+  /** Called once the message is handled and its reply handed to the adapter (delivery may still be pending). */
+  handled?: () => void;
 }

@@ -1,6 +1,7 @@
 import type { IdentityStore, LinkResult } from '../../data/store.js';
 import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
+import { setReply } from '../respond.js';
 
 type Lang = 'en' | 'zh';
 
@@ -41,6 +42,6 @@ export function accountLinking(identities: IdentityStore): Middleware<BotContext
       key = 'ask_privately';
     }
     const text = TEXT[key][lang].replace(/\{(\w+)\}/g, (_, k: string) => vars[k as keyof typeof vars] ?? '');
-    await ctx.out.send({ text, cards: [] });
+    setReply(ctx, { text, cards: [] });
   };
 }

@@ -1,6 +1,7 @@
 import type { CouponLedger } from '../../data/partners.js';
 import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
+import { setReply } from '../respond.js';
 
 type Lang = 'en' | 'zh';
 
@@ -9,6 +10,7 @@ const TEXT: Record<string, Record<Lang, string>> = {
   private_only: { en: 'Coupon codes are personal, so I only hand them out in a private chat (the web chat or a DM). Type "{prefix}claim {id}" there.', zh: '优惠码仅限本人使用，只在私聊（网页聊天或私信）中发放。请在那里输入"{prefix}claim {id}"。' },
   which: { en: 'Which coupon? Ask me for coupons first, then "{prefix}claim 1" takes the first one.', zh: '要领哪张券？先问我优惠券，然后输入"{prefix}claim 1"领取第一张。' },
   unknown_item: { en: "That coupon isn't available any more.", zh: '这张优惠券已下架。' },
+  held: { en: 'You already have a code for "{title}": {code} (only for you; show it at the partner or enter it at checkout).', zh: '你已经领过"{title}"的优惠码：{code}（仅限本人使用，结账时出示或输入）。' },
   not_a_coupon: { en: 'That is not a coupon.', zh: '这不是优惠券。' },
   expired: { en: 'Sorry, that coupon has expired.', zh: '抱歉，这张优惠券已过期。' },
   limit_reached: { en: "You've already claimed this coupon as many times as allowed.", zh: '你已达到这张优惠券的领取上限。' },
@@ -35,15 +37,17 @@ export function couponClaims(ledger: CouponLedger, title: (itemId: string) => st
     else if (!ctx.message.direct) key = 'private_only';
     else {
       const m = ctx.message;
+      // Claiming again (after a reload, or a second tap) shows the code already held, unused.
+      const held = (await ledger.held(ctx.conversation.userId)).find((c) => c.itemId === itemId && !c.redeemedAt);
       const requestId = `${m.platform}:${ctx.conversation.id}:${m.id ?? ctx.clientId ?? `${itemId}:${m.time.getTime()}`}`;
-      const result = await ledger.claim({ itemId, userId: ctx.conversation.userId, requestId, platform: m.platform, channel: m.channel });
+      const result = held ? { ok: true as const, status: 'held' as const, code: held.code } : await ledger.claim({ itemId, userId: ctx.conversation.userId, requestId, platform: m.platform, channel: m.channel });
       if (result.ok) {
-        key = 'claimed';
+        key = result.status === 'held' ? 'held' : 'claimed';
         vars['code'] = result.code;
         vars['title'] = title(itemId) ?? itemId;
       } else key = result.error;
     }
     const text = (TEXT[key] ?? TEXT['request_id_conflict']!)[lang].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
-    await ctx.out.send({ text, cards: [] });
+    setReply(ctx, { text, cards: [] });
   };
 }

@@ -2,6 +2,7 @@ import { cleanText, MAX_MESSAGE_CHARS } from '../../nlp/text.js';
 import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { phrase } from '../phrases.js';
+import { setReply } from '../respond.js';
 
 export interface GateOptions {
   /** Names the bot answers to when @mentioned. */
@@ -31,13 +32,13 @@ export function gate(o: GateOptions): Middleware<BotContext> {
     const m = ctx.message;
     if (m.text.length > MAX_MESSAGE_CHARS * 4) {
       // Far over the limit: answer directly once, never parse or store it.
-      if (m.direct) await ctx.out.send({ text: phrase('too_long', 'en'), cards: [] });
+      if (m.direct) setReply(ctx, { text: phrase('too_long', 'en'), cards: [] }, { mode: 'ephemeral' });
       return;
     }
     let text = cleanText(m.text);
     if (!text) return;
     if (text.length > MAX_MESSAGE_CHARS) {
-      if (m.direct) await ctx.out.send({ text: phrase('too_long', /[\u4e00-\u9fff]/.test(text) ? 'zh' : 'en'), cards: [] });
+      if (m.direct) setReply(ctx, { text: phrase('too_long', /[\u4e00-\u9fff]/.test(text) ? 'zh' : 'en'), cards: [] }, { mode: 'ephemeral' });
       return;
     }
     const mentioned = m.mentionsBot === true || anyMention.test(text);

@@ -4,7 +4,8 @@ import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import type { ConversationEvent } from '../support-events.js';
 import { extractContact } from '../support-text.js';
-import { fill, langOf, replyNow } from './support-reply.js';
+import { setReply } from '../respond.js';
+import { fill, langOf } from './support-reply.js';
 
 export interface HandoffDeps {
   queue: SupportQueue;
@@ -55,8 +56,8 @@ export function supportGate(d: HandoffDeps): Middleware<BotContext> {
       d.emit({ type: 'contact_left', conversationId: conv.id, email: contact.email });
       const state = { ...conv.state };
       delete state.awaitingContact;
-      await replyNow(ctx, d.conversations, { text: fill(TEXT.contact_saved[langOf(ctx)], { email: contact.email }), cards: [] }, state);
-      return after(ctx, d);
+      setReply(ctx, { text: fill(TEXT.contact_saved[langOf(ctx)], { email: contact.email }), cards: [] }, { state });
+      return;
     }
     await next();
   };
@@ -91,18 +92,4 @@ async function enqueue(ctx: BotContext, d: HandoffDeps, reason: HandoffReason): 
     return sorry + fill(TEXT.nobody_online[lang], { n });
   }
   return sorry + fill(already ? TEXT.still_in_line[lang] : TEXT.in_line[lang], { n });
-}
-
-/** Last stage: the bot's reply in a queued conversation goes to the console too. */
-export function announceReplies(d: Pick<HandoffDeps, 'emit'>): Middleware<BotContext> {
-  return async (ctx, next) => {
-    after(ctx, d);
-    await next();
-  };
-}
-
-function after(ctx: BotContext, d: Pick<HandoffDeps, 'emit'>): void {
-  if (ctx.supportEntry && ctx.botMessage && ctx.conversation) {
-    d.emit({ type: 'bot_message', conversationId: ctx.conversation.id, platform: ctx.message.platform, channel: ctx.message.channel, message: ctx.botMessage });
-  }
 }

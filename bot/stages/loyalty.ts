@@ -4,6 +4,7 @@ import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { loyaltyText, type LOYALTY_TEXT } from '../loyalty-text.js';
 import type { ChatMessage, ReplyAction, Role } from '../message.js';
+import { setReply } from '../respond.js';
 
 /** Points for taking part in chat; off unless a channel switches it on. */
 export interface ChatEarningRules {
@@ -121,8 +122,8 @@ export function loyaltyCommands(store: LoyaltyStore, options: LoyaltyOptions): M
     if (!s.enabled) return next();
     const lang = ctx.nlu?.language === 'zh' ? 'zh' : 'en';
     const userId = ctx.conversation.userId;
-    const say = (key: keyof typeof LOYALTY_TEXT, vars: Record<string, string | number> = {}, actions: ReplyAction[] = []) =>
-      ctx.out.send({ text: loyaltyText(key, lang, { prefix: ctx.policy.commandPrefix, ...vars }), cards: [], ...(actions.length ? { actions } : {}) });
+    const say = async (key: keyof typeof LOYALTY_TEXT, vars: Record<string, string | number> = {}, actions: ReplyAction[] = []) =>
+      setReply(ctx, { text: loyaltyText(key, lang, { prefix: ctx.policy.commandPrefix, ...vars }), cards: [], ...(actions.length ? { actions } : {}) });
     // Rewards this user can afford, as one-tap "redeem" actions (buttons on Discord).
     const affordable = async (balance: number): Promise<ReplyAction[]> =>
       (await store.rewards.list(`${m.platform}:${m.channel}`)).filter((r) => r.price <= balance).slice(0, 5)

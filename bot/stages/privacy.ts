@@ -4,7 +4,8 @@ import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import type { ConversationEvent } from '../support-events.js';
 import { isForgetRequest, isYes } from '../support-text.js';
-import { fill, langOf, replyNow } from './support-reply.js';
+import { setReply } from '../respond.js';
+import { fill, langOf } from './support-reply.js';
 
 const TEXT = {
   confirm: {
@@ -27,20 +28,23 @@ export function forgetMe(d: { privacy: PrivacyStore; conversations: Conversation
     if (!conv) return next();
     const lang = langOf(ctx);
     if (ctx.command?.name === 'forgetme' || (!ctx.command && isForgetRequest(ctx.text))) {
-      await replyNow(ctx, d.conversations, { text: TEXT.confirm[lang], cards: [] }, { ...conv.state, confirmForget: true });
+      setReply(ctx, { text: TEXT.confirm[lang], cards: [] }, { state: { ...conv.state, confirmForget: true } });
       return;
     }
     if (!conv.state.confirmForget) return next();
     if (!isYes(ctx.text)) {
       const state = { ...conv.state };
       delete state.confirmForget;
-      if (/^\s*(no|nope|cancel|don'?t|不|不要|取消|算了)\b/i.test(ctx.text)) return replyNow(ctx, d.conversations, { text: TEXT.kept[lang], cards: [] }, state);
+      if (/^\s*(no|nope|cancel|don'?t|不|不要|取消|算了)\b/i.test(ctx.text)) return setReply(ctx, { text: TEXT.kept[lang], cards: [] }, { state });
       conv.state = state;
-      await d.conversations.saveState(conv.id, state);
+      ctx.state = state;
       return next();
     }
     const report = await d.privacy.forgetUser(conv.userId);
     d.emit({ type: 'forgotten', conversationId: conv.id });
-    await ctx.out.send({ text: fill(TEXT.done[lang], { messages: report.messages }), cards: [] });
+    // Nothing is left to store the answer in, nor any state to save.
+    delete ctx.conversation;
+    delete ctx.supportEntry;
+    setReply(ctx, { text: fill(TEXT.done[lang], { messages: report.messages }), cards: [] }, { mode: 'ephemeral' });
   };
 }
