@@ -14,7 +14,11 @@ export type SayKey =
 export type RefineKind = 'another' | 'cheaper' | 'harder' | 'easier' | 'free';
 
 export type Action =
-  | { type: 'recommend'; request: RecommendRequest; refine?: RefineKind }
+  | {
+    type: 'recommend'; request: RecommendRequest; refine?: RefineKind;
+    /** Why sponsored items were left out (bot/stages/promotions.ts); an empty answer says so. */
+    sponsoredWithheld?: 'opted_out' | 'channel_off' | 'user_cap' | 'channel_cap';
+  }
   | { type: 'ask_age'; request: RecommendRequest }
   | { type: 'decline_minor' }
   | { type: 'say'; key: SayKey }

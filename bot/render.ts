@@ -52,6 +52,8 @@ export function renderRecommendation(
 ): Reply {
   const what = describe(action.request, lang);
   if (result.suggestions.length === 0) {
+    // Empty because sponsored items were held back: say that, never "nothing matches".
+    if (action.sponsoredWithheld) return { text: phrase(`withheld_${action.sponsoredWithheld}`, lang, { what: '' }), cards: [] };
     return { text: phrase(action.refine ? 'no_more' : 'no_match', lang, { what }), cards: [] };
   }
   let text = action.refine ? phrase('here_is_another', lang, { what }) : RECOMMEND_TEMPLATES[template][lang].replace('{what}', what);
