@@ -5,11 +5,11 @@ import type { RecommendRequest } from '../recommender/request.js';
 import type { HandoffReason } from '../data/support.js';
 import type { DialogueState } from './dialogue.js';
 import type { FaqLookup } from './faq-index.js';
-import { isFrustrated } from './support-text.js';
+import { isChatNoise, isFrustrated } from './support-text.js';
 
 export type SayKey =
   | 'greet' | 'thanks' | 'bye' | 'help' | 'opted_out' | 'fallback' | 'refine_without_context'
-  | 'faq_unavailable' | 'faq_unknown' | 'points_unavailable' | 'handoff_unavailable' | 'too_long';
+  | 'faq_unavailable' | 'faq_unknown' | 'points_unavailable' | 'handoff_unavailable' | 'too_long' | 'noise';
 
 export type RefineKind = 'another' | 'cheaper' | 'harder' | 'easier' | 'free';
 
@@ -85,6 +85,8 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: DecideOptions
   // A message that is nearly one of the FAQ's phrasings is answered even when the NLU is unsure.
   if ((!understood || nlu.intent === 'faq') && faq?.answerAlways) return { action: { type: 'faq_answer', entryId: faq.answerAlways }, state: ok(state) };
   if (!understood) {
+    // "lol", "gg", emoji: no question was asked, so nothing was missed.
+    if (isChatNoise(nlu.text)) return { action: opts.direct ? { type: 'say', key: 'noise' } : { type: 'silent' }, state };
     if (opts.direct && faq?.choices.length) return faqChoices(faq.choices, miss(state), opts);
     return missed(state, opts, 'fallback');
   }

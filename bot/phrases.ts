@@ -7,6 +7,7 @@ export const PHRASES: Record<SayKey | 'ask_age' | 'decline_minor' | 'no_match' |
   | 'withheld_user_cap' | 'withheld_channel_cap' | 'withheld_opted_out' | 'withheld_channel_off',
   Record<Lang, string>> = {
   greet: { en: "Hi! I can suggest courses, partner coupons and insurance. Try \"a beginner python course under $30\".", zh: '你好！我可以推荐课程、合作商家优惠券和保险。试试说"100块以内的python入门课"。' },
+  noise: { en: '😄 If you are looking for something, I can find courses, partner coupons or insurance, or answer questions from our FAQ.', zh: '😄 需要什么的话，我可以帮你找课程、合作商家优惠券或保险，也可以回答常见问题。' },
   thanks: { en: "You're welcome!", zh: '不客气！' },
   bye: { en: 'Bye, see you next time!', zh: '再见，下次见！' },
   help: { en: 'Ask me for a course ("intermediate javascript course under $50"), a coupon ("ramen coupons in Brooklyn") or insurance ("travel insurance, I\'m 30"). Say "another one" or "cheaper?" to refine.', zh: '可以问我课程（"200元以内的python入门课"）、优惠券（"上海的火锅优惠券"）或保险（"旅游险，我30岁"）。说"换一个"或"有便宜点的吗"可以调整。' },

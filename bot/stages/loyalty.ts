@@ -5,6 +5,7 @@ import type { BotContext } from '../context.js';
 import { loyaltyText, type LOYALTY_TEXT } from '../loyalty-text.js';
 import type { ChatMessage, ReplyAction, Role } from '../message.js';
 import { setReply } from '../respond.js';
+import { isChatNoise } from '../support-text.js';
 
 /** Points for taking part in chat; off unless a channel switches it on. */
 export interface ChatEarningRules {
@@ -90,7 +91,7 @@ export function chatEarning(deps: { store: LoyaltyStore; conversations: Conversa
   return async (ctx, next) => {
     const m = ctx.message;
     const s = loyaltySettings(deps.options, m.platform, m.channel);
-    if (s.enabled && s.chat.enabled && !m.direct && !ctx.command && tracker.eligible(`${m.platform}:${m.user.platformId}`, ctx.text, m.time.getTime(), s.chat)) {
+    if (s.enabled && s.chat.enabled && !m.direct && !ctx.command && !isChatNoise(ctx.text) && tracker.eligible(`${m.platform}:${m.user.platformId}`, ctx.text, m.time.getTime(), s.chat)) {
       try {
         const userId = await deps.conversations.resolveUser(m.platform, m.user.platformId, m.user.displayName);
         await deps.store.points.apply({

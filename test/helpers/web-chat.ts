@@ -21,8 +21,13 @@ export class WebVisitor {
   /** Sends a message and resolves with the bot's reply frame's message (text, cards, id). */
   async say(text: string, extra: Record<string, unknown> = {}): Promise<{ id: string; text: string; cards: any[]; actions?: any[] }> {
     const clientId = `c${++this.n}-${Date.now().toString(36)}`;
-    this.client.send({ type: 'message', text, clientId, ...extra });
-    await this.client.next((f) => f.type === 'message' && f.message.role === 'user' && f.message.clientId === clientId);
+    for (;;) {
+      this.client.send({ type: 'message', text, clientId, ...extra });
+      const f = await this.client.next((f) => (f.type === 'message' && f.message.role === 'user' && f.message.clientId === clientId) || f.type === 'error');
+      if (f.type !== 'error') break;
+      if (f.code !== 'rate_limited') throw new Error(`error frame: ${JSON.stringify(f)}`);
+      await new Promise((r) => setTimeout(r, 1100)); // a scripted visitor types faster than the socket allows
+    }
     return (await this.client.next((f) => f.type === 'message' && f.message.role === 'bot')).message;
   }
 

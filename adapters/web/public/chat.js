@@ -93,6 +93,13 @@ function showNotice(text) {
 let supportEl = null;
 function showSupportStatus(frame) {
   if (typeof frame.text !== 'string' || !frame.text) return;
+  // Out of the queue (handed back, closed): the pinned line goes; what happened stays in the transcript.
+  if (frame.state === 'bot' || frame.state === 'closed' || frame.state === 'none') {
+    if (supportEl) supportEl.remove();
+    supportEl = null;
+    showNotice(frame.text);
+    return;
+  }
   if (!supportEl) {
     supportEl = document.createElement('p');
     supportEl.className = 'notice support-status';
