@@ -19,7 +19,9 @@ describe('bot/decide (dialogue policy)', () => {
 
   it('stays silent on noise in group chat and answers it with help in a direct chat', async () => {
     assert.equal(decide(await parse('gg lol'), emptyState(), { direct: false }).action.type, 'silent');
-    assert.deepEqual(decide(await parse('gg lol'), emptyState(), { direct: true }).action, { type: 'say', key: 'fallback' });
+    const direct = decide(await parse('gg lol'), emptyState(), { direct: true });
+    assert.deepEqual(direct.action, { type: 'say', key: 'noise' });
+    assert.equal(direct.state.misses, 0, 'noise is not a miss');
   });
 
   it('treats low-confidence guesses as not understood', async () => {
