@@ -77,7 +77,7 @@ export interface BotDeps {
 
 /**
  * The pipeline: respond (wraps everything: stores, announces and sends the one reply a stage set) -> gate -> chat earning -> understand -> attend -> remember -> delete-my-data -> support gate
- * (silent while an agent has the conversation) -> account linking -> coupon claims -> loyalty commands -> FAQ lookup -> decide -> FAQ / handoff replies ->
+ * (silent while an agent has the conversation) -> account linking -> coupon claims -> FAQ lookup -> loyalty (a command or a confident intent) -> decide -> FAQ / handoff replies ->
  * promotion policy -> recommend/render.
  * Messages of one user in one channel are handled strictly in order (the next starts once the
  * previous reply was handed to the adapter, not once the platform delivered it); different users run concurrently.
@@ -116,8 +116,9 @@ export class Bot {
       supportGate(handoff),
       accountLinking(deps.store.identities),
       couponClaims(deps.store.coupons, (id) => deps.recommender.item(id)?.title),
-      loyaltyCommands(deps.store.loyalty, o.loyalty),
+      // Before loyalty: a question that is nearly one of the FAQ's is never taken for a check-in.
       faqLookup(knowledge),
+      loyaltyCommands(deps.store.loyalty, o.loyalty),
       decideStage({ handoffAfterMisses: o.support.handoffAfterMisses }),
       faqReplies(knowledge),
       handoffReplies(handoff),

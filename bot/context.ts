@@ -31,6 +31,8 @@ export interface BotContext {
   /** What FAQ retrieval found for this message (bot/stages/faq.ts). */
   faq?: FaqLookup;
   decision?: Decision;
+  /** Points and check-ins are on in this channel (set by the loyalty stage). */
+  loyaltyOn?: boolean;
   /** Personal signals and the user's ranking variant (recommendations only). */
   ranking?: { variant: 'explore' | 'control'; signals: RankingSignals; template?: RecommendTemplate };
   /** Probability each shown item had under exploration (absent = deterministic ranking). */

@@ -9,7 +9,7 @@ import { isChatNoise, isFrustrated } from './support-text.js';
 
 export type SayKey =
   | 'greet' | 'thanks' | 'bye' | 'help' | 'opted_out' | 'fallback' | 'refine_without_context'
-  | 'faq_unavailable' | 'faq_unknown' | 'points_unavailable' | 'handoff_unavailable' | 'too_long' | 'noise';
+  | 'faq_unavailable' | 'faq_unknown' | 'points_unavailable' | 'handoff_unavailable' | 'too_long' | 'noise' | 'points_how';
 
 export type RefineKind = 'another' | 'cheaper' | 'harder' | 'easier' | 'free';
 
@@ -38,6 +38,12 @@ export interface Decision {
 /** Below this confidence a direct message is treated as not understood. */
 export const MIN_CONFIDENCE = 0.45;
 
+/**
+ * An action with side effects (a check-in, a redemption: writes to a ledger) needs an explicit
+ * command or an intent at least this confident. Below it, the bot explains the command instead.
+ */
+export const ACTION_MIN_CONFIDENCE = 0.8;
+
 export interface DecideOptions {
   /** A private chat, or a message addressed to the bot. */
   direct: boolean;
@@ -45,6 +51,8 @@ export interface DecideOptions {
   faq?: FaqLookup;
   /** Consecutive misses after which a direct conversation is handed to a person (default 3; 0 = never). */
   handoffAfterMisses?: number;
+  /** Points and check-ins are on in this channel (they were not confident enough to act on, if we got here). */
+  loyalty?: boolean;
 }
 
 /**
@@ -130,7 +138,9 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: DecideOptions
     case 'check_in':
     case 'points_balance':
     case 'redeem_points':
-      return { action: { type: 'say', key: 'points_unavailable' }, state: ok(state) };
+      // An unsure guess that is also a FAQ question is the FAQ's (the loyalty stage did not act on it).
+      if (nlu.confidence < ACTION_MIN_CONFIDENCE && faq?.answerIfFaq) return { action: { type: 'faq_answer', entryId: faq.answerIfFaq }, state: ok(state) };
+      return { action: { type: 'say', key: opts.loyalty ? 'points_how' : 'points_unavailable' }, state: ok(state) };
     case 'oos':
       return missed(state, opts, 'fallback');
   }

@@ -17,6 +17,7 @@ export const PHRASES: Record<SayKey | 'ask_age' | 'decline_minor' | 'no_match' |
   faq_unavailable: { en: "I can't answer support questions yet. Please write to the support team and a person will help you.", zh: '我暂时还不能回答客服问题，请联系客服团队，会有工作人员帮你。' },
   faq_unknown: { en: "I don't have an answer to that in our FAQ, and I'd rather not guess. Say \"talk to a human\" and a person will help you.", zh: '常见问题里没有这个问题的答案，我不想乱猜。说"转人工"会有工作人员帮你。' },
   points_unavailable: { en: 'Points and check-ins are not available here yet.', zh: '积分和签到功能暂未开放。' },
+  points_how: { en: 'For points, type "{prefix}points" to see your balance, "{prefix}checkin" to check in for today, or "{prefix}redeem" for rewards.', zh: '积分相关：输入"{prefix}points"查看余额，"{prefix}checkin"每日签到，"{prefix}redeem"兑换奖励。' },
   handoff_unavailable: { en: 'No agent is connected to this chat yet. Please contact the support team directly.', zh: '目前还没有人工客服接入，请直接联系客服团队。' },
   too_long: { en: 'That message is too long for me. Could you keep it under 2,000 characters?', zh: '消息太长了，请控制在2000字以内。' },
   ask_age: { en: 'Happy to help with insurance. How old are you? (Insurance is only offered to adults.)', zh: '可以帮你看看保险。请问你多大了？（保险只面向成年人。）' },

@@ -68,9 +68,9 @@ export function renderRecommendation(
   return { text, cards };
 }
 
-export function renderSay(action: Extract<Action, { type: 'say' | 'ask_age' | 'decline_minor' }>, lang: Lang): Reply {
+export function renderSay(action: Extract<Action, { type: 'say' | 'ask_age' | 'decline_minor' }>, lang: Lang, vars: Record<string, string> = {}): Reply {
   const key = action.type === 'say' ? action.key : action.type;
-  return { text: phrase(key, lang), cards: [] };
+  return { text: phrase(key, lang, { prefix: '!', ...vars }), cards: [] };
 }
 
 function describe(req: RecommendRequest, lang: Lang): string {

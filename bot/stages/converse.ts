@@ -31,6 +31,7 @@ export function decideStage(o: { handoffAfterMisses?: number } = {}): Middleware
       direct: ctx.message.direct || ctx.addressed === 'yes',
       ...(ctx.faq ? { faq: ctx.faq } : {}),
       ...(o.handoffAfterMisses !== undefined ? { handoffAfterMisses: o.handoffAfterMisses } : {}),
+      ...(ctx.loyaltyOn ? { loyalty: true } : {}),
     });
     // Saved by respond even when there is nothing to say: what the user told us (age, location, misses) is remembered.
     ctx.state = ctx.decision.state;
@@ -54,7 +55,7 @@ export function recommendAndRender(recommender: Recommender): Middleware<BotCont
         state.lastSuggestions = ctx.reply.cards.map((c) => ({ id: c.id, price: c.price, currency: c.currency }));
       }
     } else if (action.type === 'say' || action.type === 'ask_age' || action.type === 'decline_minor') {
-      ctx.reply = renderSay(action, lang);
+      ctx.reply = renderSay(action, lang, { prefix: ctx.policy.commandPrefix });
     }
     await next();
   };

@@ -4,6 +4,7 @@ import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { loyaltyText, type LOYALTY_TEXT } from '../loyalty-text.js';
 import type { ChatMessage, ReplyAction, Role } from '../message.js';
+import { ACTION_MIN_CONFIDENCE } from '../decide.js';
 import { setReply } from '../respond.js';
 import { isChatNoise } from '../support-text.js';
 
@@ -116,11 +117,15 @@ const INTENTS = new Set(['points_balance', 'check_in', 'redeem_points']);
  */
 export function loyaltyCommands(store: LoyaltyStore, options: LoyaltyOptions): Middleware<BotContext> {
   return async (ctx, next) => {
-    const intent = ctx.command ? ctx.nlu?.intent : ctx.addressed === 'yes' ? ctx.nlu?.intent : undefined;
-    if (!intent || !INTENTS.has(intent) || !ctx.conversation) return next();
     const m = ctx.message;
     const s = loyaltySettings(options, m.platform, m.channel);
     if (!s.enabled) return next();
+    ctx.loyaltyOn = true;
+    // Side effects (a check-in, a redemption) need an explicit command or a confident request that
+    // is not, in fact, one of the FAQ's questions; anything less goes on to the dialogue policy.
+    const confident = ctx.addressed === 'yes' && (ctx.nlu?.confidence ?? 0) >= ACTION_MIN_CONFIDENCE && !ctx.faq?.answerAlways;
+    const intent = ctx.command || confident ? ctx.nlu?.intent : undefined;
+    if (!intent || !INTENTS.has(intent) || !ctx.conversation) return next();
     const lang = ctx.nlu?.language === 'zh' ? 'zh' : 'en';
     const userId = ctx.conversation.userId;
     const say = async (key: keyof typeof LOYALTY_TEXT, vars: Record<string, string | number> = {}, actions: ReplyAction[] = []) =>
