@@ -177,6 +177,8 @@ function refine(nlu: NluResult, state: DialogueState): Decision {
   if (!last) return { action: { type: 'say', key: 'refine_without_context' }, state: ok(state) };
   const kind = refineKind(nlu.text);
   const request: RecommendRequest = { ...last, excludeIds: [...state.shown] };
+  // A refinement keeps the thread: the topic is never relaxed into other subjects.
+  if (last.topic) request.keepTopic = true;
   const budget = entityValue<Budget>(nlu.entities, 'budget');
   const limit = budget ? toLimit(budget) : undefined;
   if (limit) request.budget = limit;
@@ -185,9 +187,12 @@ function refine(nlu: NluResult, state: DialogueState): Decision {
   const stepping = kind === 'harder' || kind === 'easier';
   if (level && isLevel(level) && !stepping) request.level = level;
   if (kind === 'cheaper' && !budget) {
-    const cheapest = state.lastSuggestions.reduce<{ price: number; currency: string } | undefined>(
-      (min, s) => (!min || s.price < min.price ? s : min), undefined);
-    if (cheapest) request.budget = { currency: cheapest.currency, max: Math.max(0, cheapest.price - 0.01) };
+    // Cheaper than the cheapest shown, compared in one currency (¥49 is less than $12.99). The
+    // ceiling is ours, not the user's budget: it is not kept, nor called "your budget".
+    const inUsd = (s: DialogueState['lastSuggestions'][number]) => s.usd ?? (s.currency === 'USD' ? s.price : Infinity);
+    const cheapest = state.lastSuggestions.reduce<DialogueState['lastSuggestions'][number] | undefined>(
+      (min, s) => (!min || inUsd(s) < inUsd(min) ? s : min), undefined);
+    if (cheapest) request.ceiling = { currency: cheapest.currency, max: cheapest.price > 0 ? Math.round((cheapest.price - 0.01) * 100) / 100 : 0 };
   }
   if (kind === 'free') request.budget = { currency: last.budget?.currency ?? 'USD', max: 0 };
   if (stepping) {

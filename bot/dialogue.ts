@@ -10,7 +10,7 @@ export interface DialogueState {
   /** Every item shown in this conversation, newest last. */
   shown: string[];
   /** The items of the last answer, with their prices (for "cheaper?"). */
-  lastSuggestions: { id: string; price: number; currency: string }[];
+  lastSuggestions: { id: string; price: number; currency: string; /** The price in USD, to compare across currencies. */ usd?: number }[];
   /** Facts the user told us that later requests reuse. */
   profile: { age?: number; location?: string };
   /** A question the bot asked and is waiting on. */

@@ -78,7 +78,9 @@ function describe(req: RecommendRequest, lang: Lang): string {
   if (lang === 'zh') {
     if (req.level) parts.push({ beginner: '入门', intermediate: '进阶', advanced: '高级' }[req.level]);
     if (req.topic) parts.push(req.topic);
-    if (req.budget?.max !== undefined) parts.push(`${formatPrice(req.budget.max, req.budget.currency, undefined, 'zh')}以内`);
+    const limit = req.ceiling ?? req.budget;
+    if (limit?.max === 0) parts.push('免费');
+    else if (limit?.max !== undefined) parts.push(`${formatPrice(limit.max, limit.currency, undefined, 'zh')}以内`);
     if (req.location) parts.push(req.location);
     return parts.length ? ` ${parts.join(' ')} ` : '';
   }
@@ -88,6 +90,8 @@ function describe(req: RecommendRequest, lang: Lang): string {
   if (req.insuranceType) parts.push(req.insuranceType.replace('_', ' '));
   let s = parts.length ? ` for ${parts.join(' ')}` : '';
   if (req.location) s += ` in ${req.location}`;
-  if (req.budget?.max !== undefined) s += ` under ${formatPrice(req.budget.max, req.budget.currency)}`;
+  const limit = req.ceiling ?? req.budget;
+  if (limit?.max === 0) s += ' (free)';
+  else if (limit?.max !== undefined) s += ` under ${formatPrice(limit.max, limit.currency)}`;
   return s;
 }

@@ -19,7 +19,7 @@ export function passes(item: CatalogItem, req: RecommendRequest, ctx: FilterCont
   if (item.kind !== req.kind) return false;
   if (req.excludeIds?.includes(item.id)) return false;
   if (req.allowSponsored === false && item.sponsored && item.kind !== 'insurance') return false;
-  if (!withinBudget(item, req, ctx)) return false;
+  if (!withinLimit(item, req.budget, ctx) || !withinLimit(item, req.ceiling, ctx)) return false;
   if (req.language && !relaxed.has('language') && item.language !== req.language) return false;
   switch (item.kind) {
     case 'course':
@@ -33,8 +33,7 @@ export function passes(item: CatalogItem, req: RecommendRequest, ctx: FilterCont
   }
 }
 
-function withinBudget(item: CatalogItem, req: RecommendRequest, ctx: FilterContext): boolean {
-  const b = req.budget;
+function withinLimit(item: CatalogItem, b: RecommendRequest['budget'], ctx: FilterContext): boolean {
   if (!b) return true;
   const price = ctx.currency.convert(item.price, item.currency, b.currency);
   if (price === undefined) return false;

@@ -78,7 +78,7 @@ export class Recommender {
     const lexical = this.index.scores([req.text, req.topic ?? '', req.cuisine ?? ''].join(' '));
     const maxLexical = Math.max(1e-9, ...lexical);
     // Relax the softest constraint first; budget, stock, expiry, age and eligibility never relax.
-    const ladder: Relaxable[][] = [[], ['level'], ['level', 'language'], ['level', 'language', 'topic']];
+    const ladder: Relaxable[][] = [[], ['level'], ['level', 'language'], ...(req.keepTopic ? [] : [['level', 'language', 'topic'] as Relaxable[]])];
     for (const relaxedList of ladder) {
       const relaxed = new Set(relaxedList);
       const scored: Suggestion[] = [];

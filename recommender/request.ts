@@ -15,6 +15,13 @@ export interface RecommendRequest {
   topic?: string;
   level?: Level;
   budget?: PriceLimit;
+  /**
+   * A price ceiling the user did not state ("cheaper than those": below the cheapest shown). A
+   * hard filter like the budget, but never called "your budget" and never kept for later turns.
+   */
+  ceiling?: PriceLimit;
+  /** A refinement: the topic is the thread of the conversation and is never relaxed. */
+  keepTopic?: boolean;
   /** Teaching language asked for explicitly: a hard filter. */
   language?: 'en' | 'zh';
   /** Language the user writes in: a soft preference. */

@@ -50,9 +50,14 @@ export function recommendAndRender(recommender: Recommender): Middleware<BotCont
       ctx.reply = renderRecommendation(action, result, (id) => recommender.item(id), lang, ctx.ranking?.template);
       ctx.suggestionPropensity = new Map(result.suggestions.flatMap((x) => (x.propensity === undefined ? [] : [[x.itemId, x.propensity] as const])));
       if (result.suggestions.length) {
-        state.lastRequest = { ...action.request, excludeIds: [] };
+        // What the user asked for carries on; a ceiling we derived ("cheaper") does not.
+        const { ceiling: _ceiling, keepTopic: _keep, ...asked } = action.request;
+        state.lastRequest = { ...asked, excludeIds: [] };
         state.shown = [...state.shown, ...result.suggestions.map((s) => s.itemId)].slice(-200);
-        state.lastSuggestions = ctx.reply.cards.map((c) => ({ id: c.id, price: c.price, currency: c.currency }));
+        state.lastSuggestions = ctx.reply.cards.map((c) => {
+          const usd = recommender.toUsd(c.price, c.currency);
+          return { id: c.id, price: c.price, currency: c.currency, ...(usd !== undefined ? { usd } : {}) };
+        });
       }
     } else if (action.type === 'say' || action.type === 'ask_age' || action.type === 'decline_minor') {
       ctx.reply = renderSay(action, lang, { prefix: ctx.policy.commandPrefix });

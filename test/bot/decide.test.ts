@@ -54,7 +54,8 @@ describe('bot/decide (dialogue policy)', () => {
     assert.ok(another.type === 'recommend' && another.refine === 'another');
     assert.deepEqual(another.request.excludeIds, ['a', 'b']);
     const cheaper = decide(await parse('cheaper?'), state, { direct: true }).action;
-    assert.ok(cheaper.type === 'recommend' && cheaper.request.budget?.max === 11.99);
+    assert.ok(cheaper.type === 'recommend' && cheaper.request.ceiling?.max === 11.99 && cheaper.request.budget === undefined, 'a ceiling, not a budget');
+    assert.ok(cheaper.request.keepTopic, 'the topic is kept');
     const harder = decide(await parse('something more advanced'), state, { direct: true }).action;
     assert.ok(harder.type === 'recommend' && harder.request.level === 'intermediate');
     assert.deepEqual(decide(await parse('another one'), emptyState(), { direct: true }).action, { type: 'say', key: 'refine_without_context' });
