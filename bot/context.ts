@@ -23,6 +23,8 @@ export interface BotContext {
   addressed: 'yes' | 'maybe';
   /** A `!command` the gate recognized. */
   command?: { name: string; args: string };
+  /** A command we do not know, typed in a private chat (answered with the list of commands). */
+  unknownCommand?: string;
   nlu?: NluResult;
   conversation?: { id: number; userId: number; state: DialogueState };
   userMessage?: TranscriptMessage;

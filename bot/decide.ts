@@ -1,7 +1,7 @@
 import type { Level } from '../data/catalog/types.js';
 import { LEVELS } from '../data/catalog/types.js';
 import type { Budget, Entity, NluResult } from '../nlp/types.js';
-import type { RecommendRequest } from '../recommender/request.js';
+import { ADULT_AGE, type RecommendRequest } from '../recommender/request.js';
 import type { HandoffReason } from '../data/support.js';
 import type { DialogueState } from './dialogue.js';
 import type { FaqLookup } from './faq-index.js';
@@ -9,7 +9,7 @@ import { isChatNoise, isFrustrated } from './support-text.js';
 
 export type SayKey =
   | 'greet' | 'thanks' | 'bye' | 'help' | 'opted_out' | 'fallback' | 'refine_without_context'
-  | 'faq_unavailable' | 'faq_unknown' | 'points_unavailable' | 'handoff_unavailable' | 'too_long' | 'noise' | 'points_how';
+  | 'faq_unavailable' | 'faq_unknown' | 'points_unavailable' | 'handoff_unavailable' | 'too_long' | 'noise' | 'points_how' | 'unknown_command';
 
 export type RefineKind = 'another' | 'cheaper' | 'harder' | 'easier' | 'free';
 
@@ -35,6 +35,8 @@ export interface Decision {
   state: DialogueState;
 }
 
+export { ADULT_AGE };
+
 /** Below this confidence a direct message is treated as not understood. */
 export const MIN_CONFIDENCE = 0.45;
 
@@ -53,6 +55,8 @@ export interface DecideOptions {
   handoffAfterMisses?: number;
   /** Points and check-ins are on in this channel (they were not confident enough to act on, if we got here). */
   loyalty?: boolean;
+  /** An unknown `!command` typed in a private chat: answered with what the bot can do. */
+  unknownCommand?: string;
 }
 
 /**
@@ -83,8 +87,13 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: DecideOptions
     if (answered !== undefined) {
       state.profile.age = answered;
       const request = { ...state.pending.request, age: answered };
+      if (answered < ADULT_AGE) {
+        // Still waiting: "ok then I'm 18 actually" continues the same request.
+        state.pending = { ask: 'age', request: state.pending.request };
+        return { action: { type: 'decline_minor' }, state: ok(state) };
+      }
       delete state.pending;
-      return { action: answered < 18 ? { type: 'decline_minor' } : { type: 'recommend', request }, state: ok(state) };
+      return { action: { type: 'recommend', request }, state: ok(state) };
     }
     if (nlu.intent !== 'ask_insurance') delete state.pending;
   }
@@ -114,7 +123,10 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: DecideOptions
         state.pending = { ask: 'age', request };
         return { action: { type: 'ask_age', request }, state: ok(state) };
       }
-      if (knownAge < 18) return { action: { type: 'decline_minor' }, state: ok(state) };
+      if (knownAge < ADULT_AGE) {
+        state.pending = { ask: 'age', request };
+        return { action: { type: 'decline_minor' }, state: ok(state) };
+      }
       return { action: { type: 'recommend', request: { ...request, age: knownAge } }, state: ok(state) };
     }
     case 'refine':
@@ -124,7 +136,7 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: DecideOptions
     case 'bye':
       return { action: { type: 'say', key: nlu.intent }, state: ok(state) };
     case 'bot_help':
-      return { action: { type: 'say', key: 'help' }, state: ok(state) };
+      return { action: { type: 'say', key: opts.unknownCommand ? 'unknown_command' : 'help' }, state: ok(state) };
     case 'opt_out':
       state.optedOut = true;
       return { action: { type: 'say', key: 'opted_out' }, state: ok(state) };

@@ -49,9 +49,13 @@ export function renderRecommendation(
   items: (id: string) => CatalogItem | undefined,
   lang: Lang,
   template: RecommendTemplate = 'picks',
+  /** The result was empty only because of the person's age (an insurance eligibility limit). */
+  ageIsTheReason = false,
 ): Reply {
   const what = describe(action.request, lang);
   if (result.suggestions.length === 0) {
+    // Empty because of the person's age (insurance): say that, not "try a higher budget".
+    if (ageIsTheReason) return { text: phrase('insurance_age', lang, { age: String(action.request.age) }), cards: [] };
     // Empty because sponsored items were held back: say that, never "nothing matches".
     if (action.sponsoredWithheld) return { text: phrase(`withheld_${action.sponsoredWithheld}`, lang, { what: '' }), cards: [] };
     return { text: phrase(action.refine ? 'no_more' : 'no_match', lang, { what }), cards: [] };
@@ -70,7 +74,10 @@ export function renderRecommendation(
 
 export function renderSay(action: Extract<Action, { type: 'say' | 'ask_age' | 'decline_minor' }>, lang: Lang, vars: Record<string, string> = {}): Reply {
   const key = action.type === 'say' ? action.key : action.type;
-  return { text: phrase(key, lang, { prefix: '!', ...vars }), cards: [] };
+  const all = { prefix: '!', ...vars };
+  // An unknown command is answered with what the bot can do.
+  if (key === 'unknown_command') return { text: phrase(key, lang, all) + phrase('help', lang, all), cards: [] };
+  return { text: phrase(key, lang, all), cards: [] };
 }
 
 function describe(req: RecommendRequest, lang: Lang): string {

@@ -1,6 +1,6 @@
 import type { CatalogItem, Coupon, Insurance } from '../data/catalog/types.js';
 import type { CurrencyConverter } from './currency.js';
-import type { RecommendRequest } from './request.js';
+import { ADULT_AGE, type RecommendRequest } from './request.js';
 
 /**
  * Hard filters: an item that fails one is never suggested. Budget, stock, expiry, age and
@@ -59,7 +59,7 @@ function couponPasses(c: Coupon, req: RecommendRequest, ctx: FilterContext): boo
 
 function insurancePasses(p: Insurance, req: RecommendRequest): boolean {
   // Suitability needs a known adult age; the dialogue asks for it before calling the recommender.
-  if (req.age === undefined || req.age < 18) return false;
+  if (req.age === undefined || req.age < ADULT_AGE) return false;
   if (req.age < p.minAge || req.age > p.maxAge) return false;
   if (req.insuranceType && p.insuranceType !== req.insuranceType) return false;
   if (req.region && !p.regions.includes(req.region.toUpperCase())) return false;

@@ -1,5 +1,8 @@
 import type { ItemKind, Level } from '../data/catalog/types.js';
 
+/** The one adult age: insurance is suggested only to people who said they are at least this old. */
+export const ADULT_AGE = 18;
+
 /** A money limit as the recommender needs it (the NLU's Budget has the same fields). */
 export interface PriceLimit {
   currency: string;

@@ -32,6 +32,7 @@ export function decideStage(o: { handoffAfterMisses?: number } = {}): Middleware
       ...(ctx.faq ? { faq: ctx.faq } : {}),
       ...(o.handoffAfterMisses !== undefined ? { handoffAfterMisses: o.handoffAfterMisses } : {}),
       ...(ctx.loyaltyOn ? { loyalty: true } : {}),
+      ...(ctx.unknownCommand ? { unknownCommand: ctx.unknownCommand } : {}),
     });
     // Saved by respond even when there is nothing to say: what the user told us (age, location, misses) is remembered.
     ctx.state = ctx.decision.state;
@@ -47,7 +48,10 @@ export function recommendAndRender(recommender: Recommender): Middleware<BotCont
     const lang = ctx.nlu?.language ?? 'en';
     if (action.type === 'recommend') {
       const result = recommender.recommend(action.request, 3, ctx.ranking?.signals);
-      ctx.reply = renderRecommendation(action, result, (id) => recommender.item(id), lang, ctx.ranking?.template);
+      // Nothing for this age, but plans for a mid-life adult: the age limit is the honest reason.
+      const ageIsTheReason = !result.suggestions.length && action.request.kind === 'insurance' && action.request.age !== undefined
+        && recommender.recommend({ ...action.request, age: 40 }, 1).suggestions.length > 0;
+      ctx.reply = renderRecommendation(action, result, (id) => recommender.item(id), lang, ctx.ranking?.template, ageIsTheReason);
       ctx.suggestionPropensity = new Map(result.suggestions.flatMap((x) => (x.propensity === undefined ? [] : [[x.itemId, x.propensity] as const])));
       if (result.suggestions.length) {
         // What the user asked for carries on; a ceiling we derived ("cheaper") does not.
@@ -60,7 +64,7 @@ export function recommendAndRender(recommender: Recommender): Middleware<BotCont
         });
       }
     } else if (action.type === 'say' || action.type === 'ask_age' || action.type === 'decline_minor') {
-      ctx.reply = renderSay(action, lang, { prefix: ctx.policy.commandPrefix });
+      ctx.reply = renderSay(action, lang, { prefix: ctx.policy.commandPrefix, command: ctx.unknownCommand ?? '' });
     }
     await next();
   };

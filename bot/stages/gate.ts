@@ -18,6 +18,8 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   // Handled by the privacy stage (bot/stages/privacy.ts): delete my data, after a confirmation.
   forgetme: 'bot_help',
   claim: 'get_coupon',
+  // Handled by the coupon-claim stage: the codes you hold, in a private chat.
+  mycodes: 'get_coupon',
 };
 
 /**
@@ -48,8 +50,12 @@ export function gate(o: GateOptions): Middleware<BotContext> {
     if (text.startsWith(prefix)) {
       const [name = '', ...rest] = text.slice(prefix.length).split(/\s+/);
       const key = name.toLowerCase();
-      if (!(key in COMMANDS)) return; // Other bots' commands are not ours.
-      ctx.command = { name: key, args: rest.join(' ') };
+      if (!(key in COMMANDS)) {
+        // In a group chat other bots' commands are not ours; in a private chat it was meant for us.
+        if (!m.direct) return;
+        ctx.unknownCommand = `${prefix}${name}`;
+        ctx.command = { name: 'help', args: '' };
+      } else ctx.command = { name: key, args: rest.join(' ') };
       ctx.addressed = 'yes';
     } else {
       ctx.addressed = m.direct || mentioned || m.replyTo?.isBot === true ? 'yes' : 'maybe';
