@@ -6,10 +6,11 @@ import type { HandoffReason } from '../data/support.js';
 import type { DialogueState } from './dialogue.js';
 import type { FaqLookup } from './faq-index.js';
 import { isChatNoise, isFrustrated } from './support-text.js';
+import { askedLanguage, isOnlyLanguageRequest } from './language.js';
 
 export type SayKey =
   | 'greet' | 'thanks' | 'bye' | 'help' | 'opted_out' | 'fallback' | 'refine_without_context'
-  | 'faq_unavailable' | 'faq_unknown' | 'points_unavailable' | 'handoff_unavailable' | 'too_long' | 'noise' | 'points_how' | 'unknown_command';
+  | 'faq_unavailable' | 'faq_unknown' | 'points_unavailable' | 'handoff_unavailable' | 'too_long' | 'noise' | 'points_how' | 'unknown_command' | 'language_set';
 
 export type RefineKind = 'another' | 'cheaper' | 'harder' | 'easier' | 'free';
 
@@ -75,6 +76,14 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: DecideOptions
     if (n === choices.length + 1) return handoff('asked', state);
   }
   if (opts.direct && isFrustrated(nlu.text)) return handoff('frustration', state);
+
+  // "in Chinese please", "说英文": the conversation's language from now on.
+  const asked = askedLanguage(nlu.text);
+  if (asked) {
+    state.language = asked;
+    if (isOnlyLanguageRequest(nlu.text)) return { action: { type: 'say', key: 'language_set' }, state: ok(state) };
+  }
+  if (state.language) nlu = { ...nlu, language: state.language };
 
   const age = entityValue<number>(nlu.entities, 'age');
   if (age !== undefined) state.profile.age = age;

@@ -21,6 +21,8 @@ export interface DialogueState {
   awaitingContact?: boolean;
   /** The user asked to delete their data; a "yes" next confirms. */
   confirmForget?: boolean;
+  /** The language the person asked the bot to use ("in Chinese please"); absent = the language of each message. */
+  language?: 'en' | 'zh';
   /** Consecutive messages the bot did not understand. */
   misses: number;
   optedOut: boolean;
@@ -49,6 +51,7 @@ export function restoreState(raw: unknown): DialogueState {
   }
   if (r.awaitingContact === true) s.awaitingContact = true;
   if (r.confirmForget === true) s.confirmForget = true;
+  if (r.language === 'en' || r.language === 'zh') s.language = r.language;
   if (typeof r.misses === 'number') s.misses = r.misses;
   s.optedOut = r.optedOut === true;
   return s;

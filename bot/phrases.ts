@@ -14,6 +14,7 @@ export const PHRASES: Record<SayKey | 'ask_age' | 'decline_minor' | 'no_match' |
     en: 'Ask me for a course ("intermediate javascript course under $50"), a coupon ("ramen coupons in Brooklyn") or insurance ("travel insurance, I\'m 30"); say "another one" or "cheaper?" to refine. I answer support questions from our FAQ, and "talk to a person" gets you a human. Points: "{prefix}checkin" once a day, "{prefix}points" for your balance, "{prefix}redeem" for rewards. "{prefix}mycodes" lists your coupon codes (in a private chat).',
     zh: '可以问我课程（"200元以内的python入门课"）、优惠券（"上海的火锅优惠券"）或保险（"旅游险，我30岁"）；说"换一个"或"有便宜点的吗"可以调整。客服问题我会按常见问题回答，说"转人工"可以找工作人员。积分："{prefix}checkin"每日签到，"{prefix}points"查看余额，"{prefix}redeem"兑换奖励。"{prefix}mycodes"列出你的优惠码（私聊中）。',
   },
+  language_set: { en: 'Sure, I will answer in English from now on. What are you looking for?', zh: '好的，之后我用中文回答。你想找什么？' },
   unknown_command: { en: 'I don\'t know the command "{command}". ', zh: '我不认识"{command}"这个命令。' },
   opted_out: { en: "Got it: no more promotions for you. You can still ask me for courses whenever you like.", zh: '好的，不再向你推送推广内容。需要时仍然可以问我课程。' },
   fallback: { en: 'Sorry, I did not get that. I can help with courses, coupons and insurance: try "python course for beginners". Type "{prefix}help" for everything else I do.', zh: '抱歉，我没听懂。我可以帮你找课程、优惠券和保险，试试"python入门课"。输入"{prefix}help"查看全部功能。' },

@@ -2,6 +2,7 @@ import type { IdentityStore, LinkResult } from '../../data/store.js';
 import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { setReply } from '../respond.js';
+import { langOf } from './support-reply.js';
 
 type Lang = 'en' | 'zh';
 
@@ -28,7 +29,7 @@ const TEXT: Record<'code' | 'ask_privately' | LinkResult['status'], Record<Lang,
 export function accountLinking(identities: IdentityStore): Middleware<BotContext> {
   return async (ctx, next) => {
     if (ctx.command?.name !== 'link' || !ctx.conversation) return next();
-    const lang: Lang = ctx.nlu?.language === 'zh' ? 'zh' : 'en';
+    const lang: Lang = langOf(ctx);
     const vars = { prefix: ctx.policy.commandPrefix, code: '' };
     const code = ctx.command.args.trim().split(/\s+/)[0] ?? '';
     let key: keyof typeof TEXT;

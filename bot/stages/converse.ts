@@ -6,6 +6,7 @@ import { decide } from '../decide.js';
 import { restoreState } from '../dialogue.js';
 import { renderRecommendation, renderSay } from '../render.js';
 import { toTranscript } from '../transcript.js';
+import { langOf } from './support-reply.js';
 
 /** Finds the user and conversation, restores dialogue state and stores the user's message. */
 export function remember(store: ConversationStore): Middleware<BotContext> {
@@ -45,7 +46,7 @@ export function decideStage(o: { handoffAfterMisses?: number } = {}): Middleware
 export function recommendAndRender(recommender: Recommender): Middleware<BotContext> {
   return async (ctx, next) => {
     const { action, state } = ctx.decision!;
-    const lang = ctx.nlu?.language ?? 'en';
+    const lang = langOf(ctx);
     if (action.type === 'recommend') {
       const result = recommender.recommend(action.request, 3, ctx.ranking?.signals);
       // Nothing for this age, but plans for a mid-life adult: the age limit is the honest reason.

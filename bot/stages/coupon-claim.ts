@@ -2,6 +2,7 @@ import type { CouponLedger } from '../../data/partners.js';
 import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { setReply } from '../respond.js';
+import { langOf } from './support-reply.js';
 
 type Lang = 'en' | 'zh';
 
@@ -36,7 +37,7 @@ export function isMyCodesRequest(text: string): boolean {
 export function couponClaims(ledger: CouponLedger, title: (itemId: string) => string | undefined): Middleware<BotContext> {
   return async (ctx, next) => {
     if (!ctx.conversation) return next();
-    const lang: Lang = ctx.nlu?.language === 'zh' ? 'zh' : 'en';
+    const lang: Lang = langOf(ctx);
     const say = (key: string, vars: Record<string, string> = {}) =>
       setReply(ctx, { text: (TEXT[key] ?? TEXT['request_id_conflict']!)[lang].replace(/\{(\w+)\}/g, (_, k: string) => ({ prefix: ctx.policy.commandPrefix, ...vars })[k] ?? ''), cards: [] });
     // `!mycodes`, "my coupons": the codes this person holds, listed only in private.

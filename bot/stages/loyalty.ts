@@ -6,6 +6,7 @@ import { loyaltyText, type LOYALTY_TEXT } from '../loyalty-text.js';
 import type { ChatMessage, ReplyAction, Role } from '../message.js';
 import { ACTION_MIN_CONFIDENCE } from '../decide.js';
 import { setReply } from '../respond.js';
+import { langOf } from './support-reply.js';
 import { isChatNoise } from '../support-text.js';
 
 /** Points for taking part in chat; off unless a channel switches it on. */
@@ -126,7 +127,7 @@ export function loyaltyCommands(store: LoyaltyStore, options: LoyaltyOptions): M
     const confident = ctx.addressed === 'yes' && (ctx.nlu?.confidence ?? 0) >= ACTION_MIN_CONFIDENCE && !ctx.faq?.answerAlways;
     const intent = ctx.command || confident ? ctx.nlu?.intent : undefined;
     if (!intent || !INTENTS.has(intent) || !ctx.conversation) return next();
-    const lang = ctx.nlu?.language === 'zh' ? 'zh' : 'en';
+    const lang = langOf(ctx);
     const userId = ctx.conversation.userId;
     const say = async (key: keyof typeof LOYALTY_TEXT, vars: Record<string, string | number> = {}, actions: ReplyAction[] = []) =>
       setReply(ctx, { text: loyaltyText(key, lang, { prefix: ctx.policy.commandPrefix, ...vars }), cards: [], ...(actions.length ? { actions } : {}) });
