@@ -21,6 +21,8 @@ export type Action =
     sponsoredWithheld?: 'opted_out' | 'channel_off' | 'user_cap' | 'channel_cap';
   }
   | { type: 'ask_age'; request: RecommendRequest }
+  /** A course request without a topic we understood: ask what to learn, offering popular topics. */
+  | { type: 'ask_topic'; request: RecommendRequest }
   | { type: 'decline_minor' }
   | { type: 'say'; key: SayKey }
   /** Answer with one FAQ entry, naming it as the source (bot/stages/faq.ts). */
@@ -106,6 +108,16 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: DecideOptions
     }
     if (nlu.intent !== 'ask_insurance') delete state.pending;
   }
+  // An answer to "what would you like to learn?" ("python") continues the course request.
+  if (state.pending?.ask === 'topic') {
+    const topic = entityValue<string>(nlu.entities, 'topic');
+    const request = { ...state.pending.request };
+    delete state.pending;
+    if (topic) {
+      const asked = buildRequest('course', nlu);
+      return { action: { type: 'recommend', request: { ...request, ...asked, topic, text: `${request.text} ${nlu.text}` } }, state: ok(state) };
+    }
+  }
 
   const understood = nlu.intent !== 'oos' && nlu.confidence >= MIN_CONFIDENCE;
   // A message that is nearly one of the FAQ's phrasings is answered even when the NLU is unsure.
@@ -118,8 +130,15 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: DecideOptions
   }
 
   switch (nlu.intent) {
-    case 'recommend_course':
-      return { action: { type: 'recommend', request: buildRequest('course', nlu) }, state: ok(state) };
+    case 'recommend_course': {
+      const request = buildRequest('course', nlu);
+      // No topic understood: random courses would be a guess. Ask, offering popular topics.
+      if (!request.topic) {
+        state.pending = { ask: 'topic', request };
+        return { action: { type: 'ask_topic', request }, state: ok(state) };
+      }
+      return { action: { type: 'recommend', request }, state: ok(state) };
+    }
     case 'get_coupon': {
       const request = buildRequest('coupon', nlu);
       if (!request.location && state.profile.location) request.location = state.profile.location;

@@ -14,7 +14,7 @@ export interface DialogueState {
   /** Facts the user told us that later requests reuse. */
   profile: { age?: number; location?: string };
   /** A question the bot asked and is waiting on. */
-  pending?: { ask: 'age'; request: RecommendRequest };
+  pending?: { ask: 'age' | 'topic'; request: RecommendRequest };
   /** FAQ entries offered as numbered choices; "1".."3" next picks one. */
   faqChoices?: string[];
   /** The bot asked for an email and message (no agent online). */
@@ -44,7 +44,7 @@ export function restoreState(raw: unknown): DialogueState {
     if (typeof r.profile.age === 'number') s.profile.age = r.profile.age;
     if (typeof r.profile.location === 'string') s.profile.location = r.profile.location;
   }
-  if (r.pending?.ask === 'age' && r.pending.request) s.pending = r.pending;
+  if ((r.pending?.ask === 'age' || r.pending?.ask === 'topic') && r.pending.request) s.pending = r.pending;
   if (Array.isArray(r.faqChoices)) {
     const ids = r.faqChoices.filter((x): x is string => typeof x === 'string').slice(0, 3);
     if (ids.length) s.faqChoices = ids;

@@ -80,6 +80,23 @@ export function renderSay(action: Extract<Action, { type: 'say' | 'ask_age' | 'd
   return { text: phrase(key, lang, all), cards: [] };
 }
 
+/** "What would you like to learn?" with popular topics to pick from. */
+export function renderAskTopic(topics: readonly string[], lang: Lang): Reply {
+  return { text: phrase('ask_topic', lang, { topics: topics.map((t) => topicName(t, lang)).join(lang === 'zh' ? '、' : ', ') }), cards: [] };
+}
+
+/** A catalog topic as the user reads it (Chinese names for Chinese conversations). */
+export function topicName(topic: string, lang: Lang): string {
+  return lang === 'zh' ? (TOPIC_ZH[topic] ?? topic) : topic;
+}
+
+const TOPIC_ZH: Record<string, string> = {
+  python: 'Python', javascript: 'JavaScript', 'web development': '网页开发', 'data science': '数据科学', 'machine learning': '机器学习',
+  photography: '摄影', 'graphic design': '平面设计', music: '音乐', guitar: '吉他', cooking: '烹饪', 'personal finance': '个人理财', budgeting: '预算管理',
+  'game development': '游戏开发', gaming: '游戏', chess: '国际象棋', english: '英语', chinese: '中文', marketing: '市场营销', excel: 'Excel',
+  drawing: '绘画', fitness: '健身', writing: '写作', business: '商业', design: '设计', 'video editing': '视频剪辑', streaming: '直播',
+};
+
 function describe(req: RecommendRequest, lang: Lang): string {
   const parts: string[] = [];
   if (lang === 'zh') {

@@ -57,6 +57,13 @@ export class Recommender {
     return this.byId.get(id);
   }
 
+  /** The course topics with the most active courses, most first (offered when no topic was understood). */
+  popularTopics(limit = 6): string[] {
+    const counts = new Map<string, number>();
+    for (const item of this.items) if (item.kind === 'course') for (const t of item.topics) counts.set(t, (counts.get(t) ?? 0) + 1);
+    return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([t]) => t);
+  }
+
   private usd(item: CatalogItem): number | undefined {
     return this.toUsd(item.price, item.currency);
   }

@@ -4,7 +4,7 @@ import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { decide } from '../decide.js';
 import { restoreState } from '../dialogue.js';
-import { renderRecommendation, renderSay } from '../render.js';
+import { renderAskTopic, renderRecommendation, renderSay } from '../render.js';
 import { toTranscript } from '../transcript.js';
 import { langOf } from './support-reply.js';
 
@@ -64,6 +64,8 @@ export function recommendAndRender(recommender: Recommender): Middleware<BotCont
           return { id: c.id, price: c.price, currency: c.currency, ...(usd !== undefined ? { usd } : {}) };
         });
       }
+    } else if (action.type === 'ask_topic') {
+      ctx.reply = renderAskTopic(recommender.popularTopics(6), lang);
     } else if (action.type === 'say' || action.type === 'ask_age' || action.type === 'decline_minor') {
       ctx.reply = renderSay(action, lang, { prefix: ctx.policy.commandPrefix, command: ctx.unknownCommand ?? '' });
     }
