@@ -141,7 +141,9 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: DecideOptions
     }
     case 'get_coupon': {
       const request = buildRequest('coupon', nlu);
-      if (!request.location && state.profile.location) request.location = state.profile.location;
+      // Where the person is matters for local offers (a restaurant, "near me"), not for a headset.
+      const local = request.cuisine !== undefined || /\b(near me|nearby|around here|close by|local)\b|附近|周边/i.test(nlu.text);
+      if (!request.location && state.profile.location && local) request.location = state.profile.location;
       return { action: { type: 'recommend', request }, state: ok(state) };
     }
     case 'ask_insurance': {

@@ -4,7 +4,7 @@ type Lang = 'en' | 'zh';
 
 /** Every fixed sentence the bot says, in English and Chinese. */
 export const PHRASES: Record<SayKey | 'ask_age' | 'decline_minor' | 'no_match' | 'here_are' | 'here_is_another' | 'relaxed' | 'no_more'
-  | 'insurance_age' | 'ask_topic' | 'withheld_user_cap' | 'withheld_channel_cap' | 'withheld_opted_out' | 'withheld_channel_off',
+  | 'insurance_age' | 'online_only' | 'ask_topic' | 'withheld_user_cap' | 'withheld_channel_cap' | 'withheld_opted_out' | 'withheld_channel_off',
   Record<Lang, string>> = {
   greet: { en: "Hi! I can suggest courses, partner coupons and insurance. Try \"a beginner python course under $30\".", zh: '你好！我可以推荐课程、合作商家优惠券和保险。试试说"100块以内的python入门课"。' },
   noise: { en: '😄 If you are looking for something, I can find courses, partner coupons or insurance, or answer questions from our FAQ.', zh: '😄 需要什么的话，我可以帮你找课程、合作商家优惠券或保险，也可以回答常见问题。' },
@@ -28,6 +28,7 @@ export const PHRASES: Record<SayKey | 'ask_age' | 'decline_minor' | 'no_match' |
   ask_age: { en: 'Happy to help with insurance. How old are you? (Insurance is only offered to adults.)', zh: '可以帮你看看保险。请问你多大了？（保险只面向成年人。）' },
   insurance_age: { en: "Sorry, none of the plans I can offer covers someone aged {age}: each insurer sets an age limit. A licensed insurance broker can show you plans for your age.", zh: '抱歉，我能推荐的保险都不承保 {age} 岁的人：每家保险公司都有年龄限制。持牌保险经纪人可以帮你找适合你年龄的方案。' },
   ask_topic: { en: 'What would you like to learn? Popular topics: {topics}. Or tell me in your own words, e.g. "beginner guitar".', zh: '你想学什么？热门主题：{topics}。也可以直接描述，比如"吉他入门"。' },
+  online_only: { en: 'I have no partner coupons in {where} yet. These work online, anywhere:', zh: '{where}暂时没有合作商家的优惠券。这些可以在线使用，不限地区：' },
   decline_minor: { en: "Sorry, I can't suggest insurance to anyone under 18. A parent or guardian can look at options with you.", zh: '抱歉，不能向未满18岁的用户推荐保险，可以请家长一起了解。' },
   no_match: { en: "I couldn't find anything that matches{what}. Try a different topic or a higher budget.", zh: '没有找到符合{what}的结果，可以换个主题或提高预算试试。' },
   here_are: { en: 'Here are some picks{what}:', zh: '为你找到这些{what}：' },

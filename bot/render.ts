@@ -61,6 +61,11 @@ export function renderRecommendation(
     return { text: phrase(action.refine ? 'no_more' : 'no_match', lang, { what }), cards: [] };
   }
   let text = action.refine ? phrase('here_is_another', lang, { what }) : RECOMMEND_TEMPLATES[template][lang].replace('{what}', what);
+  // Coupons without a city are online offers: never presented as local to the place asked about.
+  const shown = result.suggestions.flatMap((s) => items(s.itemId) ?? []);
+  if (action.request.kind === 'coupon' && action.request.location && shown.length && shown.every((i) => i.kind === 'coupon' && !i.city)) {
+    text = phrase('online_only', lang, { where: placeName(action.request.location) });
+  }
   if (result.relaxed.length) {
     const names = result.relaxed.map((r) => (lang === 'zh' ? { level: '级别', language: '语言', topic: '主题' }[r] : r));
     text += phrase('relaxed', lang, { filters: names.join(lang === 'zh' ? '、' : ' and ') });
@@ -97,6 +102,10 @@ const TOPIC_ZH: Record<string, string> = {
   drawing: '绘画', fitness: '健身', writing: '写作', business: '商业', design: '设计', 'video editing': '视频剪辑', streaming: '直播',
 };
 
+function placeName(s: string): string {
+  return s.replace(/\b\p{Ll}/gu, (c) => c.toUpperCase());
+}
+
 function describe(req: RecommendRequest, lang: Lang): string {
   const parts: string[] = [];
   if (lang === 'zh') {
@@ -113,7 +122,7 @@ function describe(req: RecommendRequest, lang: Lang): string {
   if (req.cuisine) parts.push(req.cuisine);
   if (req.insuranceType) parts.push(req.insuranceType.replace('_', ' '));
   let s = parts.length ? ` for ${parts.join(' ')}` : '';
-  if (req.location) s += ` in ${req.location}`;
+  if (req.location) s += ` in ${placeName(req.location)}`;
   const limit = req.ceiling ?? req.budget;
   if (limit?.max === 0) s += ' (free)';
   else if (limit?.max !== undefined) s += ` under ${formatPrice(limit.max, limit.currency)}`;

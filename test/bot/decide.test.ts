@@ -43,8 +43,11 @@ describe('bot/decide (dialogue policy)', () => {
   it('remembers age and location for later requests', async () => {
     const s = decide(await parse("I'm 40, any travel insurance?"), emptyState(), { direct: true });
     assert.ok(s.action.type === 'recommend' && s.action.request.age === 40);
-    const later = decide(await withIntent('coupons please', 'get_coupon'), { ...s.state, profile: { ...s.state.profile, location: 'Brooklyn' } }, { direct: true });
-    assert.ok(later.action.type === 'recommend' && later.action.request.location === 'Brooklyn');
+    const remembered = { ...s.state, profile: { ...s.state.profile, location: 'Brooklyn' } };
+    const later = decide(await withIntent('ramen coupons please', 'get_coupon'), remembered, { direct: true });
+    assert.ok(later.action.type === 'recommend' && later.action.request.location === 'Brooklyn', 'a local offer (a restaurant) uses it');
+    const product = decide(await withIntent('gaming headset coupon', 'get_coupon'), remembered, { direct: true });
+    assert.ok(product.action.type === 'recommend' && product.action.request.location === undefined, 'a product coupon does not');
   });
 
   it('refines the last request: another, cheaper, harder', async () => {
