@@ -58,6 +58,8 @@ export interface DecideOptions {
   handoffAfterMisses?: number;
   /** Points and check-ins are on in this channel (they were not confident enough to act on, if we got here). */
   loyalty?: boolean;
+  /** A refinement chosen with a button (typed), not said in words. */
+  refine?: RefineKind;
   /** An unknown `!command` typed in a private chat: answered with what the bot can do. */
   unknownCommand?: string;
 }
@@ -160,7 +162,7 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: DecideOptions
       return { action: { type: 'recommend', request: { ...request, age: knownAge } }, state: ok(state) };
     }
     case 'refine':
-      return refine(nlu, state);
+      return refine(nlu, state, opts.refine);
     case 'greet':
     case 'thanks':
     case 'bye':
@@ -214,10 +216,10 @@ function choicePick(text: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-function refine(nlu: NluResult, state: DialogueState): Decision {
+function refine(nlu: NluResult, state: DialogueState, typed?: RefineKind): Decision {
   const last = state.lastRequest;
   if (!last) return { action: { type: 'say', key: 'refine_without_context' }, state: ok(state) };
-  const kind = refineKind(nlu.text);
+  const kind = typed ?? refineKind(nlu.text);
   const request: RecommendRequest = { ...last, excludeIds: [...state.shown] };
   // A refinement keeps the thread: the topic is never relaxed into other subjects.
   if (last.topic) request.keepTopic = true;

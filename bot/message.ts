@@ -30,7 +30,28 @@ export interface ChatMessage {
   readonly direct: boolean;
   /** True when the adapter saw an explicit mention of the bot. */
   readonly mentionsBot?: boolean;
+  /**
+   * What the person asked for in a structured way (a slash command's options, a button, a
+   * picker). The bot acts on it directly; `text` is only what the transcript shows.
+   */
+  readonly action?: ChatAction;
 }
+
+/** A structured request from a platform control: no sentence to parse, nothing to guess. */
+export type ChatAction =
+  | { readonly kind: 'recommend'; readonly topic?: string; readonly level?: 'beginner' | 'intermediate' | 'advanced'; readonly budget?: { readonly max: number; readonly currency: string } }
+  | { readonly kind: 'coupon'; readonly near?: string }
+  | { readonly kind: 'insurance'; readonly type?: string; readonly age?: number }
+  | { readonly kind: 'points' }
+  | { readonly kind: 'checkin' }
+  | { readonly kind: 'mycodes' }
+  | { readonly kind: 'help' }
+  /** A card's claim button. */
+  | { readonly kind: 'claim'; readonly itemId: string }
+  /** A reward's redeem button. */
+  | { readonly kind: 'redeem'; readonly rewardId: string }
+  /** "Another one" / "Cheaper" buttons on a card. */
+  | { readonly kind: 'refine'; readonly refine: 'another' | 'cheaper' };
 
 export type CardKind = 'course' | 'coupon' | 'insurance';
 

@@ -73,7 +73,7 @@ export function handleSocket(socket: WebSocket, visitorParam: string | null, dep
     }
     const message: ChatMessage = {
       platform: 'web', channel: WEB_CHANNEL, user: { platformId: visitor, displayName: 'Visitor', roles: [] },
-      text: parsed.data.text, time: new Date(), direct: true,
+      text: parsed.data.text, time: new Date(), direct: true, ...(parsed.data.action ? { action: parsed.data.action } : {}),
     };
     void bot.handle(message, webOutbound(deps.hub, visitor), parsed.data.clientId);
   });

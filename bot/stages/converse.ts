@@ -34,6 +34,7 @@ export function decideStage(o: { handoffAfterMisses?: number } = {}): Middleware
       ...(o.handoffAfterMisses !== undefined ? { handoffAfterMisses: o.handoffAfterMisses } : {}),
       ...(ctx.loyaltyOn ? { loyalty: true } : {}),
       ...(ctx.unknownCommand ? { unknownCommand: ctx.unknownCommand } : {}),
+      ...(ctx.message.action?.kind === 'refine' ? { refine: ctx.message.action.refine } : {}),
     });
     // Saved by respond even when there is nothing to say: what the user told us (age, location, misses) is remembered.
     ctx.state = ctx.decision.state;

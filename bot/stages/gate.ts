@@ -3,6 +3,7 @@ import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { phrase } from '../phrases.js';
 import { setReply } from '../respond.js';
+import { actionCommand } from '../actions.js';
 
 export interface GateOptions {
   /** Names the bot answers to when @mentioned. */
@@ -38,10 +39,19 @@ export function gate(o: GateOptions): Middleware<BotContext> {
       return;
     }
     let text = cleanText(m.text);
+    if (!text && m.action) text = m.action.kind;
     if (!text) return;
     if (text.length > MAX_MESSAGE_CHARS) {
       if (m.direct) setReply(ctx, { text: phrase('too_long', /[\u4e00-\u9fff]/.test(text) ? 'zh' : 'en'), cards: [] }, { mode: 'ephemeral' });
       return;
+    }
+    if (m.action) {
+      // A slash command, a button, a picker: meant for the bot, and nothing to parse.
+      const command = actionCommand(m.action);
+      if (command) ctx.command = command;
+      ctx.addressed = 'yes';
+      ctx.text = text;
+      return next();
     }
     const mentioned = m.mentionsBot === true || anyMention.test(text);
     text = text.replace(mention, '').trim();

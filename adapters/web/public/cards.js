@@ -40,7 +40,8 @@ export function formatPrice(card) {
   }
 }
 
-// onAction(text) sends a chat message on the visitor's behalf (e.g. "!claim <coupon id>").
+// onAction(text, action) sends a typed action on the visitor's behalf ({ kind: 'claim', itemId }),
+// with the line the transcript shows.
 export function renderCard(card, onAction) {
   const kind = str(card.kind);
   const sponsored = card.sponsored === true;
@@ -80,7 +81,7 @@ export function renderCard(card, onAction) {
     const claim = el('button', 'card-claim', 'Claim code');
     claim.type = 'button';
     claim.dataset.testid = 'claim';
-    claim.addEventListener('click', () => onAction(`!claim ${card.id}`));
+    claim.addEventListener('click', () => onAction(`Claim code: ${str(card.title) || card.id}`, { kind: 'claim', itemId: card.id }));
     foot.append(claim);
   }
   if (foot.childNodes.length) root.append(foot);

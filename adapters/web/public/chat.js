@@ -246,7 +246,7 @@ function send() {
 }
 
 // Sends one chat message; false (and the text kept for a retry) while the socket is down.
-function sendText(text) {
+function sendText(text, action) {
   if (!ws || ws.readyState !== WebSocket.OPEN) {
     setStatus(statusEl.dataset.state === 'connecting' ? 'connecting' : 'reconnecting',
       'not connected — your message is kept; reconnecting…');
@@ -254,7 +254,7 @@ function sendText(text) {
     return false;
   }
   const clientId = uuid();
-  ws.send(JSON.stringify({ type: 'message', text, clientId }));
+  ws.send(JSON.stringify({ type: 'message', text, clientId, ...(action ? { action } : {}) }));
   pending = { clientId, text, restored: false };
   return true;
 }
