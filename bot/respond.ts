@@ -6,6 +6,7 @@ import type { DialogueState } from './dialogue.js';
 import type { Reply } from './message.js';
 import type { ConversationEvent } from './support-events.js';
 import { toTranscript } from './transcript.js';
+import { isLoopbackUrl } from './config.js';
 
 /**
  * How a stage answers: it sets the reply and says whether it is kept in the conversation
@@ -65,6 +66,14 @@ export function respond(d: RespondDeps): Middleware<BotContext> {
 }
 
 /**
+ * Can this person open a link to our server? A loopback address works only on the server's own
+ * chat page (opened on this machine); a Twitch or Discord viewer gets the catalog's link instead.
+ */
+export function reachable(url: string, ctx: Pick<BotContext, 'message'>): boolean {
+  return !isLoopbackUrl(url) || ctx.message.platform === 'web' || ctx.message.platform === 'cli';
+}
+
+/**
  * One tracking impression per card with the ranking decision behind it (variant, position,
  * propensity); with a tracking address the card points at `/r/<token>` so a click counts once.
  */
@@ -78,7 +87,7 @@ async function tracked(ctx: BotContext, reply: Reply, d: RespondDeps): Promise<R
       itemId: card.id, userId: conv.userId, platform: m.platform, channel: m.channel,
       decision: { variant, position, propensity: ctx.suggestionPropensity?.get(card.id) ?? 1, ...(ctx.ranking?.template ? { template: ctx.ranking.template } : {}) },
     });
-    cards.push(d.trackingBaseUrl ? { ...card, link: `${d.trackingBaseUrl.replace(/\/$/, '')}/r/${token}` } : card);
+    cards.push(d.trackingBaseUrl && reachable(d.trackingBaseUrl, ctx) ? { ...card, link: `${d.trackingBaseUrl.replace(/\/$/, '')}/r/${token}` } : card);
   }
   return cards;
 }

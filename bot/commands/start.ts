@@ -1,7 +1,7 @@
 import type { SupportDesk } from '../../adapters/web/agent-desk.js';
 import { startWebServer } from '../../adapters/web/server.js';
 import { buildCore, type Core } from '../app.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, publicUrlWarning } from '../config.js';
 import { startDiscord } from './discord.js';
 import { startTwitch } from './twitch.js';
 
@@ -9,6 +9,8 @@ import { startTwitch } from './twitch.js';
 export async function runStart(o: { config?: string }): Promise<number> {
   const config = loadConfig(o.config ? { file: o.config } : {});
   const started = performance.now();
+  const warning = publicUrlWarning(config);
+  if (warning) log(warning);
   let core: Core | undefined;
   let twitch: { stop(): Promise<void> } | undefined;
   let desk: SupportDesk | undefined;

@@ -4,7 +4,7 @@ import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import type { ConversationEvent } from '../support-events.js';
 import { extractContact } from '../support-text.js';
-import { setReply } from '../respond.js';
+import { reachable, setReply } from '../respond.js';
 import { fill, langOf } from './support-reply.js';
 
 export interface HandoffDeps {
@@ -70,7 +70,8 @@ export function handoffReplies(d: HandoffDeps): Middleware<BotContext> {
     if (action?.type !== 'handoff' || !ctx.conversation) return next();
     const lang = langOf(ctx);
     if (!AGENT_PLATFORMS.has(ctx.message.platform)) {
-      ctx.reply = { text: d.webUrl ? fill(TEXT.elsewhere[lang], { url: d.webUrl }) : TEXT.elsewhere_no_url[lang], cards: [] };
+      // A loopback support address is no address for a Twitch or Discord viewer: leave it out.
+      ctx.reply = { text: d.webUrl && reachable(d.webUrl, ctx) ? fill(TEXT.elsewhere[lang], { url: d.webUrl }) : TEXT.elsewhere_no_url[lang], cards: [] };
       return next();
     }
     ctx.reply = { text: await enqueue(ctx, d, action.reason), cards: [] };
