@@ -71,6 +71,17 @@ export interface Card {
   readonly reason?: string;
   /** Catalog topics (courses), for adapters that offer "more on this topic" pickers. */
   readonly topics?: readonly string[];
+  /** The card's labels in the conversation's language (bot/i18n), so no adapter or page keeps its own wording. */
+  readonly labels?: CardLabels;
+}
+
+export interface CardLabels {
+  readonly kind: string;
+  readonly link: string;
+  readonly sponsored: string;
+  readonly free: string;
+  /** The claim button (coupons). */
+  readonly claim?: string;
 }
 
 /** Something the user can do next with one tap where the platform has buttons (Discord); others show the text. */

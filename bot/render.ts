@@ -4,18 +4,16 @@ import type { RecommendRequest, RecommendResult } from '../recommender/request.j
 import type { Action } from './decide.js';
 import type { Card, Reply } from './message.js';
 import { phrase } from './phrases.js';
+import { nameIn, t } from './i18n/catalogue.js';
+import type { CatalogueKey } from './i18n/en.js';
 
 type Lang = 'en' | 'zh';
 
-const DEFAULT_DISCLOSURE: Record<Lang, string> = {
-  en: 'Sponsored: the provider pays crossfeed for this placement.',
-  zh: '推广：该内容由合作方付费推广。',
-};
-
 /** Turns an item into the platform-neutral card; sponsored items always carry a disclosure. */
-export function toCard(item: CatalogItem, reason: string | undefined, lang: Lang): Card {
-  const priceLabel = formatPrice(item.price, item.currency, item.kind === 'insurance' ? item.pricePeriod : undefined, lang);
-  const disclosure = item.disclosure ?? (item.sponsored ? DEFAULT_DISCLOSURE[lang] : undefined);
+export function toCard(item: CatalogItem, reason: string | undefined, lang: Lang, reasonKey?: string): Card {
+  const priceLabel = item.price === 0 ? t(lang, 'card.free') : formatPrice(item.price, item.currency, item.kind === 'insurance' ? item.pricePeriod : undefined, lang);
+  const disclosure = item.disclosure ?? (item.sponsored ? t(lang, 'card.disclosure') : undefined);
+  const said = localReason(item, reason, lang, reasonKey);
   return {
     kind: item.kind,
     id: item.id,
@@ -27,8 +25,24 @@ export function toCard(item: CatalogItem, reason: string | undefined, lang: Lang
     link: item.link,
     sponsored: item.sponsored || item.kind === 'insurance',
     ...(disclosure ? { disclosure } : {}),
-    ...(reason ? { reason } : {}),
+    ...(said ? { reason: said } : {}),
+    labels: {
+      kind: t(lang, `card.kind.${item.kind}`), link: t(lang, `card.link.${item.kind}`), sponsored: t(lang, 'card.sponsored'), free: t(lang, 'card.free'),
+      ...(item.kind === 'coupon' ? { claim: t(lang, 'card.claim') } : {}),
+    },
   };
+}
+
+/** The recommender's reason, said from the catalogue where it names places or insurance features. */
+function localReason(item: CatalogItem, reason: string | undefined, lang: Lang, reasonKey?: string): string | undefined {
+  if (item.kind === 'insurance' && reasonKey) {
+    return t(lang, 'reason.suits', { why: t(lang, `reason.insurance.${reasonKey}` as CatalogueKey) });
+  }
+  if (item.kind === 'coupon' && lang === 'zh') {
+    const where = item.city ? [item.area, nameIn(item.city, lang)].filter(Boolean).join('，') : t(lang, 'reason.online');
+    return [where, item.discount, t(lang, 'reason.valid_until', { date: item.expiresAt.slice(0, 10) })].join(' · ');
+  }
+  return reason;
 }
 
 /** Text plus cards for a recommendation result. */
@@ -64,15 +78,15 @@ export function renderRecommendation(
   // Coupons without a city are online offers: never presented as local to the place asked about.
   const shown = result.suggestions.flatMap((s) => items(s.itemId) ?? []);
   if (action.request.kind === 'coupon' && action.request.location && shown.length && shown.every((i) => i.kind === 'coupon' && !i.city)) {
-    text = phrase('online_only', lang, { where: placeName(action.request.location) });
+    text = phrase('online_only', lang, { where: lang === 'zh' ? nameIn(action.request.location, lang) : placeName(action.request.location) });
   }
   if (result.relaxed.length) {
-    const names = result.relaxed.map((r) => (lang === 'zh' ? { level: '级别', language: '语言', topic: '主题' }[r] : r));
+    const names = result.relaxed.map((r) => t(lang, `relaxed.${r}`));
     text += phrase('relaxed', lang, { filters: names.join(lang === 'zh' ? '、' : ' and ') });
   }
   const cards = result.suggestions.flatMap((s) => {
     const item = items(s.itemId);
-    return item ? [toCard(item, s.reason, lang)] : [];
+    return item ? [toCard(item, s.reason, lang, s.reasonKey)] : [];
   });
   return { text, cards };
 }
@@ -92,15 +106,8 @@ export function renderAskTopic(topics: readonly string[], lang: Lang): Reply {
 
 /** A catalog topic as the user reads it (Chinese names for Chinese conversations). */
 export function topicName(topic: string, lang: Lang): string {
-  return lang === 'zh' ? (TOPIC_ZH[topic] ?? topic) : topic;
+  return nameIn(topic, lang);
 }
-
-const TOPIC_ZH: Record<string, string> = {
-  python: 'Python', javascript: 'JavaScript', 'web development': '网页开发', 'data science': '数据科学', 'machine learning': '机器学习',
-  photography: '摄影', 'graphic design': '平面设计', music: '音乐', guitar: '吉他', cooking: '烹饪', 'personal finance': '个人理财', budgeting: '预算管理',
-  'game development': '游戏开发', gaming: '游戏', chess: '国际象棋', english: '英语', chinese: '中文', marketing: '市场营销', excel: 'Excel',
-  drawing: '绘画', fitness: '健身', writing: '写作', business: '商业', design: '设计', 'video editing': '视频剪辑', streaming: '直播',
-};
 
 function placeName(s: string): string {
   return s.replace(/\b\p{Ll}/gu, (c) => c.toUpperCase());
@@ -109,12 +116,12 @@ function placeName(s: string): string {
 function describe(req: RecommendRequest, lang: Lang): string {
   const parts: string[] = [];
   if (lang === 'zh') {
-    if (req.level) parts.push({ beginner: '入门', intermediate: '进阶', advanced: '高级' }[req.level]);
-    if (req.topic) parts.push(req.topic);
+    if (req.level) parts.push(t(lang, `level.${req.level}`));
+    if (req.topic) parts.push(nameIn(req.topic, lang));
     const limit = req.ceiling ?? req.budget;
     if (limit?.max === 0) parts.push('免费');
     else if (limit?.max !== undefined) parts.push(`${formatPrice(limit.max, limit.currency, undefined, 'zh')}以内`);
-    if (req.location) parts.push(req.location);
+    if (req.location) parts.push(nameIn(req.location, lang));
     return parts.length ? ` ${parts.join(' ')} ` : '';
   }
   if (req.level) parts.push(req.level);

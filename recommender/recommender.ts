@@ -101,13 +101,15 @@ export class Recommender {
         const priceUsd = this.usd(item);
         let value = score(item, req, rel) + personalBoost({ id: item.id, topics: item.topics, priceUsd }, signals);
         let reason = reasonFor(item, req);
+        let reasonKey: string | undefined;
         if (item.kind === 'insurance') {
           const x = suitabilityFeatures(item, req, { cheapestUsd, priceUsd: priceUsd ?? cheapestUsd, gaming: signals.audience === 'gaming' });
           const fit = suitability(this.suitabilityModel, x);
           value += 3 * fit.probability;
           reason = `Suits you: ${fit.topReason}`;
+          reasonKey = fit.topFeature;
         }
-        scored.push({ itemId: item.id, score: round(value), reason });
+        scored.push({ itemId: item.id, score: round(value), reason, ...(reasonKey ? { reasonKey } : {}) });
       }
       if (scored.length > 0) {
         scored.sort((a, b) => b.score - a.score || a.itemId.localeCompare(b.itemId));

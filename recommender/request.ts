@@ -50,6 +50,8 @@ export interface Suggestion {
   score: number;
   /** One line on why it fits. */
   reason: string;
+  /** What the reason says, as a key (insurance: the suitability feature), so it can be said in any language. */
+  reasonKey?: string;
   /** When chosen by exploration: the probability the policy shows this item (logged for fair comparison). */
   propensity?: number;
 }

@@ -2,6 +2,7 @@ import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { faqTitle, type FaqKnowledge } from '../faq-index.js';
 import { phrase } from '../phrases.js';
+import { t } from '../i18n/catalogue.js';
 import { fill, langOf } from './support-reply.js';
 
 const TEXT = {
@@ -44,7 +45,7 @@ export function faqReplies(knowledge: FaqKnowledge): Middleware<BotContext> {
         const lines = entries.map((e, i) => `${i + 1}. ${faqTitle(e)}`);
         const numbers = entries.map((_, i) => String(i + 1)).join(lang === 'zh' ? '、' : ', ');
         const pick = fill(TEXT.pick[lang], { numbers, human: entries.length + 1 });
-        ctx.reply = { text: [TEXT.choices[lang], ...lines, `${entries.length + 1}. ${lang === 'zh' ? '转人工' : 'Talk to a person'}`, pick].join('\n'), cards: [] };
+        ctx.reply = { text: [TEXT.choices[lang], ...lines, `${entries.length + 1}. ${t(lang, 'faq.talk_to_person')}`, pick].join('\n'), cards: [] };
         ctx.decision!.state.faqChoices = entries.map((e) => e.id);
       }
     }
