@@ -2,6 +2,7 @@ import { LOYALTY_TEXT } from '../loyalty-text.js';
 import { PHRASES } from '../phrases.js';
 import { en, type CatalogueKey } from './en.js';
 import { zh } from './zh.js';
+import { CLAIM_TEXT, FAQ_TEXT, HANDOFF_TEXT, LINK_TEXT, PRIVACY_TEXT } from './stage-texts.js';
 
 export type Lang = 'en' | 'zh';
 
@@ -27,9 +28,16 @@ export function nameIn(value: string, lang: Lang): string {
  * exists in both languages with the same placeholders.
  */
 export const CATALOGUE: Record<Lang, Record<string, string>> = {
-  en: { ...en, ...prefixed('say', PHRASES, 'en'), ...prefixed('loyalty', LOYALTY_TEXT, 'en') },
-  zh: { ...zh, ...prefixed('say', PHRASES, 'zh'), ...prefixed('loyalty', LOYALTY_TEXT, 'zh') },
+  en: { ...en, ...stageTexts('en') },
+  zh: { ...zh, ...stageTexts('zh') },
 };
+
+function stageTexts(lang: Lang): Record<string, string> {
+  return {
+    ...prefixed('say', PHRASES, lang), ...prefixed('loyalty', LOYALTY_TEXT, lang), ...prefixed('link', LINK_TEXT, lang),
+    ...prefixed('claim', CLAIM_TEXT, lang), ...prefixed('faq', FAQ_TEXT, lang), ...prefixed('handoff', HANDOFF_TEXT, lang), ...prefixed('privacy', PRIVACY_TEXT, lang),
+  };
+}
 
 function prefixed(ns: string, table: Record<string, Record<Lang, string>>, lang: Lang): Record<string, string> {
   return Object.fromEntries(Object.entries(table).map(([k, v]) => [`${ns}.${k}`, v[lang]]));

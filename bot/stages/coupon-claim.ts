@@ -3,25 +3,10 @@ import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { setReply } from '../respond.js';
 import { langOf } from './support-reply.js';
+import { CLAIM_TEXT as TEXT } from '../i18n/stage-texts.js';
 
 type Lang = 'en' | 'zh';
 
-const TEXT: Record<string, Record<Lang, string>> = {
-  claimed: { en: 'Your code for "{title}": {code} (only for you; show it at the partner or enter it at checkout).', zh: '"{title}"的优惠码：{code}（仅限本人使用，结账时出示或输入）。' },
-  private_only: { en: 'Coupon codes are personal, so I only hand them out in a private chat (the web chat or a DM). Type "{prefix}claim {id}" there.', zh: '优惠码仅限本人使用，只在私聊（网页聊天或私信）中发放。请在那里输入"{prefix}claim {id}"。' },
-  which: { en: 'Which coupon? Ask me for coupons first, then "{prefix}claim 1" takes the first one.', zh: '要领哪张券？先问我优惠券，然后输入"{prefix}claim 1"领取第一张。' },
-  unknown_item: { en: "That coupon isn't available any more.", zh: '这张优惠券已下架。' },
-  held: { en: 'You already have a code for "{title}": {code} (only for you; show it at the partner or enter it at checkout).', zh: '你已经领过"{title}"的优惠码：{code}（仅限本人使用，结账时出示或输入）。' },
-  my_codes: { en: 'Your coupon codes (only for you):\n{list}', zh: '你的优惠码（仅限本人使用）：\n{list}' },
-  no_codes: { en: 'You have not claimed any coupon codes yet. Ask me for coupons, then tap "Claim code" or type "{prefix}claim 1".', zh: '你还没有领取过优惠码。先问我优惠券，然后点"领取优惠码"或输入"{prefix}claim 1"。' },
-  codes_private: { en: 'Your codes are personal, so I only list them in a private chat (the web chat or a DM). Type "{prefix}mycodes" there.', zh: '优惠码仅限本人使用，只在私聊（网页聊天或私信）中列出。请在那里输入"{prefix}mycodes"。' },
-  used: { en: 'used', zh: '已使用' },
-  not_a_coupon: { en: 'That is not a coupon.', zh: '这不是优惠券。' },
-  expired: { en: 'Sorry, that coupon has expired.', zh: '抱歉，这张优惠券已过期。' },
-  limit_reached: { en: "You've already claimed this coupon as many times as allowed.", zh: '你已达到这张优惠券的领取上限。' },
-  out_of_stock: { en: 'Sorry, that coupon just ran out.', zh: '抱歉，这张优惠券已经领完了。' },
-  request_id_conflict: { en: 'Something went wrong with that request; please try again.', zh: '请求出错了，请重试。' },
-};
 
 /** "my coupons", "my codes", "what codes do I have", "我的优惠券". */
 export function isMyCodesRequest(text: string): boolean {

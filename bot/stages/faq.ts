@@ -4,13 +4,8 @@ import { faqTitle, type FaqKnowledge } from '../faq-index.js';
 import { phrase } from '../phrases.js';
 import { t } from '../i18n/catalogue.js';
 import { fill, langOf } from './support-reply.js';
+import { FAQ_TEXT as TEXT } from '../i18n/stage-texts.js';
 
-const TEXT = {
-  source: { en: 'From our FAQ: "{title}"', zh: '来自常见问题：「{title}」' },
-  choices: { en: "I'm not sure which of these you mean:", zh: '不太确定你问的是哪一个：' },
-  pick: { en: 'Reply {numbers} to pick one, or {human} for a person.', zh: '回复 {numbers} 选择，或回复 {human} 转人工。' },
-  gone: { en: 'That FAQ entry was just removed. Ask again, or say "talk to a human".', zh: '这条常见问题刚被删除了。请重新提问，或说"转人工"。' },
-} as const;
 
 /**
  * FAQ retrieval for the dialogue policy: looks the message up in the current index (rebuilt

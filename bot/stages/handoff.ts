@@ -6,6 +6,7 @@ import type { ConversationEvent } from '../support-events.js';
 import { extractContact } from '../support-text.js';
 import { reachable, setReply } from '../respond.js';
 import { fill, langOf } from './support-reply.js';
+import { HANDOFF_TEXT as TEXT } from '../i18n/stage-texts.js';
 
 export interface HandoffDeps {
   queue: SupportQueue;
@@ -20,18 +21,6 @@ export interface HandoffDeps {
 /** Platforms whose conversations an agent can join from the console. */
 const AGENT_PLATFORMS = new Set(['web']);
 
-const TEXT = {
-  sorry: { en: 'Sorry about that. ', zh: '抱歉给你带来不便。' },
-  in_line: { en: "You're number {n} in line; an agent will join here.", zh: '你排在第 {n} 位，客服会在这里加入对话。' },
-  still_in_line: { en: "You're still in line (number {n}); an agent will join here. I can keep answering questions meanwhile.", zh: '你仍在排队（第 {n} 位），客服会在这里加入对话。在此期间我可以继续回答问题。' },
-  nobody_online: {
-    en: 'No agent is online right now, so you are in the queue (number {n}). Leave your email and a short message, for example "my email is ana@example.com, I was charged twice", and we will write back.',
-    zh: '目前没有客服在线，你已进入排队（第 {n} 位）。请留下邮箱和简短留言，例如"我的邮箱是 ana@example.com，我被重复扣款了"，我们会邮件回复你。',
-  },
-  elsewhere: { en: 'A person can help you on our support page: {url}', zh: '请到我们的客服页面联系工作人员：{url}' },
-  elsewhere_no_url: { en: 'A person can help you in the web chat on our site.', zh: '请到我们网站的网页聊天联系工作人员。' },
-  contact_saved: { en: 'Thanks! An agent will write to {email}. You can keep chatting here meanwhile.', zh: '谢谢！客服会发邮件到 {email}。在此期间你可以继续在这里聊天。' },
-} as const;
 
 /**
  * Runs right after the visitor's message is stored. A conversation an agent has taken is the

@@ -6,15 +6,8 @@ import type { ConversationEvent } from '../support-events.js';
 import { isForgetRequest, isYes } from '../support-text.js';
 import { setReply } from '../respond.js';
 import { fill, langOf } from './support-reply.js';
+import { PRIVACY_TEXT as TEXT } from '../i18n/stage-texts.js';
 
-const TEXT = {
-  confirm: {
-    en: 'This deletes your messages, conversations and name here, and what you clicked or claimed. Coupon codes you hold stay valid but are no longer linked to you. It cannot be undone. Reply "yes" to delete.',
-    zh: '这会删除你在这里的消息、对话、昵称以及点击和领取记录。已领取的优惠码仍然有效，但不再与你关联。删除后无法恢复。回复"是"确认删除。',
-  },
-  done: { en: 'Done: your data is deleted ({messages} messages). If you write again, I start from scratch.', zh: '已删除你的数据（{messages} 条消息）。如果你再发消息，我会从头开始。' },
-  kept: { en: 'OK, nothing was deleted.', zh: '好的，没有删除任何内容。' },
-} as const;
 
 /**
  * "Delete my data" (`!forgetme`, or the phrases in bot/support-text.ts) asks for a confirmation;
