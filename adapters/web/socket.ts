@@ -72,11 +72,16 @@ export function handleSocket(socket: WebSocket, visitorParam: string | null, dep
       return;
     }
     const message: ChatMessage = {
-      platform: 'web', channel: WEB_CHANNEL, user: { platformId: visitor, displayName: 'Visitor', roles: [] },
+      platform: 'web', channel: WEB_CHANNEL, user: { platformId: visitor, displayName: visitorName(visitor), roles: [] },
       text: parsed.data.text, time: new Date(), direct: true, ...(parsed.data.action ? { action: parsed.data.action } : {}),
     };
     void bot.handle(message, webOutbound(deps.hub, visitor), parsed.data.clientId);
   });
+}
+
+/** A stable short name for a visitor ("Visitor 3F9A"), so agents can tell queue entries apart. */
+export function visitorName(visitor: string): string {
+  return `Visitor ${visitor.replace(/-/g, '').slice(0, 4).toUpperCase()}`;
 }
 
 function webOutbound(hub: VisitorHub, visitor: string): Outbound {
