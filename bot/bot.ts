@@ -7,7 +7,7 @@ import type { BotContext } from './context.js';
 import type { ChatMessage, Platform } from './message.js';
 import { decideStage, recommendAndRender, remember } from './stages/converse.js';
 import { respond } from './respond.js';
-import { DefaultChannelPolicy, type ChannelPolicy, type ChannelPolicySource } from './channel-policy.js';
+import { DefaultChannelPolicy, platformPolicy, type ChannelPolicy, type ChannelPolicySource } from './channel-policy.js';
 import { gate, type GateOptions } from './stages/gate.js';
 import { attend, understand } from './stages/understand.js';
 import { rankingSignals } from './stages/signals.js';
@@ -148,7 +148,7 @@ export class Bot {
   }
 
   private async handleNow(message: ChatMessage, out: Outbound, handled: () => void, clientId?: string): Promise<void> {
-    const policy = { ...this.defaults, ...this.deps.channelPolicy?.(message.platform, message.channel) };
+    const policy = { ...this.defaults, ...platformPolicy(message.platform), ...this.deps.channelPolicy?.(message.platform, message.channel) };
     const ctx: BotContext = { message, out, policy, text: '', addressed: 'maybe', handled, ...(clientId ? { clientId } : {}) };
     try {
       await this.run(ctx);

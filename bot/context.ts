@@ -6,7 +6,7 @@ import type { FaqLookup } from './faq-index.js';
 import type { QueueEntry } from '../data/support.js';
 import type { DialogueState } from './dialogue.js';
 import type { ChatMessage, Reply } from './message.js';
-import type { ChannelPolicy } from './channel-policy.js';
+import type { ChannelPolicy, ChannelTraits } from './channel-policy.js';
 import type { Outbound, TranscriptMessage } from './transcript.js';
 
 /** Everything one message carries through the pipeline. Stages add to it in order. */
@@ -16,7 +16,7 @@ export interface BotContext {
   /** Client-side id echoed back with the stored message (web). */
   readonly clientId?: string;
   /** This channel's settings (command prefix, unaddressed questions), resolved per message. */
-  readonly policy: ChannelPolicy;
+  readonly policy: ChannelPolicy & ChannelTraits;
   /** Cleaned text, with a leading @mention of the bot removed. */
   text: string;
   /** 'yes' when clearly meant for the bot; 'maybe' when only the NLU can tell. */

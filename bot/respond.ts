@@ -69,8 +69,8 @@ export function respond(d: RespondDeps): Middleware<BotContext> {
  * Can this person open a link to our server? A loopback address works only on the server's own
  * chat page (opened on this machine); a Twitch or Discord viewer gets the catalog's link instead.
  */
-export function reachable(url: string, ctx: Pick<BotContext, 'message'>): boolean {
-  return !isLoopbackUrl(url) || ctx.message.platform === 'web' || ctx.message.platform === 'cli';
+export function reachable(url: string, ctx: Pick<BotContext, 'policy'>): boolean {
+  return !isLoopbackUrl(url) || ctx.policy.localLinks === true;
 }
 
 /**

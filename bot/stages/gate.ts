@@ -64,7 +64,8 @@ export function gate(o: GateOptions): Middleware<BotContext> {
         // In a group chat other bots' commands are not ours; in a private chat it was meant for us.
         if (!m.direct) return;
         ctx.unknownCommand = `${prefix}${name}`;
-        ctx.command = { name: 'help', args: '' };
+        // The unknown word still tells the language to answer in.
+        ctx.command = { name: 'help', args: name };
       } else ctx.command = { name: key, args: rest.join(' ') };
       ctx.addressed = 'yes';
     } else {

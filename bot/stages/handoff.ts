@@ -18,8 +18,6 @@ export interface HandoffDeps {
   emit: (e: ConversationEvent) => void;
 }
 
-/** Platforms whose conversations an agent can join from the console. */
-const AGENT_PLATFORMS = new Set(['web']);
 
 
 /**
@@ -58,7 +56,7 @@ export function handoffReplies(d: HandoffDeps): Middleware<BotContext> {
     const action = ctx.decision?.action;
     if (action?.type !== 'handoff' || !ctx.conversation) return next();
     const lang = langOf(ctx);
-    if (!AGENT_PLATFORMS.has(ctx.message.platform)) {
+    if (!ctx.policy.agentDesk) {
       // A loopback support address is no address for a Twitch or Discord viewer: leave it out.
       ctx.reply = { text: d.webUrl && reachable(d.webUrl, ctx) ? fill(TEXT.elsewhere[lang], { url: d.webUrl }) : TEXT.elsewhere_no_url[lang], cards: [] };
       return next();
