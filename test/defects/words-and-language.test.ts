@@ -27,6 +27,10 @@ describe('defect 12: budgets in words, and language on request', () => {
       const en = await v.say('说英文');
       assert.match(en.text, /English/);
       assert.doesNotMatch((await v.say('python course for beginners')).text, /[\u4e00-\u9fff]/);
+      // Asking for courses in a language: the courses are taught in it, and the conversation follows.
+      const inZh = await v.say('python courses in Chinese');
+      assert.ok(inZh.cards.length > 0 && inZh.cards.every((c) => c.labels.kind === '课程'), inZh.text);
+      assert.match(inZh.text, /[\u4e00-\u9fff]/);
       v.close();
     } finally {
       await chat.close();
