@@ -96,4 +96,6 @@ export interface Reply {
   readonly text: string;
   readonly cards: readonly Card[];
   readonly actions?: readonly ReplyAction[];
+  /** The conversation's place in the agent queue changed: 'none' = no longer in line (pages clear their pinned status). */
+  readonly queue?: { readonly state: 'none' };
 }

@@ -71,6 +71,8 @@ export interface SupportQueue {
   close(conversationId: number, agentId: number, tag: string): Promise<boolean>;
   /** A visitor's contact details when no agent is online. */
   leaveMessage(conversationId: number, email: string, message: string): Promise<void>;
+  /** The visitor leaves the queue ("never mind"): a waiting entry is closed with tag "left". */
+  leave(conversationId: number): Promise<boolean>;
 }
 
 export type AgentRole = 'agent' | 'admin';

@@ -89,6 +89,8 @@ function webOutbound(hub: VisitorHub, visitor: string): Outbound {
     recorded: (m: TranscriptMessage) => hub.broadcast(visitor, { type: 'message', message: m }),
     typing: () => void hub.broadcast(visitor, { type: 'typing' }),
     send: async (reply, stored) => {
+      // Out of the agent queue: the page's pinned "number N in line" clears.
+      if (reply.queue?.state === 'none') await hub.broadcast(visitor, { type: 'support', state: 'none', text: reply.text });
       const message: TranscriptMessage = stored ?? {
         id: `tmp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
         role: 'bot', text: reply.text, cards: [...reply.cards], ts: new Date().toISOString(),

@@ -56,6 +56,7 @@ export const HANDOFF_TEXT = {
   },
   elsewhere: { en: 'A person can help you on our support page: {url}', zh: '请到我们的客服页面联系工作人员：{url}' },
   elsewhere_no_url: { en: 'A person can help you in the web chat on our site.', zh: '请到我们网站的网页聊天联系工作人员。' },
+  left_queue: { en: "OK, you're out of the queue. I'm still here if you need anything.", zh: '好的，你已退出排队。有需要随时找我。' },
   contact_saved: { en: 'Thanks! An agent will write to {email}. You can keep chatting here meanwhile.', zh: '谢谢！客服会发邮件到 {email}。在此期间你可以继续在这里聊天。' },
 } as const;
 

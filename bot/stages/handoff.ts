@@ -20,6 +20,8 @@ export interface HandoffDeps {
 
 
 
+const LEAVE = /^\s*(never\s*mind|nvm|cancel|no need|leave the queue|i('m| am) (fine|good) now|forget it|算了|不用了|取消|不需要了)\b/i;
+
 /**
  * Runs right after the visitor's message is stored. A conversation an agent has taken is the
  * agent's: the bot reports the line and says nothing. While it is waiting the bot answers as
@@ -34,6 +36,14 @@ export function supportGate(d: HandoffDeps): Middleware<BotContext> {
       ctx.supportEntry = entry;
       d.emit({ type: 'visitor_message', conversationId: conv.id, platform: ctx.message.platform, channel: ctx.message.channel, queue: entry.status, message: ctx.userMessage });
       if (entry.status === 'taken') return;
+    }
+    // "never mind", "cancel": the visitor leaves the line (the page clears its pinned position).
+    if (entry?.status === 'waiting' && !ctx.command && LEAVE.test(ctx.text) && (await d.queue.leave(conv.id))) {
+      delete ctx.supportEntry;
+      const state = { ...conv.state };
+      delete state.awaitingContact;
+      setReply(ctx, { text: TEXT.left_queue[langOf(ctx)], cards: [], queue: { state: 'none' } }, { state });
+      return;
     }
     const contact = !ctx.command && (conv.state.awaitingContact || entry?.status === 'waiting') ? extractContact(ctx.text) : undefined;
     if (contact) {

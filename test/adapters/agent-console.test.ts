@@ -61,6 +61,7 @@ class FakeQueue implements SupportQueue {
     return true;
   }
   async leaveMessage() {}
+  async leave() { return false; }
 }
 
 class FakeAgents implements AgentStore {

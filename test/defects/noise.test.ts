@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { webChat } from '../helpers/web-chat.js';
 import { testBot } from '../helpers/test-bot.js';
+import { ScriptedNlu } from '../helpers/scripted-nlu.js';
 
 describe('defect 3: chat noise is not a miss', () => {
   it('"lol", "gg", "haha" and emoji never queue a web visitor for an agent', async () => {
@@ -17,6 +18,23 @@ describe('defect 3: chat noise is not a miss', () => {
       let last = '';
       for (const q of ['what is the meaning of xyzzy', 'can you fix my bicycle', 'where is the moon base']) last = (await v.say(q)).text;
       assert.match(last, /in the queue|in line/);
+      v.close();
+    } finally {
+      await chat.close();
+    }
+  });
+
+  it('a waiting visitor who says "never mind" leaves the queue, and the page is told to clear its pin', async () => {
+    const chat = await webChat({ nlu: new ScriptedNlu({ 'i want to talk to a human please': { intent: 'human_handoff', confidence: 0.97 } }) });
+    try {
+      const v = await chat.visitor();
+      assert.match((await v.say('I want to talk to a human please')).text, /queue/);
+      const conv = (await chat.store.conversations.find('web', 'web', v.id))!;
+      assert.equal((await chat.store.support.open(conv))?.status, 'waiting');
+      const left = await v.say('never mind');
+      assert.match(left.text, /out of the queue/);
+      assert.ok(v.client.frames.some((f) => f.type === 'support' && f.state === 'none'), 'the page clears its pinned position');
+      assert.equal(await chat.store.support.open(conv), undefined, 'no longer in line');
       v.close();
     } finally {
       await chat.close();

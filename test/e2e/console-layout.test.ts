@@ -83,6 +83,11 @@ describe('defect 13: console and FAQ admin layout at 1,400 and 1,024 px (headles
       for (const id of ids) assert.ok(id.lines <= 4, `${id.text} takes ${id.lines} lines at ${width} px`);
       await admin.screenshot({ path: join(SHOTS, `faq-admin-${width}.png`), fullPage: true });
     }
+    // The visitor leaves the queue: the pinned "number 1 in line" clears (defect 3).
+    await visitor.getByTestId('support-status').waitFor({ timeout: 15000 });
+    await say(visitor, 'never mind');
+    await visitor.locator('[data-testid="chat-message"][data-role="bot"]', { hasText: 'out of the queue' }).waitFor({ timeout: 30000 });
+    await visitor.getByTestId('support-status').waitFor({ state: 'detached', timeout: 10000 });
     await context.close();
   });
 });

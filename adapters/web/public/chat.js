@@ -97,7 +97,8 @@ function showSupportStatus(frame) {
   if (frame.state === 'bot' || frame.state === 'closed' || frame.state === 'none') {
     if (supportEl) supportEl.remove();
     supportEl = null;
-    showNotice(frame.text);
+    // 'none' comes with the bot's own reply, already in the transcript.
+    if (frame.state !== 'none') showNotice(frame.text);
     return;
   }
   if (!supportEl) {
