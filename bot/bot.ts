@@ -5,8 +5,9 @@ import type { CollaborativeSignals } from './collaborative.js';
 import { compose } from './composer.js';
 import type { BotContext } from './context.js';
 import type { ChatMessage, Platform } from './message.js';
-import { deliver, decideStage, recommendAndRender, remember, toTranscript } from './stages/converse.js';
-import { DefaultChannelPolicy, type ChannelPolicy, type ChannelPolicySource } from './channel-policy.js';
+import { decideStage, recommendAndRender, remember } from './stages/converse.js';
+import { respond } from './respond.js';
+import { DefaultChannelPolicy, platformPolicy, type ChannelPolicy, type ChannelPolicySource } from './channel-policy.js';
 import { gate, type GateOptions } from './stages/gate.js';
 import { attend, understand } from './stages/understand.js';
 import { rankingSignals } from './stages/signals.js';
@@ -15,12 +16,12 @@ import { couponClaims } from './stages/coupon-claim.js';
 import { DefaultPromotionCaps, promotionPolicy, type PromotionCaps } from './stages/promotions.js';
 import { campaignPolicy } from './stages/campaigns.js';
 import { metrics, timedNlu } from './metrics.js';
-import type { Outbound, TranscriptMessage } from './transcript.js';
+import { toTranscript, type Outbound, type TranscriptMessage } from './transcript.js';
 import { maskedError } from '../data/pii.js';
 import { FaqKnowledge } from './faq-index.js';
 import type { ConversationEvent } from './support-events.js';
 import { faqLookup, faqReplies } from './stages/faq.js';
-import { announceReplies, handoffReplies, supportGate } from './stages/handoff.js';
+import { handoffReplies, supportGate } from './stages/handoff.js';
 import { forgetMe } from './stages/privacy.js';
 import { whatYouKnow } from './stages/what-you-know.js';
 import { chatEarning, DefaultLoyaltyOptions, loyaltyCommands, type LoyaltyOptions } from './stages/loyalty.js';
@@ -82,10 +83,11 @@ export interface BotDeps {
 }
 
 /**
- * The pipeline: receive -> gate -> chat earning -> understand -> attend -> remember -> delete-my-data -> support gate
- * (silent while an agent has the conversation) -> account linking -> coupon claims -> loyalty commands -> FAQ lookup -> decide -> FAQ / handoff replies ->
- * promotion policy -> recommend/render -> deliver -> announce (to the agent console).
- * Messages of one user in one channel are handled strictly in order; different users run concurrently.
+ * The pipeline: respond (wraps everything: stores, announces and sends the one reply a stage set) -> gate -> chat earning -> understand -> attend -> remember -> delete-my-data -> support gate
+ * (silent while an agent has the conversation) -> account linking -> coupon claims -> FAQ lookup -> loyalty (a command or a confident intent) -> decide -> FAQ / handoff replies ->
+ * promotion policy -> recommend/render.
+ * Messages of one user in one channel are handled strictly in order (the next starts once the
+ * previous reply was handed to the adapter, not once the platform delivered it); different users run concurrently.
  */
 export class Bot {
   private readonly run: (ctx: BotContext) => Promise<void>;
@@ -115,6 +117,7 @@ export class Bot {
       queue: deps.store.support, conversations, agentsOnline: deps.agentsOnline ?? (() => 0), webUrl: deps.supportWebUrl, emit,
     };
     this.run = compose<BotContext>([
+      respond({ conversations, interactions: deps.store.interactions, tracking: deps.store.tracking, trackingBaseUrl: deps.trackingBaseUrl, emit }),
       gate(o),
       chatEarning({ store: deps.store.loyalty, conversations, options: o.loyalty, onError: (err, message) => this.onError(err, message) }),
       understand(timedNlu(deps.nlu)),
@@ -125,9 +128,10 @@ export class Bot {
       supportGate(handoff),
       accountLinking(deps.store.identities),
       couponClaims(deps.store.coupons, (id) => deps.recommender.item(id)?.title),
-      loyaltyCommands(deps.store.loyalty, o.loyalty),
+      // Before loyalty: a question that is nearly one of the FAQ's is never taken for a check-in.
       faqLookup(knowledge),
-      decideStage(conversations, { handoffAfterMisses: o.support.handoffAfterMisses }),
+      loyaltyCommands(deps.store.loyalty, o.loyalty),
+      decideStage({ handoffAfterMisses: o.support.handoffAfterMisses }),
       faqReplies(knowledge),
       handoffReplies(handoff),
       promotionPolicy(deps.store.interactions, o.promotionCaps, undefined, (cap) => metrics.refusals.inc({ kind: 'cap', reason: cap })),
@@ -141,8 +145,6 @@ export class Bot {
         ...(deps.collaborative ? { collaborative: deps.collaborative } : {}),
       }, deps.random),
       recommendAndRender(deps.recommender),
-      deliver(conversations, deps.store.interactions, deps.store.tracking, { trackingBaseUrl: deps.trackingBaseUrl }),
-      announceReplies(handoff),
     ]);
   }
 
@@ -156,26 +158,29 @@ export class Bot {
     const key = `${message.platform}\u0000${message.channel}\u0000${message.user.platformId}`;
     const previous = this.queues.get(key) ?? Promise.resolve();
     this.work.queued++;
-    const current = previous.then(async () => {
+    let handled!: () => void;
+    // The user's next message waits for this one's handling, not for the platform's delivery queue.
+    const turn = new Promise<void>((resolve) => { handled = resolve; });
+    const done = previous.then(async () => {
       this.work.queued--;
       if (this.stopping) return;
       this.work.running++;
       try {
-        await this.handleNow(message, out, clientId);
+        await this.handleNow(message, out, handled, clientId);
       } finally {
         if (--this.work.running === 0) for (const wake of this.idle.splice(0)) wake();
       }
+    }).finally(handled);
+    this.queues.set(key, turn);
+    void turn.then(() => {
+      if (this.queues.get(key) === turn) this.queues.delete(key);
     });
-    this.queues.set(key, current);
-    void current.finally(() => {
-      if (this.queues.get(key) === current) this.queues.delete(key);
-    });
-    return current;
+    return done;
   }
 
-  private async handleNow(message: ChatMessage, out: Outbound, clientId?: string): Promise<void> {
-    const policy = { ...this.defaults, ...this.deps.channelPolicy?.(message.platform, message.channel) };
-    const ctx: BotContext = { message, out, policy, text: '', addressed: 'maybe', ...(clientId ? { clientId } : {}) };
+  private async handleNow(message: ChatMessage, out: Outbound, handled: () => void, clientId?: string): Promise<void> {
+    const policy = { ...this.defaults, ...platformPolicy(message.platform), ...this.deps.channelPolicy?.(message.platform, message.channel) };
+    const ctx: BotContext = { message, out, policy, text: '', addressed: 'maybe', handled, ...(clientId ? { clientId } : {}) };
     try {
       await this.run(ctx);
     } catch (err) {

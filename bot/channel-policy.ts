@@ -11,6 +11,30 @@ export interface ChannelPolicy {
   promotions: boolean;
 }
 
+/** What a kind of place implies (see `platformPolicy`); part of the policy every message carries. */
+export interface ChannelTraits {
+  /** Who watches: a game stream's audience favours gaming-adjacent courses (ranking signal). */
+  audience?: 'gaming' | 'general';
+  /** Agents can join conversations here from the console (else a person is offered elsewhere). */
+  agentDesk?: boolean;
+  /** People here open links on this machine's own chat page, so a loopback address still works. */
+  localLinks?: boolean;
+}
+
+/**
+ * What a kind of place implies before any channel setting: a Twitch chat is a game stream's
+ * audience; the web chat is where agents join and links to this server open. The one place in
+ * `bot/` that knows platforms by name.
+ */
+export function platformPolicy(platform: Platform): ChannelTraits {
+  switch (platform) {
+    case 'twitch': return { audience: 'gaming' };
+    case 'web': return { agentDesk: true, localLinks: true };
+    case 'cli': return { localLinks: true };
+    default: return {};
+  }
+}
+
 export const DefaultChannelPolicy = {
   commandPrefix: '!',
   answerUnaddressed: true,

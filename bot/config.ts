@@ -329,3 +329,28 @@ function mergePartnerSecrets(raw: Record<string, unknown>, value: string | undef
   }
   if (problems.length) throw new ConfigError(problems);
 }
+
+/** True for addresses only this machine can open (127.0.0.0/8, localhost, ::1, 0.0.0.0). */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1' || host === '0.0.0.0';
+}
+
+/**
+ * The start-up warning when Twitch or Discord is on and `web.publicUrl` is unset or a loopback
+ * address: their users cannot open such links, so card links and the support page are left out
+ * of their answers until it is set.
+ */
+export function publicUrlWarning(config: Pick<Config, 'web' | 'twitch' | 'discord'>): string | undefined {
+  const on = [config.twitch.username && config.twitch.token ? 'Twitch' : '', config.discord.token && config.discord.appId ? 'Discord' : ''].filter(Boolean);
+  if (!on.length) return undefined;
+  const url = config.web.publicUrl;
+  if (url && !isLoopbackUrl(url)) return undefined;
+  return `warning: ${on.join(' and ')} ${on.length > 1 ? 'are' : 'is'} on but web.publicUrl (CROSSFEED_PUBLIC_URL) is ${url ? `a loopback address (${url})` : 'not set'}; `
+    + `viewers there cannot open links to this server, so their answers leave tracked links and the support page out. Set it to the address people reach this server at, e.g. https://chat.example.com.`;
+}

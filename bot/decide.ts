@@ -1,21 +1,28 @@
 import type { Level } from '../data/catalog/types.js';
 import { LEVELS } from '../data/catalog/types.js';
 import type { Budget, Entity, NluResult } from '../nlp/types.js';
-import type { RecommendRequest } from '../recommender/request.js';
+import { ADULT_AGE, type RecommendRequest } from '../recommender/request.js';
 import type { HandoffReason } from '../data/support.js';
 import type { DialogueState } from './dialogue.js';
 import type { FaqLookup } from './faq-index.js';
-import { isFrustrated } from './support-text.js';
+import { isChatNoise, isFrustrated } from './support-text.js';
+import { askedLanguage, isOnlyLanguageRequest } from './language.js';
 
 export type SayKey =
   | 'greet' | 'thanks' | 'bye' | 'help' | 'opted_out' | 'fallback' | 'refine_without_context'
-  | 'faq_unavailable' | 'faq_unknown' | 'points_unavailable' | 'handoff_unavailable' | 'too_long';
+  | 'faq_unavailable' | 'faq_unknown' | 'points_unavailable' | 'handoff_unavailable' | 'too_long' | 'noise' | 'points_how' | 'unknown_command' | 'language_set';
 
 export type RefineKind = 'another' | 'cheaper' | 'harder' | 'easier' | 'free';
 
 export type Action =
-  | { type: 'recommend'; request: RecommendRequest; refine?: RefineKind }
+  | {
+    type: 'recommend'; request: RecommendRequest; refine?: RefineKind;
+    /** Why sponsored items were left out (bot/stages/promotions.ts); an empty answer says so. */
+    sponsoredWithheld?: 'opted_out' | 'channel_off' | 'user_cap' | 'channel_cap';
+  }
   | { type: 'ask_age'; request: RecommendRequest }
+  /** A course request without a topic we understood: ask what to learn, offering popular topics. */
+  | { type: 'ask_topic'; request: RecommendRequest }
   | { type: 'decline_minor' }
   | { type: 'say'; key: SayKey }
   /** Answer with one FAQ entry, naming it as the source (bot/stages/faq.ts). */
@@ -31,8 +38,16 @@ export interface Decision {
   state: DialogueState;
 }
 
+export { ADULT_AGE };
+
 /** Below this confidence a direct message is treated as not understood. */
 export const MIN_CONFIDENCE = 0.45;
+
+/**
+ * An action with side effects (a check-in, a redemption: writes to a ledger) needs an explicit
+ * command or an intent at least this confident. Below it, the bot explains the command instead.
+ */
+export const ACTION_MIN_CONFIDENCE = 0.8;
 
 export interface DecideOptions {
   /** A private chat, or a message addressed to the bot. */
@@ -41,6 +56,12 @@ export interface DecideOptions {
   faq?: FaqLookup;
   /** Consecutive misses after which a direct conversation is handed to a person (default 3; 0 = never). */
   handoffAfterMisses?: number;
+  /** Points and check-ins are on in this channel (they were not confident enough to act on, if we got here). */
+  loyalty?: boolean;
+  /** A refinement chosen with a button (typed), not said in words. */
+  refine?: RefineKind;
+  /** An unknown `!command` typed in a private chat: answered with what the bot can do. */
+  unknownCommand?: string;
 }
 
 /**
@@ -60,6 +81,14 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: DecideOptions
   }
   if (opts.direct && isFrustrated(nlu.text)) return handoff('frustration', state);
 
+  // "in Chinese please", "说英文": the conversation's language from now on.
+  const asked = askedLanguage(nlu.text);
+  if (asked) {
+    state.language = asked;
+    if (isOnlyLanguageRequest(nlu.text)) return { action: { type: 'say', key: 'language_set' }, state: ok(state) };
+  }
+  if (state.language) nlu = { ...nlu, language: state.language };
+
   const age = entityValue<number>(nlu.entities, 'age');
   if (age !== undefined) state.profile.age = age;
   const location = entityValue<string>(nlu.entities, 'location');
@@ -71,26 +100,52 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: DecideOptions
     if (answered !== undefined) {
       state.profile.age = answered;
       const request = { ...state.pending.request, age: answered };
+      if (answered < ADULT_AGE) {
+        // Still waiting: "ok then I'm 18 actually" continues the same request.
+        state.pending = { ask: 'age', request: state.pending.request };
+        return { action: { type: 'decline_minor' }, state: ok(state) };
+      }
       delete state.pending;
-      return { action: answered < 18 ? { type: 'decline_minor' } : { type: 'recommend', request }, state: ok(state) };
+      return { action: { type: 'recommend', request }, state: ok(state) };
     }
     if (nlu.intent !== 'ask_insurance') delete state.pending;
+  }
+  // An answer to "what would you like to learn?" ("python") continues the course request.
+  if (state.pending?.ask === 'topic') {
+    const topic = entityValue<string>(nlu.entities, 'topic');
+    const request = { ...state.pending.request };
+    delete state.pending;
+    if (topic) {
+      const asked = buildRequest('course', nlu);
+      return { action: { type: 'recommend', request: { ...request, ...asked, topic, text: `${request.text} ${nlu.text}` } }, state: ok(state) };
+    }
   }
 
   const understood = nlu.intent !== 'oos' && nlu.confidence >= MIN_CONFIDENCE;
   // A message that is nearly one of the FAQ's phrasings is answered even when the NLU is unsure.
   if ((!understood || nlu.intent === 'faq') && faq?.answerAlways) return { action: { type: 'faq_answer', entryId: faq.answerAlways }, state: ok(state) };
   if (!understood) {
+    // "lol", "gg", emoji: no question was asked, so nothing was missed.
+    if (isChatNoise(nlu.text)) return { action: opts.direct ? { type: 'say', key: 'noise' } : { type: 'silent' }, state };
     if (opts.direct && faq?.choices.length) return faqChoices(faq.choices, miss(state), opts);
     return missed(state, opts, 'fallback');
   }
 
   switch (nlu.intent) {
-    case 'recommend_course':
-      return { action: { type: 'recommend', request: buildRequest('course', nlu) }, state: ok(state) };
+    case 'recommend_course': {
+      const request = buildRequest('course', nlu);
+      // No topic understood: random courses would be a guess. Ask, offering popular topics.
+      if (!request.topic) {
+        state.pending = { ask: 'topic', request };
+        return { action: { type: 'ask_topic', request }, state: ok(state) };
+      }
+      return { action: { type: 'recommend', request }, state: ok(state) };
+    }
     case 'get_coupon': {
       const request = buildRequest('coupon', nlu);
-      if (!request.location && state.profile.location) request.location = state.profile.location;
+      // Where the person is matters for local offers (a restaurant, "near me"), not for a headset.
+      const local = request.cuisine !== undefined || /\b(near me|nearby|around here|close by|local)\b|附近|周边/i.test(nlu.text);
+      if (!request.location && state.profile.location && local) request.location = state.profile.location;
       return { action: { type: 'recommend', request }, state: ok(state) };
     }
     case 'ask_insurance': {
@@ -100,17 +155,20 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: DecideOptions
         state.pending = { ask: 'age', request };
         return { action: { type: 'ask_age', request }, state: ok(state) };
       }
-      if (knownAge < 18) return { action: { type: 'decline_minor' }, state: ok(state) };
+      if (knownAge < ADULT_AGE) {
+        state.pending = { ask: 'age', request };
+        return { action: { type: 'decline_minor' }, state: ok(state) };
+      }
       return { action: { type: 'recommend', request: { ...request, age: knownAge } }, state: ok(state) };
     }
     case 'refine':
-      return refine(nlu, state);
+      return refine(nlu, state, opts.refine);
     case 'greet':
     case 'thanks':
     case 'bye':
       return { action: { type: 'say', key: nlu.intent }, state: ok(state) };
     case 'bot_help':
-      return { action: { type: 'say', key: 'help' }, state: ok(state) };
+      return { action: { type: 'say', key: opts.unknownCommand ? 'unknown_command' : 'help' }, state: ok(state) };
     case 'opt_out':
       state.optedOut = true;
       return { action: { type: 'say', key: 'opted_out' }, state: ok(state) };
@@ -124,7 +182,9 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: DecideOptions
     case 'check_in':
     case 'points_balance':
     case 'redeem_points':
-      return { action: { type: 'say', key: 'points_unavailable' }, state: ok(state) };
+      // An unsure guess that is also a FAQ question is the FAQ's (the loyalty stage did not act on it).
+      if (nlu.confidence < ACTION_MIN_CONFIDENCE && faq?.answerIfFaq) return { action: { type: 'faq_answer', entryId: faq.answerIfFaq }, state: ok(state) };
+      return { action: { type: 'say', key: opts.loyalty ? 'points_how' : 'points_unavailable' }, state: ok(state) };
     case 'oos':
       return missed(state, opts, 'fallback');
   }
@@ -156,11 +216,13 @@ function choicePick(text: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-function refine(nlu: NluResult, state: DialogueState): Decision {
+function refine(nlu: NluResult, state: DialogueState, typed?: RefineKind): Decision {
   const last = state.lastRequest;
   if (!last) return { action: { type: 'say', key: 'refine_without_context' }, state: ok(state) };
-  const kind = refineKind(nlu.text);
+  const kind = typed ?? refineKind(nlu.text);
   const request: RecommendRequest = { ...last, excludeIds: [...state.shown] };
+  // A refinement keeps the thread: the topic is never relaxed into other subjects.
+  if (last.topic) request.keepTopic = true;
   const budget = entityValue<Budget>(nlu.entities, 'budget');
   const limit = budget ? toLimit(budget) : undefined;
   if (limit) request.budget = limit;
@@ -169,9 +231,12 @@ function refine(nlu: NluResult, state: DialogueState): Decision {
   const stepping = kind === 'harder' || kind === 'easier';
   if (level && isLevel(level) && !stepping) request.level = level;
   if (kind === 'cheaper' && !budget) {
-    const cheapest = state.lastSuggestions.reduce<{ price: number; currency: string } | undefined>(
-      (min, s) => (!min || s.price < min.price ? s : min), undefined);
-    if (cheapest) request.budget = { currency: cheapest.currency, max: Math.max(0, cheapest.price - 0.01) };
+    // Cheaper than the cheapest shown, compared in one currency (¥49 is less than $12.99). The
+    // ceiling is ours, not the user's budget: it is not kept, nor called "your budget".
+    const inUsd = (s: DialogueState['lastSuggestions'][number]) => s.usd ?? (s.currency === 'USD' ? s.price : Infinity);
+    const cheapest = state.lastSuggestions.reduce<DialogueState['lastSuggestions'][number] | undefined>(
+      (min, s) => (!min || inUsd(s) < inUsd(min) ? s : min), undefined);
+    if (cheapest) request.ceiling = { currency: cheapest.currency, max: cheapest.price > 0 ? Math.round((cheapest.price - 0.01) * 100) / 100 : 0 };
   }
   if (kind === 'free') request.budget = { currency: last.budget?.currency ?? 'USD', max: 0 };
   if (stepping) {

@@ -10,17 +10,19 @@ export interface DialogueState {
   /** Every item shown in this conversation, newest last. */
   shown: string[];
   /** The items of the last answer, with their prices (for "cheaper?"). */
-  lastSuggestions: { id: string; price: number; currency: string }[];
+  lastSuggestions: { id: string; price: number; currency: string; /** The price in USD, to compare across currencies. */ usd?: number }[];
   /** Facts the user told us that later requests reuse. */
   profile: { age?: number; location?: string };
   /** A question the bot asked and is waiting on. */
-  pending?: { ask: 'age'; request: RecommendRequest };
+  pending?: { ask: 'age' | 'topic'; request: RecommendRequest };
   /** FAQ entries offered as numbered choices; "1".."3" next picks one. */
   faqChoices?: string[];
   /** The bot asked for an email and message (no agent online). */
   awaitingContact?: boolean;
   /** The user asked to delete their data; a "yes" next confirms. */
   confirmForget?: boolean;
+  /** The language the person asked the bot to use ("in Chinese please"); absent = the language of each message. */
+  language?: 'en' | 'zh';
   /** Consecutive messages the bot did not understand. */
   misses: number;
   optedOut: boolean;
@@ -42,13 +44,14 @@ export function restoreState(raw: unknown): DialogueState {
     if (typeof r.profile.age === 'number') s.profile.age = r.profile.age;
     if (typeof r.profile.location === 'string') s.profile.location = r.profile.location;
   }
-  if (r.pending?.ask === 'age' && r.pending.request) s.pending = r.pending;
+  if ((r.pending?.ask === 'age' || r.pending?.ask === 'topic') && r.pending.request) s.pending = r.pending;
   if (Array.isArray(r.faqChoices)) {
     const ids = r.faqChoices.filter((x): x is string => typeof x === 'string').slice(0, 3);
     if (ids.length) s.faqChoices = ids;
   }
   if (r.awaitingContact === true) s.awaitingContact = true;
   if (r.confirmForget === true) s.confirmForget = true;
+  if (r.language === 'en' || r.language === 'zh') s.language = r.language;
   if (typeof r.misses === 'number') s.misses = r.misses;
   s.optedOut = r.optedOut === true;
   return s;

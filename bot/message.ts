@@ -30,7 +30,28 @@ export interface ChatMessage {
   readonly direct: boolean;
   /** True when the adapter saw an explicit mention of the bot. */
   readonly mentionsBot?: boolean;
+  /**
+   * What the person asked for in a structured way (a slash command's options, a button, a
+   * picker). The bot acts on it directly; `text` is only what the transcript shows.
+   */
+  readonly action?: ChatAction;
 }
+
+/** A structured request from a platform control: no sentence to parse, nothing to guess. */
+export type ChatAction =
+  | { readonly kind: 'recommend'; readonly topic?: string; readonly level?: 'beginner' | 'intermediate' | 'advanced'; readonly budget?: { readonly max: number; readonly currency: string } }
+  | { readonly kind: 'coupon'; readonly near?: string }
+  | { readonly kind: 'insurance'; readonly type?: string; readonly age?: number }
+  | { readonly kind: 'points' }
+  | { readonly kind: 'checkin' }
+  | { readonly kind: 'mycodes' }
+  | { readonly kind: 'help' }
+  /** A card's claim button. */
+  | { readonly kind: 'claim'; readonly itemId: string }
+  /** A reward's redeem button. */
+  | { readonly kind: 'redeem'; readonly rewardId: string }
+  /** "Another one" / "Cheaper" buttons on a card. */
+  | { readonly kind: 'refine'; readonly refine: 'another' | 'cheaper' };
 
 export type CardKind = 'course' | 'coupon' | 'insurance';
 
@@ -50,6 +71,17 @@ export interface Card {
   readonly reason?: string;
   /** Catalog topics (courses), for adapters that offer "more on this topic" pickers. */
   readonly topics?: readonly string[];
+  /** The card's labels in the conversation's language (bot/i18n), so no adapter or page keeps its own wording. */
+  readonly labels?: CardLabels;
+}
+
+export interface CardLabels {
+  readonly kind: string;
+  readonly link: string;
+  readonly sponsored: string;
+  readonly free: string;
+  /** The claim button (coupons). */
+  readonly claim?: string;
 }
 
 /** Something the user can do next with one tap where the platform has buttons (Discord); others show the text. */
@@ -64,4 +96,6 @@ export interface Reply {
   readonly text: string;
   readonly cards: readonly Card[];
   readonly actions?: readonly ReplyAction[];
+  /** The conversation's place in the agent queue changed: 'none' = no longer in line (pages clear their pinned status). */
+  readonly queue?: { readonly state: 'none' };
 }

@@ -54,3 +54,24 @@ export function extractContact(text: string): { email: string; message: string }
     .trim();
   return { email, message: rest };
 }
+
+/** Reactions and laughter that ask nothing: "lol", "gg", "haha", emoji, "666", "哈哈". */
+const NOISE_WORDS = new Set([
+  'lol', 'lmao', 'lmfao', 'rofl', 'gg', 'ggs', 'wp', 'ggwp', 'gj', 'xd', 'kek', 'kekw', 'lul', 'pog', 'poggers', 'pogchamp', 'omegalul',
+  'ok', 'okay', 'k', 'kk', 'oh', 'ah', 'wow', 'nice', 'cool', 'omg', 'lel', 'yay', 'hmm', 'hm', 'huh', 'o7', 'f', 'w', 'l', 'ez', 'sheesh',
+  '草', '笑死', '好的', '嗯', '哦', '啊', '牛', '厉害', '绝了',
+]);
+
+/**
+ * Chat noise: laughter, reactions and emoji, which are no question at all. They never count as a
+ * miss towards a handoff, and never earn chat points.
+ */
+export function isChatNoise(text: string): boolean {
+  const t = text.trim().toLowerCase();
+  if (!t) return true;
+  // Nothing but emoji, symbols and punctuation.
+  if (!/[\p{L}\p{N}]/u.test(t)) return true;
+  const words = t.replace(/[^\p{L}\p{N}\s]+/gu, ' ').split(/\s+/).filter(Boolean);
+  if (words.length > 3) return false;
+  return words.every((w) => NOISE_WORDS.has(w) || /^(ha|he|hi|ja|xa)+h?$/.test(w) || /^l(o+l+)+$/.test(w) || /^(哈|呵|嘿|嘻)+$/.test(w) || /^(6{3,}|23{2,}|8{3,})$/.test(w));
+}

@@ -45,6 +45,8 @@ export interface CouponLedger {
    */
   claim(request: ClaimRequest): Promise<ClaimResult>;
   find(code: string): Promise<CouponCode | undefined>;
+  /** The codes one user holds, newest first (`!mycodes`, and a repeated claim shows the held code). */
+  held(userId: number, limit?: number): Promise<CouponCode[]>;
 }
 
 export interface NewImpression {

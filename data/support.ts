@@ -77,6 +77,8 @@ export interface SupportQueue {
    * Returns the conversation ids dismissed.
    */
   dismiss(conversationIds: readonly number[], tag: string, agentId: number | null): Promise<number[]>;
+  /** The visitor leaves the queue ("never mind"): a waiting entry is closed with tag "left". */
+  leave(conversationId: number): Promise<boolean>;
 }
 
 /** `partner`: a partner's login to the dashboard, seeing only that partner's campaigns. */

@@ -64,7 +64,7 @@ export class NluEngine implements Nlu {
     }
     // Without a working batch worker the tagger runs here (and a broken model folder fails here, clearly).
     const tagger = worker ? undefined : await loadTokenTagger('entities', o);
-    return new NluEngine(options, classify, tagger, new RuleEntityExtractor(o.lexicon ?? []), o.minEntityScore ?? 0.6, trained, worker);
+    return new NluEngine(options, classify, tagger, new RuleEntityExtractor([...(o.lexicon ?? []), ...(trained.synonyms ?? [])]), o.minEntityScore ?? 0.6, trained, worker);
   }
 
   /**

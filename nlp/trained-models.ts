@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { defaultModelDir } from '../data/paths.js';
 import { loadEntityModel, type EntityModel } from './entities-train/index.js';
 import { loadIntentModel, type IntentModel } from './intent/index.js';
+import type { LexiconEntry } from './rules/lexicon.js';
 
 /**
  * Models trained in TypeScript by `crossfeed nlu train` on users' own YAML, stored as JSON next
@@ -11,6 +12,11 @@ import { loadIntentModel, type IntentModel } from './intent/index.js';
 export interface TrainedModels {
   intent?: IntentModel;
   entities?: EntityModel;
+  /**
+   * Values marked in the training data (`[pyhton](topic:python)`): the phrase is read as that
+   * value, by the rules, so a trained deployment normalizes what it was taught.
+   */
+  synonyms?: LexiconEntry[];
   /** The files they were read from (size and mtime at read time), so a worker thread can load the same ones. */
   files?: TrainedFiles;
 }
@@ -28,6 +34,7 @@ export interface FileStamp {
 
 export const INTENT_FILE = 'intent.json';
 export const ENTITY_FILE = 'entities.json';
+export const SYNONYMS_FILE = 'synonyms.json';
 
 /** Models trained by `crossfeed nlu train` on the shipped examples alone, committed with the repo. */
 export const SHIPPED_TRAINED_DIR = join(defaultModelDir, 'trained');
@@ -55,8 +62,18 @@ function loadTrainedModelsFrom(dir: string): TrainedModels {
     files.entities = stamp(entityPath);
     out.entities = loadEntityModel(readJson(entityPath));
   }
+  const synonymsPath = join(dir, SYNONYMS_FILE);
+  if (existsSync(synonymsPath)) out.synonyms = readSynonyms(readJson(synonymsPath), synonymsPath);
   out.files = files;
   return out;
+}
+
+function readSynonyms(json: unknown, path: string): LexiconEntry[] {
+  if (!Array.isArray(json)) throw new Error(`${path}: expected a list of {label, phrase, value}`);
+  return json.map((e: Partial<LexiconEntry>, i) => {
+    if (!e || typeof e.label !== 'string' || typeof e.phrase !== 'string' || typeof e.value !== 'string') throw new Error(`${path}: entry ${i + 1} needs label, phrase and value strings`);
+    return { label: e.label, phrase: e.phrase, value: e.value } as LexiconEntry;
+  });
 }
 
 export function stamp(path: string): FileStamp {

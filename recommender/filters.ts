@@ -1,6 +1,6 @@
 import type { CatalogItem, Coupon, Insurance } from '../data/catalog/types.js';
 import type { CurrencyConverter } from './currency.js';
-import type { RecommendRequest } from './request.js';
+import { ADULT_AGE, type RecommendRequest } from './request.js';
 
 /**
  * Hard filters: an item that fails one is never suggested. Budget, stock, expiry, age and
@@ -20,7 +20,7 @@ export function passes(item: CatalogItem, req: RecommendRequest, ctx: FilterCont
   if (req.excludeIds?.includes(item.id)) return false;
   if (req.blockedIds?.includes(item.id)) return false;
   if (req.allowSponsored === false && item.sponsored && item.kind !== 'insurance') return false;
-  if (!withinBudget(item, req, ctx)) return false;
+  if (!withinLimit(item, req.budget, ctx) || !withinLimit(item, req.ceiling, ctx)) return false;
   if (req.language && !relaxed.has('language') && item.language !== req.language) return false;
   switch (item.kind) {
     case 'course':
@@ -34,8 +34,7 @@ export function passes(item: CatalogItem, req: RecommendRequest, ctx: FilterCont
   }
 }
 
-function withinBudget(item: CatalogItem, req: RecommendRequest, ctx: FilterContext): boolean {
-  const b = req.budget;
+function withinLimit(item: CatalogItem, b: RecommendRequest['budget'], ctx: FilterContext): boolean {
   if (!b) return true;
   const price = ctx.currency.convert(item.price, item.currency, b.currency);
   if (price === undefined) return false;
@@ -61,7 +60,7 @@ function couponPasses(c: Coupon, req: RecommendRequest, ctx: FilterContext): boo
 
 function insurancePasses(p: Insurance, req: RecommendRequest): boolean {
   // Suitability needs a known adult age; the dialogue asks for it before calling the recommender.
-  if (req.age === undefined || req.age < 18) return false;
+  if (req.age === undefined || req.age < ADULT_AGE) return false;
   if (req.age < p.minAge || req.age > p.maxAge) return false;
   if (req.insuranceType && p.insuranceType !== req.insuranceType) return false;
   if (req.region && !p.regions.includes(req.region.toUpperCase())) return false;

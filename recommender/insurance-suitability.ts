@@ -52,7 +52,7 @@ export function suitabilityFeatures(item: Insurance, req: RecommendRequest, ctx:
   };
 }
 
-export function suitability(model: SuitabilityModel, x: Record<SuitabilityFeature, number>): { probability: number; topReason: string } {
+export function suitability(model: SuitabilityModel, x: Record<SuitabilityFeature, number>): { probability: number; topReason: string; topFeature: SuitabilityFeature } {
   let z = model.bias;
   let best: SuitabilityFeature = 'type_match';
   let bestContribution = -Infinity;
@@ -61,7 +61,7 @@ export function suitability(model: SuitabilityModel, x: Record<SuitabilityFeatur
     z += c;
     if (c > bestContribution) { bestContribution = c; best = f; }
   }
-  return { probability: 1 / (1 + Math.exp(-z)), topReason: REASONS[best] };
+  return { probability: 1 / (1 + Math.exp(-z)), topReason: REASONS[best], topFeature: best };
 }
 
 /**

@@ -58,6 +58,13 @@ export class Recommender {
     return this.byId.get(id);
   }
 
+  /** The course topics with the most active courses, most first (offered when no topic was understood). */
+  popularTopics(limit = 6): string[] {
+    const counts = new Map<string, number>();
+    for (const item of this.items) if (item.kind === 'course') for (const t of item.topics) counts.set(t, (counts.get(t) ?? 0) + 1);
+    return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([t]) => t);
+  }
+
   private usd(item: CatalogItem): number | undefined {
     return this.toUsd(item.price, item.currency);
   }
@@ -79,7 +86,7 @@ export class Recommender {
     const lexical = this.index.scores([req.text, req.topic ?? '', req.cuisine ?? ''].join(' '));
     const maxLexical = Math.max(1e-9, ...lexical);
     // Relax the softest constraint first; budget, stock, expiry, age and eligibility never relax.
-    const ladder: Relaxable[][] = [[], ['level'], ['level', 'language'], ['level', 'language', 'topic']];
+    const ladder: Relaxable[][] = [[], ['level'], ['level', 'language'], ...(req.keepTopic ? [] : [['level', 'language', 'topic'] as Relaxable[]])];
     for (const relaxedList of ladder) {
       const relaxed = new Set(relaxedList);
       const scored: Suggestion[] = [];
@@ -96,13 +103,15 @@ export class Recommender {
         const priceUsd = this.usd(item);
         let value = score(item, req, rel) + personalBoost({ id: item.id, topics: item.topics, priceUsd }, signalsHere);
         let reason = reasonFor(item, req);
+        let reasonKey: string | undefined;
         if (item.kind === 'insurance') {
           const x = suitabilityFeatures(item, req, { cheapestUsd, priceUsd: priceUsd ?? cheapestUsd, gaming: signals.audience === 'gaming' });
           const fit = suitability(this.suitabilityModel, x);
           value += 3 * fit.probability;
           reason = `Suits you: ${fit.topReason}`;
+          reasonKey = fit.topFeature;
         }
-        scored.push({ itemId: item.id, score: round(value), reason });
+        scored.push({ itemId: item.id, score: round(value), reason, ...(reasonKey ? { reasonKey } : {}) });
       }
       if (scored.length > 0) {
         scored.sort((a, b) => b.score - a.score || a.itemId.localeCompare(b.itemId));

@@ -1,5 +1,8 @@
 import type { ItemKind, Level } from '../data/catalog/types.js';
 
+/** The one adult age: insurance is suggested only to people who said they are at least this old. */
+export const ADULT_AGE = 18;
+
 /** A money limit as the recommender needs it (the NLU's Budget has the same fields). */
 export interface PriceLimit {
   currency: string;
@@ -15,6 +18,13 @@ export interface RecommendRequest {
   topic?: string;
   level?: Level;
   budget?: PriceLimit;
+  /**
+   * A price ceiling the user did not state ("cheaper than those": below the cheapest shown). A
+   * hard filter like the budget, but never called "your budget" and never kept for later turns.
+   */
+  ceiling?: PriceLimit;
+  /** A refinement: the topic is the thread of the conversation and is never relaxed. */
+  keepTopic?: boolean;
   /** Teaching language asked for explicitly: a hard filter. */
   language?: 'en' | 'zh';
   /** Language the user writes in: a soft preference. */
@@ -42,6 +52,8 @@ export interface Suggestion {
   score: number;
   /** One line on why it fits. */
   reason: string;
+  /** What the reason says, as a key (insurance: the suitability feature), so it can be said in any language. */
+  reasonKey?: string;
   /** When chosen by exploration: the probability the policy shows this item (logged for fair comparison). */
   propensity?: number;
 }

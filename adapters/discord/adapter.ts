@@ -145,10 +145,11 @@ export class DiscordAdapter {
     const out: Outbound = {
       send: async (reply: Reply) => {
         const payload = renderForDiscord(reply, { ownerId: message.user.platformId });
-        await this.scheduler.enqueue({
+        const outcome = await this.scheduler.enqueue({
           channelId: m.channelId, createdAt: receivedAt,
           send: () => m.reply({ ...payload, failIfNotExists: false }),
         });
+        return outcome === 'sent';
       },
     };
     this.track(this.bot.handle(message, out));

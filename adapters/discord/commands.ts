@@ -1,3 +1,4 @@
+import type { ChatAction } from '../../bot/message.js';
 import { PermissionFlagsBits, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 
 /** Option types as Discord numbers them (ApplicationCommandOptionType). */
@@ -7,7 +8,7 @@ const LEVELS = ['beginner', 'intermediate', 'advanced'] as const;
 
 /**
  * The slash commands, as registered with Discord. Each becomes a chat message the bot already
- * understands (`commandText`); `/crossfeed` changes the channel's settings and needs Manage Server.
+ * acts on (`commandMessage`: a typed action, never a sentence to re-parse); `/crossfeed` changes the channel's settings and needs Manage Server.
  */
 export const SlashCommands: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
   {
@@ -68,29 +69,38 @@ export interface CommandOptions {
 }
 
 /**
- * The chat text a slash command stands for: `/recommend topic:python level:beginner budget:30`
- * -> "recommend a beginner python course under 30". Undefined for `/crossfeed` (not a chat message).
+ * The typed request a slash command stands for, and the line the transcript shows:
+ * `/recommend topic:python level:beginner budget:30` -> a `recommend` action with those options.
+ * `/ask` is a question in words (text only). Undefined for `/crossfeed` (not a chat message).
  */
-export function commandText(name: CommandName, o: CommandOptions, prefix: string): string | undefined {
+export function commandMessage(name: CommandName, o: CommandOptions): { text: string; action?: ChatAction } | undefined {
   const clean = (s: string | null | undefined): string => (s ?? '').replace(/\s+/g, ' ').trim();
+  const shown = (parts: [string, unknown][]) => [`/${name}`, ...parts.filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => `${k}:${String(v)}`)].join(' ');
   switch (name) {
     case 'recommend': {
       const level = LEVELS.find((l) => l === o.level);
-      const words = ['recommend a', level, clean(o.topic), 'course'].filter(Boolean).join(' ');
-      return o.budget === null || o.budget === undefined ? words : `${words} under ${o.budget}`;
+      const topic = clean(o.topic);
+      const budget = o.budget === null || o.budget === undefined ? undefined : o.budget;
+      return {
+        text: shown([['topic', topic], ['level', level], ['budget', budget]]),
+        action: { kind: 'recommend', ...(topic ? { topic } : {}), ...(level ? { level } : {}), ...(budget !== undefined ? { budget: { max: budget, currency: 'USD' } } : {}) },
+      };
     }
-    case 'coupon':
-      return clean(o.near) ? `coupons in ${clean(o.near)}` : 'coupons';
+    case 'coupon': {
+      const near = clean(o.near);
+      return { text: shown([['near', near]]), action: { kind: 'coupon', ...(near ? { near } : {}) } };
+    }
     case 'insurance': {
-      const what = `${clean(o.type)} insurance`.trim();
-      return o.age === null || o.age === undefined ? what : `${what}, I am ${o.age} years old`;
+      const type = clean(o.type);
+      const age = o.age === null || o.age === undefined ? undefined : o.age;
+      return { text: shown([['type', type], ['age', age]]), action: { kind: 'insurance', ...(type ? { type } : {}), ...(age !== undefined ? { age } : {}) } };
     }
     case 'ask':
-      return clean(o.question) || 'help';
+      return { text: clean(o.question) || 'help' };
     case 'points':
-      return `${prefix}points`;
+      return { text: '/points', action: { kind: 'points' } };
     case 'checkin':
-      return `${prefix}checkin`;
+      return { text: '/checkin', action: { kind: 'checkin' } };
     case 'crossfeed':
       return undefined;
   }

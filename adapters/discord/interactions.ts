@@ -3,9 +3,9 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import type { Bot } from '../../bot/bot.js';
-import type { ChatMessage, Reply } from '../../bot/message.js';
+import type { ChatAction, ChatMessage, Reply } from '../../bot/message.js';
 import type { Outbound } from '../../bot/transcript.js';
-import { commandText, isCommandName, PersonalCommands, type CommandName, type CommandOptions } from './commands.js';
+import { commandMessage, isCommandName, PersonalCommands, type CommandName, type CommandOptions } from './commands.js';
 import { decodeCardAction } from './custom-id.js';
 import { rolesOf } from './normalize.js';
 import { renderForDiscord, textPayload, type DiscordPayload } from './render.js';
@@ -63,8 +63,8 @@ export class InteractionHandler {
     const ephemeral = PersonalCommands.has(name);
     if (!(await this.acknowledged(i, () => i.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {})))) return;
     const channel = i.channelId ?? `dm-${i.user.id}`;
-    const text = commandText(name, options, this.d.prefixFor(channel)) ?? 'help';
-    await this.run(i, this.chatMessage(i, channel, text, i.id, ephemeral), 'reply', ephemeral);
+    const typed = commandMessage(name, options) ?? { text: '/help', action: { kind: 'help' } };
+    await this.run(i, this.chatMessage(i, channel, typed.text, i.id, ephemeral, typed.action), 'reply', ephemeral);
   }
 
   private async onButton(i: ButtonInteraction): Promise<void> {
@@ -75,21 +75,20 @@ export class InteractionHandler {
       if (!(await this.acknowledged(i, () => i.deferReply({ flags: MessageFlags.Ephemeral })))) return;
       // As with claims: one request id per (message, reward, user), so a double click spends once.
       const id = `redeem:${i.message.id}:${action.rewardId}:${i.user.id}`;
-      return this.run(i, this.chatMessage(i, channel, `${this.d.prefixFor(channel)}redeem ${action.rewardId}`, id, true), 'reply', true);
+      return this.run(i, this.chatMessage(i, channel, `/redeem ${action.rewardId}`, id, true, { kind: 'redeem', rewardId: action.rewardId }), 'reply', true);
     }
     if (action.kind === 'claim') {
       if (!(await this.acknowledged(i, () => i.deferReply({ flags: MessageFlags.Ephemeral })))) return;
       // One request id per (card message, coupon, user): a double click or a retried interaction
       // reaches the ledger with the same id and gets the same code, never a second one.
       const id = `claim:${i.message.id}:${action.itemId}:${i.user.id}`;
-      const text = `${this.d.prefixFor(channel)}claim ${action.itemId}`;
-      return this.run(i, this.chatMessage(i, channel, text, id, true), 'reply', true);
+      return this.run(i, this.chatMessage(i, channel, `/claim ${action.itemId}`, id, true, { kind: 'claim', itemId: action.itemId }), 'reply', true);
     }
     if (action.ownerId !== i.user.id) return this.refuse(i, "These suggestions answer someone else's question; ask me with /recommend to get your own.");
     if (!(await this.acknowledged(i, () => i.deferUpdate()))) return;
     const privateCard = i.message.flags.has(MessageFlags.Ephemeral) || !i.inGuild();
-    const text = action.kind === 'another' ? 'another one' : 'cheaper?';
-    await this.run(i, this.chatMessage(i, channel, text, i.id, privateCard), 'update', privateCard);
+    const refine = action.kind === 'cheaper' ? 'cheaper' : 'another';
+    await this.run(i, this.chatMessage(i, channel, `[${refine}]`, i.id, privateCard, { kind: 'refine', refine }), 'update', privateCard);
   }
 
   /** The card's topic picker: "a <topic> course" for the person who asked, replacing the card. */
@@ -101,7 +100,8 @@ export class InteractionHandler {
     if (!(await this.acknowledged(i, () => i.deferUpdate()))) return;
     const channel = i.channelId ?? `dm-${i.user.id}`;
     const privateCard = i.message.flags.has(MessageFlags.Ephemeral) || !i.inGuild();
-    await this.run(i, this.chatMessage(i, channel, `recommend a ${topic.slice(0, 60)} course`, i.id, privateCard), 'update', privateCard);
+    const chosen = topic.slice(0, 60);
+    await this.run(i, this.chatMessage(i, channel, `[${chosen}]`, i.id, privateCard, { kind: 'recommend', topic: chosen }), 'update', privateCard);
   }
 
   /**
@@ -127,10 +127,10 @@ export class InteractionHandler {
     if (answered === 0 && mode === 'reply') await send(textPayload("I don't have anything for that yet."), false);
   }
 
-  private chatMessage(i: RepliableInteraction, channel: string, text: string, id: string, direct: boolean): ChatMessage {
+  private chatMessage(i: RepliableInteraction, channel: string, text: string, id: string, direct: boolean, action?: ChatAction): ChatMessage {
     const member = i.member && 'displayName' in i.member ? i.member : undefined;
     return {
-      platform: 'discord', channel, text, time: i.createdAt, id, direct: direct || !i.inGuild(), mentionsBot: true,
+      platform: 'discord', channel, text, time: i.createdAt, id, direct: direct || !i.inGuild(), mentionsBot: true, ...(action ? { action } : {}),
       user: {
         platformId: i.user.id,
         displayName: member?.displayName ?? i.user.globalName ?? i.user.username,

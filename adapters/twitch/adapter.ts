@@ -110,13 +110,17 @@ export class TwitchAdapter {
     const receivedAt = Date.now();
     const out: Outbound = {
       send: async (reply: Reply) => {
-        if (!this.answers.admit(message)) return;
+        if (!this.answers.admit(message)) return false;
         // Mention the asker when not threading, so two viewers' identical answers differ too.
         const body = renderForChat(reply, message.user.displayName);
         const parts = splitForChat(body, (this.o.rules ?? TwitchChatRules).maxMessageChars);
+        let sent = false;
         for (const part of parts) {
-          await this.scheduler.enqueue({ channel, text: part, kind: 'answer', createdAt: receivedAt, ...(message.id ? { replyParentId: message.id } : {}) });
+          const outcome = await this.scheduler.enqueue({ channel, text: part, kind: 'answer', createdAt: receivedAt, ...(message.id ? { replyParentId: message.id } : {}) });
+          if (outcome === 'sent') sent = true;
         }
+        // Dropped (stale, room mode): the viewer never saw it, so it counts as no impression.
+        return sent;
       },
     };
     this.handling++;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
-import { toTranscript } from '../../bot/stages/converse.js';
+import { toTranscript } from '../../bot/transcript.js';
 import { registerAdminFaq } from './admin-faq-routes.js';
 import type { SupportDesk } from './agent-desk.js';
 import { ConsoleDesk, supportFrame } from './agent-desk.js';

@@ -29,7 +29,7 @@ export interface AgentHubOptions {
 
 /** Queue view sent to consoles: what the list shows, nothing more. */
 export function queueItem(e: QueueEntry) {
-  return { conversationId: e.conversationId, displayName: e.displayName, platform: e.platform, reason: e.reason, enqueuedAt: e.enqueuedAt };
+  return { conversationId: e.conversationId, displayName: e.displayName, platform: e.platform, reason: e.reason, enqueuedAt: e.enqueuedAt, ...(e.contactEmail ? { contactEmail: e.contactEmail } : {}) };
 }
 
 /**

@@ -6,6 +6,8 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
     type: z.literal('message'),
     text: z.string(),
     clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+    /** A card's button as a typed action (the text is only what the transcript shows). */
+    action: z.object({ kind: z.literal('claim'), itemId: z.string().regex(/^[\w.-]{1,80}$/) }).strict().optional(),
   }).strict(),
   z.object({ type: z.literal('ping') }).strict(),
 ]);

@@ -83,8 +83,8 @@ export function handleSocket(socket: WebSocket, visitorParam: string | null, dep
       return;
     }
     const message: ChatMessage = {
-      platform: 'web', channel: WEB_CHANNEL, user: { platformId: visitor, displayName: 'Visitor', roles: [] },
-      text: parsed.data.text, time: new Date(), direct: true,
+      platform: 'web', channel: WEB_CHANNEL, user: { platformId: visitor, displayName: visitorName(visitor), roles: [] },
+      text: parsed.data.text, time: new Date(), direct: true, ...(parsed.data.action ? { action: parsed.data.action } : {}),
     };
     const clientId = parsed.data.clientId;
     const run = async () => {
@@ -99,11 +99,18 @@ export function handleSocket(socket: WebSocket, visitorParam: string | null, dep
   });
 }
 
+/** A stable short name for a visitor ("Visitor 3F9A"), so agents can tell queue entries apart. */
+export function visitorName(visitor: string): string {
+  return `Visitor ${visitor.replace(/-/g, '').slice(0, 4).toUpperCase()}`;
+}
+
 function webOutbound(hub: VisitorHub, visitor: string): Outbound {
   return {
     recorded: (m: TranscriptMessage) => hub.broadcast(visitor, { type: 'message', message: m }),
     typing: () => void hub.broadcast(visitor, { type: 'typing' }),
     send: async (reply, stored) => {
+      // Out of the agent queue: the page's pinned "number N in line" clears.
+      if (reply.queue?.state === 'none') await hub.broadcast(visitor, { type: 'support', state: 'none', text: reply.text });
       const message: TranscriptMessage = stored ?? {
         id: `tmp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
         role: 'bot', text: reply.text, cards: [...reply.cards], ts: new Date().toISOString(),

@@ -6,7 +6,7 @@ import { seedCatalogIfEmpty } from '../../data/catalog/seed.js';
 import { trainEntityModel } from '../../nlp/entities-train/index.js';
 import { trainIntentModel } from '../../nlp/intent/index.js';
 import { loadTopicLexicon } from '../../nlp/rules/topics.js';
-import { ENTITY_FILE, INTENT_FILE, saveTrainedModel } from '../../nlp/trained-models.js';
+import { ENTITY_FILE, INTENT_FILE, saveTrainedModel, SYNONYMS_FILE } from '../../nlp/trained-models.js';
 import { loadNluExamples } from '../../nlp/training-data.js';
 import { ENTITY_LABELS } from '../../nlp/types.js';
 import { catalogLexicon } from '../../nlp/rules/catalog-lexicon.js';
@@ -56,6 +56,15 @@ export async function runNluTrain(o: { config?: string; data?: string[]; out?: s
     bars?.stop();
     const a = saveTrainedModel(outDir, INTENT_FILE, intentModel.toJSON());
     const b = saveTrainedModel(outDir, ENTITY_FILE, entityModel.toJSON());
+    // `[pyhton](topic:python)`: the marked value is what the phrase means, wherever it appears.
+    const synonyms = new Map<string, { label: string; phrase: string; value: string }>();
+    for (const e of examples) {
+      for (const s of e.entities) {
+        const phrase = e.text.slice(s.start, s.end).toLowerCase().trim();
+        if (s.value && phrase && s.value.toLowerCase() !== phrase) synonyms.set(`${s.label}\u0000${phrase}`, { label: s.label, phrase, value: s.value });
+      }
+    }
+    saveTrainedModel(outDir, SYNONYMS_FILE, [...synonyms.values()]);
     process.stdout.write(`trained ${intentModel.labels.length} intents and ${entityModel.labels.length} entity labels in ${((performance.now() - started) / 1000).toFixed(1)} s\n` +
       `wrote ${a}\nwrote ${b}\nrestart the bot (crossfeed start) to use them\n`);
     return 0;

@@ -1,7 +1,7 @@
 import type { SupportDesk } from '../../adapters/web/agent-desk.js';
 import { startWebServer } from '../../adapters/web/server.js';
 import { buildCore, type Core } from '../app.js';
-import { loadConfig, type Config } from '../config.js';
+import { loadConfig, publicUrlWarning, type Config } from '../config.js';
 import { runShutdown, type ShutdownStep } from '../shutdown.js';
 
 /** Everything from SIGTERM to exit stays within this (the promise: 10 s, whatever platforms do). */
@@ -31,6 +31,8 @@ async function startPlatforms(config: Config, core: Core): Promise<{ twitch?: Pl
 export async function runStart(o: { config?: string }): Promise<number> {
   const config = loadConfig(o.config ? { file: o.config } : {});
   const started = performance.now();
+  const warning = publicUrlWarning(config);
+  if (warning) log(warning);
   let core: Core | undefined;
   let platforms: { twitch?: Platform; discord?: Platform } = {};
   let desk: SupportDesk | undefined;

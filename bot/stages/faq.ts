@@ -2,14 +2,10 @@ import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { faqTitle, type FaqKnowledge } from '../faq-index.js';
 import { phrase } from '../phrases.js';
+import { t } from '../i18n/catalogue.js';
 import { fill, langOf } from './support-reply.js';
+import { FAQ_TEXT as TEXT } from '../i18n/stage-texts.js';
 
-const TEXT = {
-  source: { en: 'From our FAQ: "{title}"', zh: '来自常见问题：「{title}」' },
-  choices: { en: "I'm not sure which of these you mean:", zh: '不太确定你问的是哪一个：' },
-  pick: { en: 'Reply {numbers} to pick one, or {human} for a person.', zh: '回复 {numbers} 选择，或回复 {human} 转人工。' },
-  gone: { en: 'That FAQ entry was just removed. Ask again, or say "talk to a human".', zh: '这条常见问题刚被删除了。请重新提问，或说"转人工"。' },
-} as const;
 
 /**
  * FAQ retrieval for the dialogue policy: looks the message up in the current index (rebuilt
@@ -17,7 +13,7 @@ const TEXT = {
  */
 export function faqLookup(knowledge: FaqKnowledge): Middleware<BotContext> {
   return async (ctx, next) => {
-    if (!ctx.command && ctx.nlu) ctx.faq = (await knowledge.index()).lookup(ctx.text, ctx.nlu.language);
+    if (!ctx.command && !ctx.message.action && ctx.nlu) ctx.faq = (await knowledge.index()).lookup(ctx.text, ctx.nlu.language);
     await next();
   };
 }
@@ -44,7 +40,7 @@ export function faqReplies(knowledge: FaqKnowledge): Middleware<BotContext> {
         const lines = entries.map((e, i) => `${i + 1}. ${faqTitle(e)}`);
         const numbers = entries.map((_, i) => String(i + 1)).join(lang === 'zh' ? '、' : ', ');
         const pick = fill(TEXT.pick[lang], { numbers, human: entries.length + 1 });
-        ctx.reply = { text: [TEXT.choices[lang], ...lines, `${entries.length + 1}. ${lang === 'zh' ? '转人工' : 'Talk to a person'}`, pick].join('\n'), cards: [] };
+        ctx.reply = { text: [TEXT.choices[lang], ...lines, `${entries.length + 1}. ${t(lang, 'faq.talk_to_person')}`, pick].join('\n'), cards: [] };
         ctx.decision!.state.faqChoices = entries.map((e) => e.id);
       }
     }

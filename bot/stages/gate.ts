@@ -2,6 +2,8 @@ import { cleanText, MAX_MESSAGE_CHARS } from '../../nlp/text.js';
 import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { phrase } from '../phrases.js';
+import { setReply } from '../respond.js';
+import { actionCommand } from '../actions.js';
 
 export interface GateOptions {
   /** Names the bot answers to when @mentioned. */
@@ -17,6 +19,8 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   // Handled by the privacy stage (bot/stages/privacy.ts): delete my data, after a confirmation.
   forgetme: 'bot_help',
   claim: 'get_coupon',
+  // Handled by the coupon-claim stage: the codes you hold, in a private chat.
+  mycodes: 'get_coupon',
 };
 
 /**
@@ -31,14 +35,23 @@ export function gate(o: GateOptions): Middleware<BotContext> {
     const m = ctx.message;
     if (m.text.length > MAX_MESSAGE_CHARS * 4) {
       // Far over the limit: answer directly once, never parse or store it.
-      if (m.direct) await ctx.out.send({ text: phrase('too_long', 'en'), cards: [] });
+      if (m.direct) setReply(ctx, { text: phrase('too_long', 'en'), cards: [] }, { mode: 'ephemeral' });
       return;
     }
     let text = cleanText(m.text);
+    if (!text && m.action) text = m.action.kind;
     if (!text) return;
     if (text.length > MAX_MESSAGE_CHARS) {
-      if (m.direct) await ctx.out.send({ text: phrase('too_long', /[\u4e00-\u9fff]/.test(text) ? 'zh' : 'en'), cards: [] });
+      if (m.direct) setReply(ctx, { text: phrase('too_long', /[\u4e00-\u9fff]/.test(text) ? 'zh' : 'en'), cards: [] }, { mode: 'ephemeral' });
       return;
+    }
+    if (m.action) {
+      // A slash command, a button, a picker: meant for the bot, and nothing to parse.
+      const command = actionCommand(m.action);
+      if (command) ctx.command = command;
+      ctx.addressed = 'yes';
+      ctx.text = text;
+      return next();
     }
     const mentioned = m.mentionsBot === true || anyMention.test(text);
     text = text.replace(mention, '').trim();
@@ -47,8 +60,13 @@ export function gate(o: GateOptions): Middleware<BotContext> {
     if (text.startsWith(prefix)) {
       const [name = '', ...rest] = text.slice(prefix.length).split(/\s+/);
       const key = name.toLowerCase();
-      if (!(key in COMMANDS)) return; // Other bots' commands are not ours.
-      ctx.command = { name: key, args: rest.join(' ') };
+      if (!(key in COMMANDS)) {
+        // In a group chat other bots' commands are not ours; in a private chat it was meant for us.
+        if (!m.direct) return;
+        ctx.unknownCommand = `${prefix}${name}`;
+        // The unknown word still tells the language to answer in.
+        ctx.command = { name: 'help', args: name };
+      } else ctx.command = { name: key, args: rest.join(' ') };
       ctx.addressed = 'yes';
     } else {
       ctx.addressed = m.direct || mentioned || m.replyTo?.isBot === true ? 'yes' : 'maybe';

@@ -4,7 +4,9 @@ import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import type { ConversationEvent } from '../support-events.js';
 import { extractContact } from '../support-text.js';
-import { fill, langOf, replyNow } from './support-reply.js';
+import { reachable, setReply } from '../respond.js';
+import { fill, langOf } from './support-reply.js';
+import { HANDOFF_TEXT as TEXT } from '../i18n/stage-texts.js';
 
 export interface HandoffDeps {
   queue: SupportQueue;
@@ -16,21 +18,9 @@ export interface HandoffDeps {
   emit: (e: ConversationEvent) => void;
 }
 
-/** Platforms whose conversations an agent can join from the console. */
-const AGENT_PLATFORMS = new Set(['web']);
 
-const TEXT = {
-  sorry: { en: 'Sorry about that. ', zh: '抱歉给你带来不便。' },
-  in_line: { en: "You're number {n} in line; an agent will join here.", zh: '你排在第 {n} 位，客服会在这里加入对话。' },
-  still_in_line: { en: "You're still in line (number {n}); an agent will join here. I can keep answering questions meanwhile.", zh: '你仍在排队（第 {n} 位），客服会在这里加入对话。在此期间我可以继续回答问题。' },
-  nobody_online: {
-    en: 'No agent is online right now, so you are in the queue (number {n}). Leave your email and a short message, for example "my email is ana@example.com, I was charged twice", and we will write back.',
-    zh: '目前没有客服在线，你已进入排队（第 {n} 位）。请留下邮箱和简短留言，例如"我的邮箱是 ana@example.com，我被重复扣款了"，我们会邮件回复你。',
-  },
-  elsewhere: { en: 'A person can help you on our support page: {url}', zh: '请到我们的客服页面联系工作人员：{url}' },
-  elsewhere_no_url: { en: 'A person can help you in the web chat on our site.', zh: '请到我们网站的网页聊天联系工作人员。' },
-  contact_saved: { en: 'Thanks! An agent will write to {email}. You can keep chatting here meanwhile.', zh: '谢谢！客服会发邮件到 {email}。在此期间你可以继续在这里聊天。' },
-} as const;
+
+const LEAVE = /^\s*(never\s*mind|nvm|cancel|no need|leave the queue|i('m| am) (fine|good) now|forget it|算了|不用了|取消|不需要了)\b/i;
 
 /**
  * Runs right after the visitor's message is stored. A conversation an agent has taken is the
@@ -47,6 +37,14 @@ export function supportGate(d: HandoffDeps): Middleware<BotContext> {
       d.emit({ type: 'visitor_message', conversationId: conv.id, platform: ctx.message.platform, channel: ctx.message.channel, queue: entry.status, message: ctx.userMessage });
       if (entry.status === 'taken') return;
     }
+    // "never mind", "cancel": the visitor leaves the line (the page clears its pinned position).
+    if (entry?.status === 'waiting' && !ctx.command && LEAVE.test(ctx.text) && (await d.queue.leave(conv.id))) {
+      delete ctx.supportEntry;
+      const state = { ...conv.state };
+      delete state.awaitingContact;
+      setReply(ctx, { text: TEXT.left_queue[langOf(ctx)], cards: [], queue: { state: 'none' } }, { state });
+      return;
+    }
     const contact = !ctx.command && (conv.state.awaitingContact || entry?.status === 'waiting') ? extractContact(ctx.text) : undefined;
     if (contact) {
       await d.queue.leaveMessage(conv.id, contact.email, contact.message || ctx.text);
@@ -55,8 +53,8 @@ export function supportGate(d: HandoffDeps): Middleware<BotContext> {
       d.emit({ type: 'contact_left', conversationId: conv.id, email: contact.email });
       const state = { ...conv.state };
       delete state.awaitingContact;
-      await replyNow(ctx, d.conversations, { text: fill(TEXT.contact_saved[langOf(ctx)], { email: contact.email }), cards: [] }, state);
-      return after(ctx, d);
+      setReply(ctx, { text: fill(TEXT.contact_saved[langOf(ctx)], { email: contact.email }), cards: [] }, { state });
+      return;
     }
     await next();
   };
@@ -68,8 +66,9 @@ export function handoffReplies(d: HandoffDeps): Middleware<BotContext> {
     const action = ctx.decision?.action;
     if (action?.type !== 'handoff' || !ctx.conversation) return next();
     const lang = langOf(ctx);
-    if (!AGENT_PLATFORMS.has(ctx.message.platform)) {
-      ctx.reply = { text: d.webUrl ? fill(TEXT.elsewhere[lang], { url: d.webUrl }) : TEXT.elsewhere_no_url[lang], cards: [] };
+    if (!ctx.policy.agentDesk) {
+      // A loopback support address is no address for a Twitch or Discord viewer: leave it out.
+      ctx.reply = { text: d.webUrl && reachable(d.webUrl, ctx) ? fill(TEXT.elsewhere[lang], { url: d.webUrl }) : TEXT.elsewhere_no_url[lang], cards: [] };
       return next();
     }
     ctx.reply = { text: await enqueue(ctx, d, action.reason), cards: [] };
@@ -91,18 +90,4 @@ async function enqueue(ctx: BotContext, d: HandoffDeps, reason: HandoffReason): 
     return sorry + fill(TEXT.nobody_online[lang], { n });
   }
   return sorry + fill(already ? TEXT.still_in_line[lang] : TEXT.in_line[lang], { n });
-}
-
-/** Last stage: the bot's reply in a queued conversation goes to the console too. */
-export function announceReplies(d: Pick<HandoffDeps, 'emit'>): Middleware<BotContext> {
-  return async (ctx, next) => {
-    after(ctx, d);
-    await next();
-  };
-}
-
-function after(ctx: BotContext, d: Pick<HandoffDeps, 'emit'>): void {
-  if (ctx.supportEntry && ctx.botMessage && ctx.conversation) {
-    d.emit({ type: 'bot_message', conversationId: ctx.conversation.id, platform: ctx.message.platform, channel: ctx.message.channel, message: ctx.botMessage });
-  }
 }

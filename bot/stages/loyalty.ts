@@ -4,6 +4,10 @@ import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { loyaltyText, type LOYALTY_TEXT } from '../loyalty-text.js';
 import type { ChatMessage, ReplyAction, Role } from '../message.js';
+import { ACTION_MIN_CONFIDENCE } from '../decide.js';
+import { setReply } from '../respond.js';
+import { langOf } from './support-reply.js';
+import { isChatNoise } from '../support-text.js';
 
 /** Points for taking part in chat; off unless a channel switches it on. */
 export interface ChatEarningRules {
@@ -89,7 +93,7 @@ export function chatEarning(deps: { store: LoyaltyStore; conversations: Conversa
   return async (ctx, next) => {
     const m = ctx.message;
     const s = loyaltySettings(deps.options, m.platform, m.channel);
-    if (s.enabled && s.chat.enabled && !m.direct && !ctx.command && tracker.eligible(`${m.platform}:${m.user.platformId}`, ctx.text, m.time.getTime(), s.chat)) {
+    if (s.enabled && s.chat.enabled && !m.direct && !ctx.command && !isChatNoise(ctx.text) && tracker.eligible(`${m.platform}:${m.user.platformId}`, ctx.text, m.time.getTime(), s.chat)) {
       try {
         const userId = await deps.conversations.resolveUser(m.platform, m.user.platformId, m.user.displayName);
         await deps.store.points.apply({
@@ -114,15 +118,19 @@ const INTENTS = new Set(['points_balance', 'check_in', 'redeem_points']);
  */
 export function loyaltyCommands(store: LoyaltyStore, options: LoyaltyOptions): Middleware<BotContext> {
   return async (ctx, next) => {
-    const intent = ctx.command ? ctx.nlu?.intent : ctx.addressed === 'yes' ? ctx.nlu?.intent : undefined;
-    if (!intent || !INTENTS.has(intent) || !ctx.conversation) return next();
     const m = ctx.message;
     const s = loyaltySettings(options, m.platform, m.channel);
     if (!s.enabled) return next();
-    const lang = ctx.nlu?.language === 'zh' ? 'zh' : 'en';
+    ctx.loyaltyOn = true;
+    // Side effects (a check-in, a redemption) need an explicit command or a confident request that
+    // is not, in fact, one of the FAQ's questions; anything less goes on to the dialogue policy.
+    const confident = ctx.addressed === 'yes' && (ctx.nlu?.confidence ?? 0) >= ACTION_MIN_CONFIDENCE && !ctx.faq?.answerAlways;
+    const intent = ctx.command || confident ? ctx.nlu?.intent : undefined;
+    if (!intent || !INTENTS.has(intent) || !ctx.conversation) return next();
+    const lang = langOf(ctx);
     const userId = ctx.conversation.userId;
-    const say = (key: keyof typeof LOYALTY_TEXT, vars: Record<string, string | number> = {}, actions: ReplyAction[] = []) =>
-      ctx.out.send({ text: loyaltyText(key, lang, { prefix: ctx.policy.commandPrefix, ...vars }), cards: [], ...(actions.length ? { actions } : {}) });
+    const say = async (key: keyof typeof LOYALTY_TEXT, vars: Record<string, string | number> = {}, actions: ReplyAction[] = []) =>
+      setReply(ctx, { text: loyaltyText(key, lang, { prefix: ctx.policy.commandPrefix, ...vars }), cards: [], ...(actions.length ? { actions } : {}) });
     // Rewards this user can afford, as one-tap "redeem" actions (buttons on Discord).
     const affordable = async (balance: number): Promise<ReplyAction[]> =>
       (await store.rewards.list(`${m.platform}:${m.channel}`)).filter((r) => r.price <= balance).slice(0, 5)

@@ -4,16 +4,10 @@ import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import type { ConversationEvent } from '../support-events.js';
 import { isForgetRequest, isYes } from '../support-text.js';
-import { fill, langOf, replyNow } from './support-reply.js';
+import { setReply } from '../respond.js';
+import { fill, langOf } from './support-reply.js';
+import { PRIVACY_TEXT as TEXT } from '../i18n/stage-texts.js';
 
-const TEXT = {
-  confirm: {
-    en: 'This deletes your messages, conversations and name here, and what you clicked or claimed. Coupon codes you hold stay valid but are no longer linked to you. It cannot be undone. Reply "yes" to delete.',
-    zh: '这会删除你在这里的消息、对话、昵称以及点击和领取记录。已领取的优惠码仍然有效，但不再与你关联。删除后无法恢复。回复"是"确认删除。',
-  },
-  done: { en: 'Done: your data is deleted ({messages} messages). If you write again, I start from scratch.', zh: '已删除你的数据（{messages} 条消息）。如果你再发消息，我会从头开始。' },
-  kept: { en: 'OK, nothing was deleted.', zh: '好的，没有删除任何内容。' },
-} as const;
 
 /**
  * "Delete my data" (`!forgetme`, or the phrases in bot/support-text.ts) asks for a confirmation;
@@ -27,20 +21,23 @@ export function forgetMe(d: { privacy: PrivacyStore; conversations: Conversation
     if (!conv) return next();
     const lang = langOf(ctx);
     if (ctx.command?.name === 'forgetme' || (!ctx.command && isForgetRequest(ctx.text))) {
-      await replyNow(ctx, d.conversations, { text: TEXT.confirm[lang], cards: [] }, { ...conv.state, confirmForget: true });
+      setReply(ctx, { text: TEXT.confirm[lang], cards: [] }, { state: { ...conv.state, confirmForget: true } });
       return;
     }
     if (!conv.state.confirmForget) return next();
     if (!isYes(ctx.text)) {
       const state = { ...conv.state };
       delete state.confirmForget;
-      if (/^\s*(no|nope|cancel|don'?t|不|不要|取消|算了)\b/i.test(ctx.text)) return replyNow(ctx, d.conversations, { text: TEXT.kept[lang], cards: [] }, state);
+      if (/^\s*(no|nope|cancel|don'?t|不|不要|取消|算了)\b/i.test(ctx.text)) return setReply(ctx, { text: TEXT.kept[lang], cards: [] }, { state });
       conv.state = state;
-      await d.conversations.saveState(conv.id, state);
+      ctx.state = state;
       return next();
     }
     const report = await d.privacy.forgetUser(conv.userId);
     d.emit({ type: 'forgotten', conversationId: conv.id });
-    await ctx.out.send({ text: fill(TEXT.done[lang], { messages: report.messages }), cards: [] });
+    // Nothing is left to store the answer in, nor any state to save.
+    delete ctx.conversation;
+    delete ctx.supportEntry;
+    setReply(ctx, { text: fill(TEXT.done[lang], { messages: report.messages }), cards: [] }, { mode: 'ephemeral' });
   };
 }

@@ -37,7 +37,7 @@ export function rankingSignals(src: SignalSources, random: () => number = Math.r
     if (action?.type !== 'recommend' || !conv) return next();
     const t = now();
     const variant = assignVariant<RankingVariant>(String(conv.userId), RANKING_EXPERIMENT, ['explore', 'control']);
-    const signals: RankingSignals = { audience: ctx.message.platform === 'twitch' ? 'gaming' : 'general' };
+    const signals: RankingSignals = { audience: ctx.policy.audience ?? 'general' };
 
     const engaged = await src.interactions.engagements(conv.userId, 50);
     if (engaged.length) {

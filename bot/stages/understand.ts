@@ -2,13 +2,17 @@ import type { IntentName, Nlu } from '../../nlp/types.js';
 import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { COMMANDS } from './gate.js';
+import { actionUnderstanding } from '../actions.js';
 
 const ACTIONABLE_UNADDRESSED = new Set<IntentName>(['recommend_course', 'get_coupon', 'ask_insurance', 'faq']);
 
 /** Runs the NLU; a command's intent is fixed and its arguments give the entities. */
 export function understand(nlu: Nlu): Middleware<BotContext> {
   return async (ctx, next) => {
-    if (ctx.command) {
+    if (ctx.message.action) {
+      // Typed by the platform's controls: the intent and options are known, not guessed.
+      ctx.nlu = actionUnderstanding(ctx.message.action, ctx.text);
+    } else if (ctx.command) {
       const parsed = await nlu.parse(ctx.command.args || ctx.command.name);
       ctx.nlu = { ...parsed, text: ctx.command.args, intent: COMMANDS[ctx.command.name] as IntentName, confidence: 1, alternatives: [] };
     } else {

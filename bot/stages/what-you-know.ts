@@ -2,7 +2,8 @@ import type { Store } from '../../data/store.js';
 import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { describeProfile, userProfile } from '../user-profile.js';
-import { langOf, replyNow } from './support-reply.js';
+import { setReply } from '../respond.js';
+import { langOf } from './support-reply.js';
 
 const ASKS = [
   /\bwhat\s+(?:do|did)\s+you\s+(?:know|keep|store|remember|have)\s+(?:about|on)\s+me\b/i,
@@ -30,9 +31,9 @@ export function whatYouKnow(store: Pick<Store, 'reports' | 'catalog' | 'conversa
     const conv = ctx.conversation;
     if (!conv || ctx.command || !isWhatYouKnowRequest(ctx.text)) return next();
     const lang = langOf(ctx) === 'zh' || /\p{Script=Han}/u.test(ctx.text) ? 'zh' : 'en';
-    if (!ctx.message.direct) return replyNow(ctx, store.conversations, { text: PUBLIC[lang], cards: [] }, conv.state);
+    if (!ctx.message.direct) return setReply(ctx, { text: PUBLIC[lang], cards: [] }, { state: conv.state });
     const profile = await userProfile(store, ctx.message.platform, ctx.message.user.platformId);
     if (!profile) return next();
-    return replyNow(ctx, store.conversations, { text: describeProfile(profile, lang), cards: [] }, conv.state);
+    return setReply(ctx, { text: describeProfile(profile, lang), cards: [] }, { state: conv.state });
   };
 }

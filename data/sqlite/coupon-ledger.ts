@@ -65,8 +65,17 @@ export class SqliteCouponLedger implements CouponLedger {
 
   async find(code: string): Promise<CouponCode | undefined> {
     const row = await this.db.get<CodeRow>('SELECT * FROM coupon_codes WHERE code = ?', [code]);
-    return row && { code: row.code, itemId: row.item_id, userId: row.user_id, requestId: row.request_id, claimedAt: row.claimed_at, redeemedAt: row.redeemed_at };
+    return row && toCode(row);
   }
+
+  async held(userId: number, limit = 20): Promise<CouponCode[]> {
+    const rows = await this.db.all<CodeRow>('SELECT * FROM coupon_codes WHERE user_id = ? ORDER BY claimed_at DESC, rowid DESC LIMIT ?', [userId, limit]);
+    return rows.map(toCode);
+  }
+}
+
+function toCode(row: CodeRow): CouponCode {
+  return { code: row.code, itemId: row.item_id, userId: row.user_id, requestId: row.request_id, claimedAt: row.claimed_at, redeemedAt: row.redeemed_at };
 }
 
 function refuse(error: ClaimErrorCode): ClaimResult {

@@ -95,6 +95,12 @@ export class SqliteSupportQueue implements SupportQueue {
     });
   }
 
+  async leave(conversationId: number): Promise<boolean> {
+    const r = await this.db.run(
+      `UPDATE support_queue SET status = 'closed', tag = 'left', closed_at = ${NOW} WHERE conversation_id = ? AND status = 'waiting'`, [conversationId]);
+    return r.changes > 0;
+  }
+
   /** Stores contact details on the conversation's open entry, putting it in the queue first when it is not. */
   async leaveMessage(conversationId: number, email: string, message: string): Promise<void> {
     await this.db.transaction(async (tx) => {

@@ -1,5 +1,5 @@
 import type { Budget, Entity, Lang } from '../types.js';
-import { ARABIC_NUMBER, CHINESE_NUMBER, parseChineseNumber, parseNumber } from './numbers.js';
+import { ARABIC_NUMBER, CHINESE_NUMBER, ENGLISH_NUMBER, parseChineseNumber, parseEnglishNumber, parseNumber } from './numbers.js';
 
 /**
  * Budgets in English and Chinese chat: "under $30", "less than 20 bucks", "between 20 and 50 usd",
@@ -57,6 +57,15 @@ const PATTERNS: Pattern[] = [
       // "for 2 hours" is not a budget: a bare "for N" needs a currency.
       if (amount === undefined || (/^for$/i.test(m[0].split(/\s/)[0] ?? '') && !currencyToken)) return undefined;
       return { amount, currency: currencyOf(currencyToken, lang), comparator: 'max', max: amount };
+    },
+  },
+  // under twenty bucks / less than fifty dollars / up to a hundred dollars (words need the currency)
+  {
+    re: new RegExp(`${MAX_EN}\\s+\\b(${ENGLISH_NUMBER})\\b${CUR_AFTER}`, 'i'),
+    build: (m, lang) => {
+      const amount = parseEnglishNumber(m[1]!.trim());
+      if (amount === undefined || amount <= 0) return undefined;
+      return { amount, currency: currencyOf(m[2], lang), comparator: 'max', max: amount };
     },
   },
   {

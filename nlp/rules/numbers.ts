@@ -39,3 +39,28 @@ export function parseNumber(s: string, suffix?: string): number | undefined {
   const scale = suffix ? ({ k: 1000, K: 1000, w: 10000, W: 10000, 万: 10000, 千: 1000 } as Record<string, number>)[suffix] ?? 1 : 1;
   return n * scale;
 }
+
+const EN_UNITS: Record<string, number> = {
+  zero: 0, one: 1, a: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+  thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+  twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+};
+
+/** English number words as chat writes amounts: "twenty", "twenty-five", "a hundred", "two hundred fifty". */
+export const ENGLISH_NUMBER = `(?:(?:${Object.keys(EN_UNITS).join('|')}|hundred|thousand)(?:[\\s-]+(?:and[\\s-]+)?(?=(?:${Object.keys(EN_UNITS).filter((k) => k !== 'a').join('|')}|hundred|thousand)\\b))?)+`;
+
+export function parseEnglishNumber(s: string): number | undefined {
+  let total = 0;
+  let current = 0;
+  let any = false;
+  for (const w of s.toLowerCase().split(/[\s-]+/).filter((x) => x && x !== 'and')) {
+    if (w in EN_UNITS) current += EN_UNITS[w]!;
+    else if (w === 'hundred') current = (current || 1) * 100;
+    else if (w === 'thousand') {
+      total += (current || 1) * 1000;
+      current = 0;
+    } else return undefined;
+    any = true;
+  }
+  return any ? total + current : undefined;
+}

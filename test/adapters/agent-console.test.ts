@@ -71,6 +71,7 @@ class FakeQueue implements SupportQueue {
     }
     return done;
   }
+  async leave() { return false; }
 }
 
 class FakeAgents implements AgentStore {

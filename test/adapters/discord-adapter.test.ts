@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DiscordAdapter, type DiscordAdapterOptions } from '../../adapters/discord/adapter.js';
-import { commandText } from '../../adapters/discord/commands.js';
+import { commandMessage } from '../../adapters/discord/commands.js';
 import { decodeCardAction, encodeCardAction } from '../../adapters/discord/custom-id.js';
 import { renderForDiscord } from '../../adapters/discord/render.js';
 import { LocalDiscordServer } from '../../adapters/discord/local-server/server.js';
@@ -290,13 +290,15 @@ describe('Discord adapter (real discord.js against the local Discord server)', f
 });
 
 describe('Discord adapter units', () => {
-  it('slash commands become the chat text the pipeline understands', () => {
-    assert.equal(commandText('recommend', { topic: 'python', level: 'beginner', budget: 30 }, '!'), 'recommend a beginner python course under 30');
-    assert.equal(commandText('recommend', {}, '!'), 'recommend a course');
-    assert.equal(commandText('coupon', { near: ' New  York ' }, '!'), 'coupons in New York');
-    assert.equal(commandText('insurance', { type: 'travel', age: 34 }, '!'), 'travel insurance, I am 34 years old');
-    assert.equal(commandText('points', {}, '?'), '?points');
-    assert.equal(commandText('crossfeed', {}, '!'), undefined);
+  it('slash commands become typed actions (no English sentence to re-parse), shown as the command', () => {
+    assert.deepEqual(commandMessage('recommend', { topic: 'python', level: 'beginner', budget: 30 }),
+      { text: '/recommend topic:python level:beginner budget:30', action: { kind: 'recommend', topic: 'python', level: 'beginner', budget: { max: 30, currency: 'USD' } } });
+    assert.deepEqual(commandMessage('recommend', {}), { text: '/recommend', action: { kind: 'recommend' } });
+    assert.deepEqual(commandMessage('coupon', { near: ' New  York ' })?.action, { kind: 'coupon', near: 'New York' });
+    assert.deepEqual(commandMessage('insurance', { type: 'travel', age: 34 })?.action, { kind: 'insurance', type: 'travel', age: 34 });
+    assert.deepEqual(commandMessage('points', {}), { text: '/points', action: { kind: 'points' } });
+    assert.deepEqual(commandMessage('ask', { question: 'how do refunds work?' }), { text: 'how do refunds work?' });
+    assert.equal(commandMessage('crossfeed', {}), undefined);
   });
 
   it('custom ids round-trip and stay within 100 characters', () => {

@@ -19,7 +19,9 @@ describe('bot/decide (dialogue policy)', () => {
 
   it('stays silent on noise in group chat and answers it with help in a direct chat', async () => {
     assert.equal(decide(await parse('gg lol'), emptyState(), { direct: false }).action.type, 'silent');
-    assert.deepEqual(decide(await parse('gg lol'), emptyState(), { direct: true }).action, { type: 'say', key: 'fallback' });
+    const direct = decide(await parse('gg lol'), emptyState(), { direct: true });
+    assert.deepEqual(direct.action, { type: 'say', key: 'noise' });
+    assert.equal(direct.state.misses, 0, 'noise is not a miss');
   });
 
   it('treats low-confidence guesses as not understood', async () => {
@@ -41,8 +43,11 @@ describe('bot/decide (dialogue policy)', () => {
   it('remembers age and location for later requests', async () => {
     const s = decide(await parse("I'm 40, any travel insurance?"), emptyState(), { direct: true });
     assert.ok(s.action.type === 'recommend' && s.action.request.age === 40);
-    const later = decide(await withIntent('coupons please', 'get_coupon'), { ...s.state, profile: { ...s.state.profile, location: 'Brooklyn' } }, { direct: true });
-    assert.ok(later.action.type === 'recommend' && later.action.request.location === 'Brooklyn');
+    const remembered = { ...s.state, profile: { ...s.state.profile, location: 'Brooklyn' } };
+    const later = decide(await withIntent('ramen coupons please', 'get_coupon'), remembered, { direct: true });
+    assert.ok(later.action.type === 'recommend' && later.action.request.location === 'Brooklyn', 'a local offer (a restaurant) uses it');
+    const product = decide(await withIntent('gaming headset coupon', 'get_coupon'), remembered, { direct: true });
+    assert.ok(product.action.type === 'recommend' && product.action.request.location === undefined, 'a product coupon does not');
   });
 
   it('refines the last request: another, cheaper, harder', async () => {
@@ -52,7 +57,8 @@ describe('bot/decide (dialogue policy)', () => {
     assert.ok(another.type === 'recommend' && another.refine === 'another');
     assert.deepEqual(another.request.excludeIds, ['a', 'b']);
     const cheaper = decide(await parse('cheaper?'), state, { direct: true }).action;
-    assert.ok(cheaper.type === 'recommend' && cheaper.request.budget?.max === 11.99);
+    assert.ok(cheaper.type === 'recommend' && cheaper.request.ceiling?.max === 11.99 && cheaper.request.budget === undefined, 'a ceiling, not a budget');
+    assert.ok(cheaper.request.keepTopic, 'the topic is kept');
     const harder = decide(await parse('something more advanced'), state, { direct: true }).action;
     assert.ok(harder.type === 'recommend' && harder.request.level === 'intermediate');
     assert.deepEqual(decide(await parse('another one'), emptyState(), { direct: true }).action, { type: 'say', key: 'refine_without_context' });

@@ -13,6 +13,8 @@ async function run(text: string, extra: Partial<ChatMessage> = {}, prefix = '!')
   const ctx: BotContext = { message, out: { send: async (r) => void sent.push(r) }, text: '', addressed: 'maybe',
     policy: { ...DefaultChannelPolicy, commandPrefix: prefix } };
   await compose<BotContext>([gate({ botNames: ['crossfeed', 'cf'] }), async (c) => void (reached = c)])(ctx);
+  // The gate sets a reply; bot/respond.ts is the one step that sends it.
+  if (ctx.reply) sent.push(ctx.reply);
   return { reached, sent };
 }
 

@@ -24,11 +24,11 @@ describe('bot/stages/promotions: opt-out and promotion caps', () => {
     await store.close();
   });
 
-  it('caps sponsored placements per channel per hour across users', async () => {
-    const { conversation, store } = await testBot({ options: { promotionCaps: { perUserPerDay: 100, perChannelPerHour: 1 } } });
-    const first = (await conversation.say('recommend a python course')).flatMap((r) => r.cards);
+  it('caps sponsored placements per live group channel per hour across users', async () => {
+    const { conversation, store } = await testBot({ platform: 'twitch', direct: false, options: { promotionCaps: { perUserPerDay: 100, perChannelPerHour: 1 } } });
+    const first = (await conversation.say('@crossfeed recommend a python course')).flatMap((r) => r.cards);
     assert.ok(first.some((c) => c.sponsored));
-    const other = (await conversation.say('recommend a python course', { user: { platformId: 'u2', displayName: 'Two', roles: [] } })).flatMap((r) => r.cards);
+    const other = (await conversation.say('@crossfeed recommend a python course', { user: { platformId: 'u2', displayName: 'Two', roles: [] } })).flatMap((r) => r.cards);
     assert.ok(other.length > 0 && other.every((c) => !c.sponsored), 'a second viewer in the same channel sees no sponsored item this hour');
     await store.close();
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { compose } from '../../bot/composer.js';
 import type { BotContext } from '../../bot/context.js';
-import { DefaultChannelPolicy } from '../../bot/channel-policy.js';
+import { DefaultChannelPolicy, platformPolicy } from '../../bot/channel-policy.js';
 import { emptyState } from '../../bot/dialogue.js';
 import { rankingSignals } from '../../bot/stages/signals.js';
 import type { InteractionStore } from '../../data/store.js';
@@ -33,7 +33,7 @@ async function run(userId: number, platform: 'web' | 'twitch', signals = stage()
   let seen: BotContext | undefined;
   const ctx: BotContext = {
     message: { platform, channel: 'c', user: { platformId: 'x', displayName: 'x', roles: [] }, text: 'a course', time: new Date(), direct: true },
-    out: { send: async () => undefined }, policy: DefaultChannelPolicy, text: 'a course', addressed: 'yes',
+    out: { send: async () => undefined }, policy: { ...DefaultChannelPolicy, ...platformPolicy(platform) }, text: 'a course', addressed: 'yes',
     conversation: { id: 1, userId, state: emptyState() },
     decision: { action: { type: 'recommend', request: { kind: 'course', text: 'a course' } }, state: emptyState() },
   };

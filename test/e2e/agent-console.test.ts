@@ -166,7 +166,9 @@ describe('e2e: agent console and visitor in headless Chromium against `crossfeed
     await alice.getByTestId('hand-back').click();
     await alice.getByTestId('conversation-state').filter({ hasText: 'With the bot' }).waitFor();
     await alice.locator('#mine-count').filter({ hasText: /^0$/ }).waitFor();
-    await visitor.getByTestId('support-status').filter({ hasText: 'back to the assistant' }).waitFor({ timeout: 10000 });
+    // Out of the queue: the pinned "number 1 in line" line clears; what happened stays in the transcript (defect 3).
+    await visitor.getByTestId('chat-notice').filter({ hasText: 'back to the assistant' }).waitFor({ timeout: 10000 });
+    assert.equal(await visitor.getByTestId('support-status').count(), 0, 'the queue pin is gone');
     const botCount = await botLines.count();
     await say(visitor, 'any python course?');
     await botLines.nth(botCount).waitFor({ timeout: 30000 });

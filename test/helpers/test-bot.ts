@@ -25,12 +25,12 @@ export class TestConversation {
   }
 }
 
-export async function testBot(o: { nlu?: Nlu; options?: Partial<BotOptions>; platform?: Platform; direct?: boolean; errors?: unknown[]; channelPolicy?: ChannelPolicySource } = {}) {
+export async function testBot(o: { nlu?: Nlu; options?: Partial<BotOptions>; platform?: Platform; direct?: boolean; errors?: unknown[]; channelPolicy?: ChannelPolicySource; links?: { trackingBaseUrl?: string; supportWebUrl?: string } } = {}) {
   const store = await openSqliteStore(':memory:');
   const items = await seedItems();
   await store.catalog.upsert(items);
   const recommender = new Recommender(items);
-  const bot = new Bot({ nlu: o.nlu ?? new KeywordNlu(), recommender, store, random: seededRng(1), ...(o.options ? { options: o.options } : {}), ...(o.channelPolicy ? { channelPolicy: o.channelPolicy } : {}),
+  const bot = new Bot({ nlu: o.nlu ?? new KeywordNlu(), recommender, store, random: seededRng(1), ...o.links, ...(o.options ? { options: o.options } : {}), ...(o.channelPolicy ? { channelPolicy: o.channelPolicy } : {}),
     onError: (err) => void o.errors?.push(err) });
   const conversation = new TestConversation(bot, store, {
     platform: o.platform ?? 'web', channel: 'test-channel', direct: o.direct ?? true,

@@ -15,11 +15,12 @@ export async function twitchHarness(o: {
   server?: Omit<LocalTwitchServerOptions, 'rules'>;
   adapter?: Partial<TwitchAdapterOptions>;
   rules?: TwitchRules;
+  links?: { trackingBaseUrl?: string; supportWebUrl?: string };
 }) {
   const rules = o.rules ?? FAST_RULES;
   const server = await LocalTwitchServer.start({ ...o.server, rules });
   const errors: unknown[] = [];
-  const { bot, store } = await testBot({ platform: 'twitch', errors });
+  const { bot, store } = await testBot({ platform: 'twitch', errors, ...(o.links ? { links: o.links } : {}) });
   const logs: string[] = [];
   const adapter = new TwitchAdapter(bot, {
     server: { host: '127.0.0.1', port: server.port, secure: false },

@@ -94,7 +94,16 @@ function listItem(item, testid) {
   waited.dataset.verb = taken ? 'taken' : 'waiting';
   waited.textContent = `${waited.dataset.verb} ${waitedFor(since)}`;
   meta.append(platform, reason, waited);
-  btn.append(name, meta);
+  btn.append(name);
+  // The email a visitor left (no agent was online), so the agent knows who to write to.
+  if (typeof item.contactEmail === 'string' && item.contactEmail) {
+    const email = document.createElement('span');
+    email.className = 'queue-email';
+    email.dataset.testid = 'queue-email';
+    email.textContent = item.contactEmail;
+    btn.append(email);
+  }
+  btn.append(meta);
   btn.addEventListener('click', () => void openConversation(item.conversationId));
   if (!taken) {
     // Waiting entries can be picked for "Dismiss selected" (spam in bulk).

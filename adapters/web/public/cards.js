@@ -40,7 +40,8 @@ export function formatPrice(card) {
   }
 }
 
-// onAction(text) sends a chat message on the visitor's behalf (e.g. "!claim <coupon id>").
+// onAction(text, action) sends a typed action on the visitor's behalf ({ kind: 'claim', itemId }),
+// with the line the transcript shows.
 export function renderCard(card, onAction) {
   const kind = str(card.kind);
   const sponsored = card.sponsored === true;
@@ -55,9 +56,11 @@ export function renderCard(card, onAction) {
   root.dataset.sponsored = String(sponsored);
 
   const tags = el('div', 'card-tags');
-  tags.append(el('span', 'tag tag--kind', KIND_LABEL[kind] || 'Offer'));
+  // Labels come with the card, in the conversation's language (the bot's message catalogue).
+  const labels = card.labels && typeof card.labels === 'object' ? card.labels : {};
+  tags.append(el('span', 'tag tag--kind', str(labels.kind) || KIND_LABEL[kind] || 'Offer'));
   if (str(card.level)) tags.append(el('span', 'tag tag--level', card.level));
-  if (sponsored) tags.append(el('span', 'tag tag--sponsored', 'Sponsored'));
+  if (sponsored) tags.append(el('span', 'tag tag--sponsored', str(labels.sponsored) || 'Sponsored'));
   root.append(tags);
 
   const title = el('h3', 'card-title', str(card.title) || 'Untitled');
@@ -70,17 +73,17 @@ export function renderCard(card, onAction) {
   if (price) foot.append(el('span', 'card-price', price));
   const href = safeHref(card.link);
   if (href) {
-    const a = el('a', 'card-link', LINK_TEXT[kind] || 'View offer');
+    const a = el('a', 'card-link', str(labels.link) || LINK_TEXT[kind] || 'View offer');
     a.href = href;
     a.target = '_blank';
     a.rel = sponsored ? 'noopener noreferrer sponsored' : 'noopener noreferrer';
     foot.append(a);
   }
   if (kind === 'coupon' && str(card.id) && typeof onAction === 'function') {
-    const claim = el('button', 'card-claim', 'Claim code');
+    const claim = el('button', 'card-claim', str(labels.claim) || 'Claim code');
     claim.type = 'button';
     claim.dataset.testid = 'claim';
-    claim.addEventListener('click', () => onAction(`!claim ${card.id}`));
+    claim.addEventListener('click', () => onAction(`Claim code: ${str(card.title) || card.id}`, { kind: 'claim', itemId: card.id }));
     foot.append(claim);
   }
   if (foot.childNodes.length) root.append(foot);

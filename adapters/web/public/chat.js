@@ -117,6 +117,14 @@ function showNotice(text) {
 let supportEl = null;
 function showSupportStatus(frame) {
   if (typeof frame.text !== 'string' || !frame.text) return;
+  // Out of the queue (handed back, closed): the pinned line goes; what happened stays in the transcript.
+  if (frame.state === 'bot' || frame.state === 'closed' || frame.state === 'none') {
+    if (supportEl) supportEl.remove();
+    supportEl = null;
+    // 'none' comes with the bot's own reply, already in the transcript.
+    if (frame.state !== 'none') showNotice(frame.text);
+    return;
+  }
   if (!supportEl) {
     supportEl = document.createElement('p');
     supportEl.className = 'notice support-status';
@@ -265,7 +273,7 @@ function send() {
 }
 
 // Sends one chat message; false (and the text kept for a retry) while the socket is down.
-function sendText(text) {
+function sendText(text, action) {
   if (!ws || ws.readyState !== WebSocket.OPEN) {
     setStatus(statusEl.dataset.state === 'connecting' ? 'connecting' : 'reconnecting',
       T.notConnected);
@@ -273,7 +281,7 @@ function sendText(text) {
     return false;
   }
   const clientId = uuid();
-  ws.send(JSON.stringify({ type: 'message', text, clientId }));
+  ws.send(JSON.stringify({ type: 'message', text, clientId, ...(action ? { action } : {}) }));
   pending = { clientId, text, restored: false };
   return true;
 }

@@ -1,0 +1,30 @@
+/** Everything the bot and the chat page show, in English: one catalogue (see bot/i18n/catalogue.ts). */
+export const en = {
+  'card.kind.course': 'Course',
+  'card.kind.coupon': 'Coupon',
+  'card.kind.insurance': 'Insurance',
+  'card.sponsored': 'Sponsored',
+  'card.link.course': 'View course',
+  'card.link.coupon': 'Get coupon',
+  'card.link.insurance': 'View plan',
+  'card.claim': 'Claim code',
+  'card.free': 'Free',
+  'card.disclosure': 'Sponsored: the provider pays crossfeed for this placement.',
+  'reason.online': 'online',
+  'reason.valid_until': 'valid until {date}',
+  'reason.suits': 'Suits you: {why}',
+  'reason.insurance.type_match': 'the type of cover you asked about',
+  'reason.insurance.age_centred': 'designed for your age group',
+  'reason.insurance.price_fit': 'among the lowest premiums you are eligible for',
+  'reason.insurance.audience_fit': 'made for players and creators',
+  'reason.insurance.within_budget': 'within your budget',
+  'level.beginner': 'beginner',
+  'level.intermediate': 'intermediate',
+  'level.advanced': 'advanced',
+  'relaxed.level': 'level',
+  'relaxed.language': 'language',
+  'relaxed.topic': 'topic',
+  'faq.talk_to_person': 'Talk to a person',
+} as const;
+
+export type CatalogueKey = keyof typeof en;

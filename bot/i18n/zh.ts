@@ -1,0 +1,30 @@
+import type { CatalogueKey } from './en.js';
+
+/** Everything the bot and the chat page show, in Chinese: the same keys as bot/i18n/en.ts. */
+export const zh: Record<CatalogueKey, string> = {
+  'card.kind.course': '课程',
+  'card.kind.coupon': '优惠券',
+  'card.kind.insurance': '保险',
+  'card.sponsored': '推广',
+  'card.link.course': '查看课程',
+  'card.link.coupon': '领取优惠',
+  'card.link.insurance': '查看方案',
+  'card.claim': '领取优惠码',
+  'card.free': '免费',
+  'card.disclosure': '推广：该内容由合作方付费推广。',
+  'reason.online': '线上可用',
+  'reason.valid_until': '有效期至 {date}',
+  'reason.suits': '适合你：{why}',
+  'reason.insurance.type_match': '正是你问的保障类型',
+  'reason.insurance.age_centred': '为你的年龄段设计',
+  'reason.insurance.price_fit': '你可投保方案中保费最低之一',
+  'reason.insurance.audience_fit': '专为玩家和创作者设计',
+  'reason.insurance.within_budget': '在你的预算以内',
+  'level.beginner': '入门',
+  'level.intermediate': '进阶',
+  'level.advanced': '高级',
+  'relaxed.level': '级别',
+  'relaxed.language': '语言',
+  'relaxed.topic': '主题',
+  'faq.talk_to_person': '转人工',
+};
