@@ -99,7 +99,7 @@ export class Bot {
         this.onError(err, { platform: 'web', channel: '', user: { platformId: '', displayName: '', roles: [] }, text: `conversation event ${e.type}`, time: new Date(), direct: false });
       }
     };
-    const knowledge = new FaqKnowledge(deps.store.faq, { refreshMs: o.support.faqRefreshMs });
+    const knowledge = new FaqKnowledge(deps.store.faq, { refreshMs: o.support.faqRefreshMs, encoder: deps.nlu.encoder });
     const handoff = {
       queue: deps.store.support, conversations, agentsOnline: deps.agentsOnline ?? (() => 0), webUrl: deps.supportWebUrl, emit,
     };

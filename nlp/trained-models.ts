@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { defaultModelDir } from '../data/paths.js';
 import { loadEntityModel, type EntityModel } from './entities-train/index.js';
 import { loadIntentModel, type IntentModel } from './intent/index.js';
+import { checkEncoderHead, type TrainedEncoderHead } from './intent/encoder-head.js';
 
 /**
  * Models trained in TypeScript by `crossfeed nlu train` on users' own YAML, stored as JSON next
@@ -11,6 +12,8 @@ import { loadIntentModel, type IntentModel } from './intent/index.js';
 export interface TrainedModels {
   intent?: IntentModel;
   entities?: EntityModel;
+  /** Intent head on the shipped encoder's vectors (replaces the encoder's own head in the engine). */
+  encoderHead?: TrainedEncoderHead;
   /** The files they were read from (size and mtime at read time), so a worker thread can load the same ones. */
   files?: TrainedFiles;
 }
@@ -28,6 +31,7 @@ export interface FileStamp {
 
 export const INTENT_FILE = 'intent.json';
 export const ENTITY_FILE = 'entities.json';
+export const ENCODER_HEAD_FILE = 'encoder-intent.json';
 
 /** Models trained by `crossfeed nlu train` on the shipped examples alone, committed with the repo. */
 export const SHIPPED_TRAINED_DIR = join(defaultModelDir, 'trained');
@@ -55,6 +59,8 @@ function loadTrainedModelsFrom(dir: string): TrainedModels {
     files.entities = stamp(entityPath);
     out.entities = loadEntityModel(readJson(entityPath));
   }
+  const headPath = join(dir, ENCODER_HEAD_FILE);
+  if (existsSync(headPath)) out.encoderHead = checkEncoderHead(readJson(headPath), headPath);
   out.files = files;
   return out;
 }

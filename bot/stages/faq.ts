@@ -17,7 +17,7 @@ const TEXT = {
  */
 export function faqLookup(knowledge: FaqKnowledge): Middleware<BotContext> {
   return async (ctx, next) => {
-    if (!ctx.command && ctx.nlu) ctx.faq = (await knowledge.index()).lookup(ctx.text, ctx.nlu.language);
+    if (!ctx.command && ctx.nlu) ctx.faq = (await knowledge.index()).lookup(ctx.text, ctx.nlu.language, ctx.nlu.vector);
     await next();
   };
 }
