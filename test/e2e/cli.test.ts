@@ -52,6 +52,7 @@ describe('e2e: the crossfeed command line', function () {
     const r = await run(['nlu', 'train', '--data', mine, '--out', out]);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(existsSync(join(out, 'intent.json')) && existsSync(join(out, 'entities.json')));
+    assert.ok(existsSync(join(out, 'encoder-intent.json')), 'an intent head on the pretrained encoder (issue 12)');
     const parsed = await new Promise<string>((resolve, reject) => {
       const child = execFile(process.execPath, [CLI, 'nlu', 'parse', '-'], { cwd: dir, env: { ...process.env, CROSSFEED_DB: join(dir, 'cli.db'), CROSSFEED_NLU_DIR: out } },
         (err, stdout) => (err ? reject(err) : resolve(stdout)));
