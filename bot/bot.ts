@@ -100,6 +100,9 @@ export class Bot {
       }
     };
     const knowledge = new FaqKnowledge(deps.store.faq, { refreshMs: o.support.faqRefreshMs, encoder: deps.nlu.encoder });
+    // Catalog search with the same encoder (hybrid relevance); lexical until the items are embedded.
+    const encoder = deps.nlu.encoder;
+    if (encoder) void deps.recommender.useEncoder((t) => encoder.embed(t)).catch((err) => this.onError(err, { platform: 'web', channel: '', user: { platformId: '', displayName: '', roles: [] }, text: 'catalog embedding', time: new Date(), direct: false }));
     const handoff = {
       queue: deps.store.support, conversations, agentsOnline: deps.agentsOnline ?? (() => 0), webUrl: deps.supportWebUrl, emit,
     };
