@@ -31,9 +31,9 @@ describe('bot/faq-index: hybrid retrieval and calibrated thresholds', function (
   });
 
   const english: [string, string][] = [
-    ['my refund still hasn\'t shown up on my card', 'refund-status'],
+    ['is there a money back guarantee', 'refund-policy'],
     ['where can i download a receipt', 'invoice'],
-    ['do partners pay you for these suggestions', 'sponsored-labels'],
+    ["when's the next broadcast", 'streaming-schedule'],
     ['can i save videos to watch offline', 'watch-on-mobile'],
   ];
   for (const [text, id] of english) {
@@ -42,6 +42,13 @@ describe('bot/faq-index: hybrid retrieval and calibrated thresholds', function (
       assert.notEqual(lexical.lookup(text, 'en').answerAlways, id);
     });
   }
+
+  it('answers "how do I get a refund?" and offers choices for a vague account question', async () => {
+    assert.equal((await look('how do I get a refund?', 'en')).answerIfFaq, 'refund-policy');
+    const vague = await look('I need help with my account', 'en');
+    assert.equal(vague.answerIfFaq, undefined);
+    assert.ok(vague.choices.length >= 2);
+  });
 
   it('does not answer an English question the FAQ does not cover', async () => {
     const r = await look('can i become an instructor on your platform', 'en');
@@ -65,7 +72,7 @@ describe('bot/faq-index: hybrid retrieval and calibrated thresholds', function (
   });
 
   it('keeps the calibrated settings the benchmark chose', () => {
-    assert.deepEqual({ ...HybridThresholds }, { semantic: 0.9, answerIfFaq: 0.55, answerAlways: 0.55, margin: 0.02, choice: 0.25 });
+    assert.deepEqual({ ...HybridThresholds }, { semantic: 0.7, answerIfFaq: 0.6, answerAlways: 0.6, margin: 0.05, choice: 0.25 });
     assert.deepEqual({ ...ChineseThresholds }, { answerIfFaq: 0.35, answerAlways: 0.5, margin: 0.1, choice: 0.25 });
   });
 });
