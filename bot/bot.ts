@@ -112,7 +112,10 @@ export class Bot {
         this.onError(err, { platform: 'web', channel: '', user: { platformId: '', displayName: '', roles: [] }, text: `conversation event ${e.type}`, time: new Date(), direct: false });
       }
     };
-    const knowledge = new FaqKnowledge(deps.store.faq, { refreshMs: o.support.faqRefreshMs });
+    const knowledge = new FaqKnowledge(deps.store.faq, { refreshMs: o.support.faqRefreshMs, encoder: deps.nlu.encoder });
+    // Catalog search with the same encoder (hybrid relevance); lexical until the items are embedded.
+    const encoder = deps.nlu.encoder;
+    if (encoder) void deps.recommender.useEncoder((t) => encoder.embed(t)).catch((err) => this.onError(err, { platform: 'web', channel: '', user: { platformId: '', displayName: '', roles: [] }, text: 'catalog embedding', time: new Date(), direct: false }));
     const handoff = {
       queue: deps.store.support, conversations, agentsOnline: deps.agentsOnline ?? (() => 0), webUrl: deps.supportWebUrl, emit,
     };

@@ -62,7 +62,8 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option('--data <dir...>', 'extra folders of intent YAML (added to nlu.dataDirs)')
     .option('--out <dir>', 'where to write the models (default: nlu.trainedDir, var/nlu)')
     .option('--seed <n>', 'random seed', '13')
-    .action(async (o: { data?: string[]; out?: string; seed: string }) => { setCode(await (await commands.nluTrain()).runNluTrain({ ...opts(), ...o })); });
+    .option('--no-encoder-head', 'skip the intent head on the pretrained encoder (data/models/encoder)')
+    .action(async (o: { data?: string[]; out?: string; seed: string; encoderHead: boolean }) => { setCode(await (await commands.nluTrain()).runNluTrain({ ...opts(), ...o })); });
   nlu.command('eval').description('train on <dir>/train.jsonl (valid.jsonl calibrates) and score <dir>/test.jsonl')
     .requiredOption('--data <dir>', 'folder with train.jsonl, test.jsonl and optionally valid.jsonl')
     .option('--oos-label <label>', 'label of out-of-scope examples', 'oos')

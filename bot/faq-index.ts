@@ -1,4 +1,5 @@
 import type { FaqEntry, FaqLanguage, FaqStore } from '../data/support.js';
+import type { SentenceEncoder } from '../nlp/encoder.js';
 import { Bm25Index, tokenize } from '../recommender/text-index.js';
 
 /**
@@ -10,8 +11,15 @@ import { Bm25Index, tokenize } from '../recommender/text-index.js';
  *   said    = idf of the query words the phrasing has / idf of all query words  how much of the query it explains
  *   similarity = sqrt(covered * said)
  *
- * An entry scores as its best phrasing. This is lexical matching only; the meaning-level signal
- * is the NLU's `faq` intent, which lowers the bar for answering (see `lookup`).
+ * An entry scores as its best phrasing. With the sentence encoder (nlp/encoder.ts) the index is
+ * hybrid: each phrasing also has a unit vector, and when the query has one too (the NLU leaves it on
+ * its result for English messages), an entry's similarity is
+ *
+ *   HybridThresholds.semantic * max cosine over its phrasings + (1 - semantic) * lexical similarity
+ *
+ * judged against HybridThresholds, calibrated on held-out paraphrases (`npm run bench:faq`). Without
+ * a query vector (Chinese, or no encoder) the lexical similarity and FaqThresholds apply as before.
+ * The NLU's `faq` intent lowers the bar for answering (see `lookup`).
  */
 
 export interface FaqMatch {
@@ -41,7 +49,36 @@ export const FaqThresholds = {
   choice: 0.25,
 } as const;
 
-interface Doc { entry: number; tokens: Set<string>; self: number }
+/**
+ * Thresholds on the hybrid similarity. `npm run bench:faq`'s grid on the calibration half of
+ * data/faq/eval/paraphrases-en.yaml picked { semantic 0.9, answer 0.55, margin 0.02 }, which answers
+ * the vague "I need help with my account" with the delete-my-data entry and offers choices for "how
+ * do I get a refund?" (test/e2e/browser-chat.test.ts); these, one step more cautious, keep both right
+ * (test/bot/faq-hybrid.test.ts). docs/nlu-encoder.md has the held-out figures of both.
+ */
+export const HybridThresholds = {
+  /** Weight of the encoder's cosine in the hybrid similarity. */
+  semantic: 0.7,
+  answerIfFaq: 0.6,
+  answerAlways: 0.6,
+  margin: 0.05,
+  choice: 0.25,
+} as const;
+
+/**
+ * Lexical thresholds for Chinese messages (the encoder does not read Chinese), calibrated the same
+ * way on data/faq/eval/paraphrases-zh.yaml; English without a vector keeps FaqThresholds.
+ */
+export const ChineseThresholds = {
+  answerIfFaq: 0.35,
+  answerAlways: 0.5,
+  margin: 0.1,
+  choice: 0.25,
+} as const;
+
+export type Thresholds = { answerIfFaq: number; answerAlways: number; margin: number; choice: number };
+
+interface Doc { entry: number; tokens: Set<string>; self: number; vector?: Float32Array | undefined }
 
 export class FaqIndex {
   private readonly bm25: Bm25Index;
@@ -49,12 +86,16 @@ export class FaqIndex {
   private readonly idf = new Map<string, number>();
   private readonly unseenIdf: number;
 
-  constructor(readonly entries: readonly FaqEntry[]) {
+  /**
+   * `vectors`, when given, holds one unit vector (or undefined) per phrasing, in the order of
+   * `phrasings(entries)`; `FaqIndex.build` computes them with an encoder.
+   */
+  constructor(readonly entries: readonly FaqEntry[], vectors?: readonly (Float32Array | undefined)[]) {
     const texts: string[] = [];
     entries.forEach((e, entry) => {
       for (const q of e.questions) {
+        this.docs.push({ entry, tokens: new Set(tokenize(q)), self: 0, vector: vectors?.[texts.length] });
         texts.push(q);
-        this.docs.push({ entry, tokens: new Set(tokenize(q)), self: 0 });
       }
     });
     this.bm25 = new Bm25Index(texts);
@@ -66,26 +107,53 @@ export class FaqIndex {
     texts.forEach((text, i) => (this.docs[i]!.self = this.bm25.scores(text)[i] ?? 0));
   }
 
+  /** An index whose English phrasings carry the encoder's vectors (Chinese ones stay lexical: the encoder knows few Chinese characters). */
+  static async build(entries: readonly FaqEntry[], encoder?: SentenceEncoder): Promise<FaqIndex> {
+    if (!encoder) return new FaqIndex(entries);
+    const list = entries.flatMap((e) => e.questions.map((q) => ({ q, en: e.language !== 'zh' })));
+    const en = list.flatMap((p, i) => (p.en ? [i] : []));
+    const vectors: (Float32Array | undefined)[] = list.map(() => undefined);
+    const embedded = await encoder.embed(en.map((i) => list[i]!.q));
+    en.forEach((i, j) => (vectors[i] = embedded[j]));
+    return new FaqIndex(entries, vectors);
+  }
+
+  /** Whether phrasings carry vectors (the hybrid similarity applies to queries that have one). */
+  get hybrid(): boolean {
+    return this.docs.some((d) => d.vector);
+  }
+
   get(id: string): FaqEntry | undefined {
     return this.entries.find((e) => e.id === id);
   }
 
   /** Entries by similarity, best first, those in `language` first when any of them matches at all. */
-  search(text: string, language?: FaqLanguage, limit = 3): FaqMatch[] {
+  search(text: string, language?: FaqLanguage, limit = 3, vector?: Float32Array, semantic: number = HybridThresholds.semantic): FaqMatch[] {
     const query = [...new Set(tokenize(text))];
-    if (!query.length || !this.docs.length) return [];
-    const queryIdf = query.reduce((s, t) => s + (this.idf.get(t) ?? this.unseenIdf), 0);
-    const scores = this.bm25.scores(text);
-    const best = new Map<number, number>();
+    if (!this.docs.length) return [];
+    const useVector = vector !== undefined && this.hybrid;
+    if (!query.length && !useVector) return [];
+    const queryIdf = query.reduce((s, t) => s + (this.idf.get(t) ?? this.unseenIdf), 0) || 1;
+    const scores = query.length ? this.bm25.scores(text) : [];
+    const lexical = new Map<number, number>();
+    const cosine = new Map<number, number>();
     this.docs.forEach((d, i) => {
+      if (useVector && d.vector) {
+        const c = dot(vector, d.vector);
+        if (c > (cosine.get(d.entry) ?? -1)) cosine.set(d.entry, c);
+      }
       const raw = scores[i] ?? 0;
       if (raw <= 0 || d.self <= 0) return;
       const covered = Math.min(1, raw / d.self);
       const said = query.reduce((s, t) => s + (d.tokens.has(t) ? this.idf.get(t) ?? 0 : 0), 0) / queryIdf;
       const similarity = Math.sqrt(covered * said);
-      if (similarity > (best.get(d.entry) ?? 0)) best.set(d.entry, similarity);
+      if (similarity > (lexical.get(d.entry) ?? 0)) lexical.set(d.entry, similarity);
     });
-    let matches = [...best].map(([entry, similarity]) => ({ entry: this.entries[entry]!, similarity }));
+    const best = new Map<number, number>();
+    if (useVector) {
+      for (const [entry, c] of cosine) best.set(entry, semantic * Math.max(0, c) + (1 - semantic) * (lexical.get(entry) ?? 0));
+    } else for (const [entry, l] of lexical) best.set(entry, l);
+    let matches = [...best].filter(([, s]) => s > 0).map(([entry, similarity]) => ({ entry: this.entries[entry]!, similarity }));
     if (language && matches.some((m) => m.entry.language === language)) matches = matches.filter((m) => m.entry.language === language);
     return matches
       .sort((a, b) => b.similarity - a.similarity || a.entry.id.localeCompare(b.entry.id))
@@ -93,23 +161,32 @@ export class FaqIndex {
       .map((m) => ({ id: m.entry.id, similarity: Math.round(m.similarity * 1000) / 1000 }));
   }
 
-  lookup(text: string, language?: FaqLanguage): FaqLookup {
-    const [first, second] = this.search(text, language, 3);
-    const t = FaqThresholds;
-    const result: FaqLookup = { choices: this.search(text, language, 3).filter((m) => m.similarity >= t.choice).map((m) => m.id) };
-    if (!first) return result;
-    const lead = first.similarity - (second?.similarity ?? 0);
-    const clear = (bar: number) => first.similarity >= bar && (lead >= t.margin || first.similarity >= 0.9);
-    if (clear(t.answerIfFaq)) result.answerIfFaq = first.id;
-    if (clear(t.answerAlways)) result.answerAlways = first.id;
-    return result;
+  /** `vector`: the query's unit vector from the encoder, when the NLU computed one (hybrid scoring). */
+  lookup(text: string, language?: FaqLanguage, vector?: Float32Array, thresholds?: Thresholds & { semantic?: number }): FaqLookup {
+    const hybrid = vector !== undefined && this.hybrid;
+    const t = thresholds ?? (hybrid ? HybridThresholds : language === 'zh' ? ChineseThresholds : FaqThresholds);
+    return lookupFromMatches(this.search(text, language, 3, hybrid ? vector : undefined, thresholds?.semantic ?? HybridThresholds.semantic), t);
   }
+}
+
+/** The answer/choices decision on the best matches (best first) under thresholds `t`. */
+export function lookupFromMatches(matches: readonly FaqMatch[], t: Thresholds): FaqLookup {
+  const [first, second] = matches;
+  const result: FaqLookup = { choices: matches.filter((m) => m.similarity >= t.choice).map((m) => m.id) };
+  if (!first) return result;
+  const lead = first.similarity - (second?.similarity ?? 0);
+  const clear = (bar: number) => first.similarity >= bar && (lead >= t.margin || first.similarity >= 0.9);
+  if (clear(t.answerIfFaq)) result.answerIfFaq = first.id;
+  if (clear(t.answerAlways)) result.answerAlways = first.id;
+  return result;
 }
 
 export interface FaqKnowledgeOptions {
   /** Check `faq.version()` at most this often (edits take effect within this time). */
   refreshMs: number;
   now?: () => number;
+  /** The NLU's sentence encoder: phrasings get vectors and the index is hybrid (see FaqIndex). */
+  encoder?: SentenceEncoder | undefined;
 }
 
 /** The current FAQ index, rebuilt when the store's version moves; concurrent callers share one check. */
@@ -133,7 +210,7 @@ export class FaqKnowledge {
     const version = await this.store.version();
     this.checkedAt = this.now();
     if (!this.current || this.current.version !== version) {
-      this.current = { version, index: new FaqIndex(await this.store.list()) };
+      this.current = { version, index: await FaqIndex.build(await this.store.list(), this.o.encoder) };
     }
     return this.current.index;
   }
@@ -142,4 +219,10 @@ export class FaqKnowledge {
 /** How an entry is named as a source: its first question, in the entry's own language. */
 export function faqTitle(entry: FaqEntry): string {
   return entry.questions[0] ?? entry.id;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
 }

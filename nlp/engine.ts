@@ -1,11 +1,12 @@
 import { overlapsAny, RuleEntityExtractor } from './entity-rules.js';
 import { loadTextClassifier, loadTokenTagger, type ModelOptions, type TaggedGroup, type TextClassifier, type TokenTagger } from './models.js';
 import type { LexiconEntry } from './rules/lexicon.js';
-import type { TrainedModels } from './trained-models.js';
+import { ENCODER_HEAD_FILE, type TrainedModels } from './trained-models.js';
 import { EntityWorker, type EntityOutput } from './entity-worker.js';
 import type { PredictedEntity } from './entities-train/index.js';
 import { cleanTextWithMap, detectLanguage, MAX_MESSAGE_CHARS } from './text.js';
-import { ENTITY_LABELS, INTENTS, type Entity, type EntityLabel, type IntentName, type Nlu, type NluResult } from './types.js';
+import { headScores, loadSentenceEncoder, type SentenceEncoder } from './encoder.js';
+import { ENTITY_LABELS, INTENTS, type Entity, type EntityLabel, type IntentName, type Nlu, type NluResult, type ParseHints } from './types.js';
 
 export interface NluEngineOptions extends ModelOptions {
   /** Models from `crossfeed nlu train` (users' own intents and entities), when present. */
@@ -21,7 +22,28 @@ export interface NluEngineOptions extends ModelOptions {
    * Costs a second V8 heap (README, Benchmarks, has the figures). Default false.
    */
   batchWorker?: boolean;
+  /**
+   * Load the pretrained sentence encoder (data/models/encoder) as the second stage of the cascade:
+   * it re-reads the intent of English messages that the first stage let through. Default true; a
+   * missing or damaged encoder file is then an error at load that names the file (never a silent
+   * fall-back to the first stage alone).
+   */
+  encoder?: boolean;
+  /** Called with every batch of texts a model is run on (tests and benchmarks count model calls). */
+  onModelCall?: (model: 'intent' | 'entities' | 'encoder', texts: readonly string[]) => void;
 }
+
+/** Intents the bot acts on without being addressed (bot/stages/understand.ts, attend). */
+const ACTIONABLE = new Set<string>(['recommend_course', 'get_coupon', 'ask_insurance', 'faq']);
+/**
+ * First stage of the cascade: an unaddressed message goes on to the entity models and the encoder
+ * only if today's intent model gives the actionable intents together at least this probability.
+ * The bot acts on unaddressed chat only at 0.85 (ChannelPolicy.unaddressedMinConfidence), so this
+ * keeps requests the first stage is unsure of and drops what it calls chat (docs/nlu-encoder.md).
+ */
+export const CASCADE_MIN_ACTIONABLE = 0.2;
+/** Weight of the encoder's intent probabilities against the first stage's, for English messages. */
+export const ENCODER_WEIGHT = 0.5;
 
 const INTENT_SET = new Set<string>(INTENTS);
 const TRAINED_ENTITY_MIN_SCORE = 0.85;
@@ -31,7 +53,7 @@ const MODEL_BATCH = 32;
 /** At most this many waiting `parse` calls go into one parseBatch. */
 const COALESCE_MAX = 256;
 
-interface Waiting { raw: string; resolve: (r: NluResult) => void; reject: (e: unknown) => void }
+interface Waiting { raw: string; hints: ParseHints | undefined; resolve: (r: NluResult) => void; reject: (e: unknown) => void }
 
 /** Intent from the shipped transformers.js classifier; entities from rules, completed by the tagger model. */
 export class NluEngine implements Nlu {
@@ -47,6 +69,9 @@ export class NluEngine implements Nlu {
     private readonly minEntityScore: number,
     private readonly trained: TrainedModels,
     private worker: EntityWorker | undefined,
+    /** Second stage: the pretrained encoder, for messages the first stage let through. */
+    readonly encoder: SentenceEncoder | undefined,
+    private readonly onModelCall: NluEngineOptions['onModelCall'],
   ) {}
 
   static async load(o: NluEngineOptions): Promise<NluEngine> {
@@ -54,17 +79,23 @@ export class NluEngine implements Nlu {
     const options: ModelOptions = { modelDir, threads, dtype };
     const trained = o.trained ?? {};
     let worker = o.batchWorker ? new EntityWorker(options, trained) : undefined;
-    const [classify, workerReady] = await Promise.all([
+    const [classify, workerReady, encoder] = await Promise.all([
       loadTextClassifier('intent', o),
       worker ? worker.ready.then(() => true, () => false) : false,
+      o.encoder === false ? undefined : loadSentenceEncoder('encoder', options),
     ]);
+    if (trained.encoderHead && encoder && trained.encoderHead.encoderHash !== encoder.hash) {
+      await worker?.close();
+      throw new Error(`the trained encoder head (${ENCODER_HEAD_FILE}) was trained on another encoder than ${o.modelDir}/encoder; run \`crossfeed nlu train\` again`);
+    }
     if (worker && !workerReady) {
       await worker.close();
       worker = undefined;
     }
     // Without a working batch worker the tagger runs here (and a broken model folder fails here, clearly).
     const tagger = worker ? undefined : await loadTokenTagger('entities', o);
-    return new NluEngine(options, classify, tagger, new RuleEntityExtractor([...(o.lexicon ?? []), ...(trained.synonyms ?? [])]), o.minEntityScore ?? 0.6, trained, worker);
+    return new NluEngine(options, classify, tagger, new RuleEntityExtractor([...(o.lexicon ?? []), ...(trained.synonyms ?? [])]), o.minEntityScore ?? 0.6, trained, worker,
+      encoder, o.onModelCall);
   }
 
   /**
@@ -72,9 +103,9 @@ export class NluEngine implements Nlu {
    * into the next parseBatch, so a busy bot gets batching for free (one message alone goes at once).
    * Results are exactly parseBatch's, which are exactly those of each message alone.
    */
-  parse(raw: string): Promise<NluResult> {
+  parse(raw: string, hints?: ParseHints): Promise<NluResult> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ raw, resolve, reject });
+      this.waiting.push({ raw, hints, resolve, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -86,7 +117,7 @@ export class NluEngine implements Nlu {
     while (this.waiting.length) {
       const batch = this.waiting.splice(0, COALESCE_MAX);
       try {
-        const results = await this.parseBatch(batch.map((w) => w.raw));
+        const results = await this.parseBatch(batch.map((w) => w.raw), batch.map((w) => w.hints ?? {}));
         batch.forEach((w, i) => w.resolve(results[i]!));
       } catch (err) {
         batch.forEach((w) => w.reject(err));
@@ -100,7 +131,7 @@ export class NluEngine implements Nlu {
    * Texts are grouped by length before batching (a batch is padded to its longest text), so a
    * caller can pass chat in arrival order; results come back in the caller's order.
    */
-  async parseBatch(raws: readonly string[]): Promise<NluResult[]> {
+  async parseBatch(raws: readonly string[], hints?: readonly ParseHints[]): Promise<NluResult[]> {
     const prepared = raws.map(prepare);
     const results: NluResult[] = new Array(raws.length);
     const todo: number[] = [];
@@ -109,26 +140,73 @@ export class NluEngine implements Nlu {
       else results[i] = { text: p.text, intent: 'oos', confidence: 1, alternatives: [], entities: [], language: p.language };
     });
     todo.sort((a, b) => prepared[a]!.text.length - prepared[b]!.text.length || a - b);
-    const chunks: number[][] = [];
-    for (let k = 0; k < todo.length; k += MODEL_BATCH) chunks.push(todo.slice(k, k + MODEL_BATCH));
+    const chunked = (list: number[]) => {
+      const chunks: number[][] = [];
+      for (let k = 0; k < list.length; k += MODEL_BATCH) chunks.push(list.slice(k, k + MODEL_BATCH));
+      return chunks;
+    };
     const textsOf = (chunk: number[]) => chunk.map((i) => prepared[i]!.text);
+    // Stage 1: today's small intent model (and the user's TypeScript model) on every message.
+    const first = new Map<number, { label: string; score: number }[]>();
+    for (const chunk of chunked(todo)) {
+      const texts = textsOf(chunk);
+      this.onModelCall?.('intent', texts);
+      const scores = await this.classify(texts, { top_k: INTENTS.length });
+      chunk.forEach((i, j) => first.set(i, scores[j] ?? []));
+    }
+    // Only what may be meant for the bot goes on to the entity models and the encoder.
+    const deep = todo.filter((i) => hints?.[i]?.addressed !== false || mayBeForBot(first.get(i)!));
+    const deepSet = new Set(deep);
+    for (const i of todo) {
+      if (deepSet.has(i)) continue;
+      const ranked = combineIntents(first.get(i)!, this.trained.intent?.predict(prepared[i]!.text).ranked);
+      const best = ranked[0] ?? { intent: 'oos' as const, confidence: 1 };
+      const p = prepared[i]!;
+      results[i] = { text: p.text, intent: best.intent, confidence: best.confidence, alternatives: ranked.slice(1), entities: [], language: p.language };
+    }
+    const chunks = chunked(deep);
     // Every chunk goes to the worker first, so it never waits for this thread between chunks.
     const offloaded = chunks.map((chunk) => this.offload(textsOf(chunk)));
     for (const [c, chunk] of chunks.entries()) {
       const texts = textsOf(chunk);
-      const scores = await this.classify(texts, { top_k: INTENTS.length });
+      const encoded = await this.encode(chunk.map((i) => prepared[i]!));
       const entityOut = await offloaded[c];
-      const groups = entityOut ? entityOut.groups : await (await this.localTagger())(texts, { aggregation_strategy: 'simple' });
+      let groups: readonly TaggedGroup[][];
+      if (entityOut) groups = entityOut.groups;
+      else {
+        this.onModelCall?.('entities', texts);
+        groups = await (await this.localTagger())(texts, { aggregation_strategy: 'simple' });
+      }
       chunk.forEach((i, j) => {
-        results[i] = this.finish(raws[i]!, prepared[i]!, scores[j] ?? [], groups[j] ?? [], entityOut?.entities[j]);
+        const scores = mixScores(first.get(i)!, encoded[j]?.scores);
+        results[i] = this.finish(raws[i]!, prepared[i]!, scores, groups[j] ?? [], entityOut?.entities[j]);
+        const vector = encoded[j]?.vector;
+        if (vector) results[i]!.vector = vector;
       });
     }
     return results;
   }
 
+  /** The encoder's intent probabilities for the English texts of a chunk (undefined for the rest). */
+  private async encode(items: readonly Prepared[]): Promise<(Encoded | undefined)[]> {
+    const out: (Encoded | undefined)[] = items.map(() => undefined);
+    if (!this.encoder) return out;
+    // The encoder's vocabulary has 244 Chinese characters: Chinese stays with the first stage (docs/nlu-encoder.md).
+    const idx = items.flatMap((p, k) => (p.language === 'en' ? [k] : []));
+    if (!idx.length) return out;
+    const texts = idx.map((k) => items[k]!.text);
+    this.onModelCall?.('encoder', texts);
+    const vectors = await this.encoder.embed(texts);
+    // The deployment's own head from `crossfeed nlu train`, when it has one, else the shipped one.
+    const head = this.trained.encoderHead ?? this.encoder.head;
+    idx.forEach((k, j) => (out[k] = { scores: headScores(head, vectors[j]!), vector: vectors[j]! }));
+    return out;
+  }
+
   /** The entity models' output for a chunk from the worker, or undefined to compute it here. */
   private offload(texts: string[]): Promise<EntityOutput | undefined> {
     if (!this.worker?.usable) return Promise.resolve(undefined);
+    this.onModelCall?.('entities', texts);
     // A failed worker only costs speed: the models run here instead.
     return this.worker.run(texts).catch(() => undefined);
   }
@@ -188,6 +266,23 @@ export class NluEngine implements Nlu {
     return out;
   }
 }
+
+/** Does the first stage think this unaddressed message may be a request to the bot? */
+export function mayBeForBot(first: readonly { label: string; score: number }[]): boolean {
+  const actionable = first.reduce((s, x) => s + (ACTIONABLE.has(x.label) ? x.score : 0), 0);
+  return actionable >= CASCADE_MIN_ACTIONABLE;
+}
+
+/** The first stage's and the encoder's intent probabilities, averaged (the first stage's alone without the encoder). */
+export function mixScores(first: readonly { label: string; score: number }[], second?: readonly { label: string; score: number }[]) {
+  if (!second) return first;
+  const p = new Map<string, number>();
+  for (const s of first) p.set(s.label, (1 - ENCODER_WEIGHT) * s.score);
+  for (const s of second) p.set(s.label, (p.get(s.label) ?? 0) + ENCODER_WEIGHT * s.score);
+  return [...p].map(([label, score]) => ({ label, score })).sort((a, b) => b.score - a.score);
+}
+
+interface Encoded { scores: { label: string; score: number }[]; vector: Float32Array }
 
 interface Prepared {
   text: string;

@@ -4,6 +4,7 @@ import { defaultModelDir } from '../data/paths.js';
 import { loadEntityModel, type EntityModel } from './entities-train/index.js';
 import { loadIntentModel, type IntentModel } from './intent/index.js';
 import type { LexiconEntry } from './rules/lexicon.js';
+import { checkEncoderHead, type TrainedEncoderHead } from './intent/encoder-head.js';
 
 /**
  * Models trained in TypeScript by `crossfeed nlu train` on users' own YAML, stored as JSON next
@@ -17,6 +18,8 @@ export interface TrainedModels {
    * value, by the rules, so a trained deployment normalizes what it was taught.
    */
   synonyms?: LexiconEntry[];
+  /** Intent head on the shipped encoder's vectors (replaces the encoder's own head in the engine). */
+  encoderHead?: TrainedEncoderHead;
   /** The files they were read from (size and mtime at read time), so a worker thread can load the same ones. */
   files?: TrainedFiles;
 }
@@ -35,6 +38,7 @@ export interface FileStamp {
 export const INTENT_FILE = 'intent.json';
 export const ENTITY_FILE = 'entities.json';
 export const SYNONYMS_FILE = 'synonyms.json';
+export const ENCODER_HEAD_FILE = 'encoder-intent.json';
 
 /** Models trained by `crossfeed nlu train` on the shipped examples alone, committed with the repo. */
 export const SHIPPED_TRAINED_DIR = join(defaultModelDir, 'trained');
@@ -64,6 +68,8 @@ function loadTrainedModelsFrom(dir: string): TrainedModels {
   }
   const synonymsPath = join(dir, SYNONYMS_FILE);
   if (existsSync(synonymsPath)) out.synonyms = readSynonyms(readJson(synonymsPath), synonymsPath);
+  const headPath = join(dir, ENCODER_HEAD_FILE);
+  if (existsSync(headPath)) out.encoderHead = checkEncoderHead(readJson(headPath), headPath);
   out.files = files;
   return out;
 }

@@ -1,3 +1,4 @@
+import type { SentenceEncoder } from './encoder.js';
 /** What the NLU hands to the bot: an intent with calibrated confidence, entities and a language. */
 
 export const INTENTS = [
@@ -47,8 +48,22 @@ export interface NluResult {
   alternatives: IntentScore[];
   entities: Entity[];
   language: Lang;
+  /** The sentence encoder's unit vector for the text, when the encoder read it (FAQ retrieval reuses it). */
+  vector?: Float32Array;
+}
+
+/** What the bot already knows about a message before the NLU reads it. */
+export interface ParseHints {
+  /**
+   * false: nobody addressed the bot (no mention, command, reply or direct chat). The engine then
+   * runs only its cheap first stage unless that stage sees a possible request (nlp/engine.ts).
+   * Default: treated as addressed (every model runs).
+   */
+  addressed?: boolean;
 }
 
 export interface Nlu {
-  parse(text: string): Promise<NluResult>;
+  parse(text: string, hints?: ParseHints): Promise<NluResult>;
+  /** The engine's sentence encoder, when it has one (the FAQ index embeds its phrasings with it). */
+  readonly encoder?: SentenceEncoder | undefined;
 }

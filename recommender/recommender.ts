@@ -19,6 +19,11 @@ export interface RecommenderOptions {
 
 /** Candidates that enter exploration: near-ties of the best, never the whole catalog. */
 const EXPLORE_POOL = 12;
+/** Weight of the encoder's cosine in hybrid relevance (the rest is normalised BM25). */
+export const SEMANTIC_RELEVANCE = 0.5;
+
+/** Texts -> unit vectors (the NLU's sentence encoder). */
+export type Embed = (texts: string[]) => Promise<Float32Array[]>;
 
 /**
  * Retrieve -> filter -> rank over an in-memory copy of the catalog. Sponsorship never changes the
@@ -27,6 +32,10 @@ const EXPLORE_POOL = 12;
 export class Recommender {
   private items: CatalogItem[] = [];
   private index = new Bm25Index([]);
+  /** Item vectors (same order as items) once `useEncoder` has embedded them; lexical relevance until then. */
+  private vectors: Float32Array[] | undefined;
+  private embed: Embed | undefined;
+  private generation = 0;
   private readonly byId = new Map<string, CatalogItem>();
   private readonly ctx: Omit<FilterContext, 'now'>;
   private readonly now: () => Date;
@@ -52,6 +61,26 @@ export class Recommender {
       if (item.kind === 'coupon' && item.area && item.city) areas.set(item.area.toLowerCase(), item.city);
     }
     this.index = new Bm25Index(this.items.map(searchText));
+    this.vectors = undefined;
+    this.generation++;
+    if (this.embed) void this.embedItems().catch(() => undefined);
+  }
+
+  /**
+   * Embeds every item's text with the NLU's encoder (again after each reload); until that is done,
+   * and for messages without a vector, relevance stays lexical. Resolves when the vectors are in.
+   */
+  async useEncoder(embed: Embed): Promise<void> {
+    this.embed = embed;
+    await this.embedItems();
+  }
+
+  private async embedItems(): Promise<void> {
+    const generation = this.generation;
+    const items = this.items;
+    const vectors = await this.embed!(items.map(searchText));
+    // A reload while embedding made these vectors stale; that reload embeds its own items.
+    if (generation === this.generation) this.vectors = vectors;
   }
 
   item(id: string): CatalogItem | undefined {
@@ -85,6 +114,12 @@ export class Recommender {
     const ctx: FilterContext = { ...this.ctx, now: this.now() };
     const lexical = this.index.scores([req.text, req.topic ?? '', req.cuisine ?? ''].join(' '));
     const maxLexical = Math.max(1e-9, ...lexical);
+    const q = signals.queryVector;
+    const vectors = q && this.vectors?.length === this.items.length ? this.vectors : undefined;
+    const relevance = (i: number) => {
+      const lex = lexical[i]! / maxLexical;
+      return vectors ? (1 - SEMANTIC_RELEVANCE) * lex + SEMANTIC_RELEVANCE * Math.max(0, dot(q!, vectors[i]!)) : lex;
+    };
     // Relax the softest constraint first; budget, stock, expiry, age and eligibility never relax.
     const ladder: Relaxable[][] = [[], ['level'], ['level', 'language'], ...(req.keepTopic ? [] : [['level', 'language', 'topic'] as Relaxable[]])];
     for (const relaxedList of ladder) {
@@ -93,8 +128,9 @@ export class Recommender {
       const passing: { item: CatalogItem; rel: number }[] = [];
       this.items.forEach((item, i) => {
         if (!passes(item, req, ctx, relaxed)) return;
-        const rel = lexical[i]! / maxLexical;
-        if (relaxed.has('topic') && rel === 0) return;
+        const rel = relevance(i);
+        // Without the named topic, only items the words (or, with vectors, the meaning) point at.
+        if (relaxed.has('topic') && (vectors ? rel < 0.15 : rel === 0)) return;
         passing.push({ item, rel });
       });
       const cheapestUsd = Math.min(...passing.map((p) => this.usd(p.item) ?? Infinity));
@@ -165,6 +201,12 @@ function searchText(item: CatalogItem): string {
     : item.kind === 'coupon' ? [item.partner, item.cuisine ?? '', item.city ?? '', item.area ?? '', item.category]
     : [item.insurer, item.insuranceType.replace('_', ' ')];
   return [item.title, item.description, ...item.topics, ...extra].join(' ');
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
 }
 
 function round(x: number): number {

@@ -27,6 +27,12 @@ export interface RankingSignals {
   itemStats?: ReadonlyMap<string, ArmStats>;
   /** Present = explore with Thompson sampling (the user's A/B variant says so). */
   explore?: { rng: Rng };
+  /**
+   * The message's unit vector from the NLU's sentence encoder (English messages): with item vectors
+   * (Recommender.useEncoder) relevance becomes hybrid, so a request that never names a topic
+   * ("I want to get better at talking to people") still finds fitting items.
+   */
+  queryVector?: Float32Array;
 }
 
 /** Topics a game stream's audience is likelier to want (cross-domain cold start). */

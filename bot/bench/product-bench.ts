@@ -34,7 +34,7 @@ import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
 import { NluEngine } from '../../nlp/engine.js';
 import { ENTITY_FILE, INTENT_FILE, loadTrainedModels } from '../../nlp/trained-models.js';
 import { detectLanguage } from '../../nlp/text.js';
-import { INTENTS, type IntentName, type Lang, type Nlu, type NluResult } from '../../nlp/types.js';
+import { INTENTS, type IntentName, type Lang, type Nlu, type NluResult, type ParseHints } from '../../nlp/types.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => {
@@ -75,8 +75,8 @@ function readNoise(path: string): string[] {
 class RecordingNlu implements Nlu {
   last: NluResult | undefined;
   constructor(private readonly inner: Nlu) {}
-  async parse(text: string): Promise<NluResult> {
-    this.last = await this.inner.parse(text);
+  async parse(text: string, hints?: ParseHints): Promise<NluResult> {
+    this.last = await this.inner.parse(text, hints);
     return this.last;
   }
 }
@@ -97,7 +97,7 @@ function newContext(m: ChatMessage, policy: ChannelPolicy): BotContext {
 interface HoldoutRow { text: string; gold: IntentName; pred: IntentName; confidence: number; lang: Lang; ms: number }
 interface NoiseRow { text: string; stage: 'dropped_by_gate' | 'addressed' | 'understood'; pred: IntentName; confidence: number; reply: boolean; lang: Lang }
 
-async function main(): Promise<void> {
+async function measure(useEncoder: boolean) {
   const started = performance.now();
   const config = loadConfig();
   const options: BotOptions = {
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     await seedCatalogIfEmpty(store.catalog);
     const lexicon = catalogLexicon(await store.catalog.list());
     lexiconSize = lexicon.length;
-    nlu = await NluEngine.load({ modelDir: config.models.dir, threads: config.models.threads, trained, lexicon });
+    nlu = await NluEngine.load({ modelDir: config.models.dir, threads: config.models.threads, trained, lexicon, encoder: useEncoder });
   } finally {
     await store.close();
   }
@@ -174,11 +174,24 @@ async function main(): Promise<void> {
     models, bot: { answerUnaddressed: options.answerUnaddressed, unaddressedMinConfidence: options.unaddressedMinConfidence, actionableIntents: ACTIONABLE },
     ...report, seconds: Math.round((performance.now() - started) / 10) / 100,
   };
+  await nlu.close();
+  return out;
+}
+
+/** Today's engine (first stage only, `encoder: false`) and the new one (cascade + encoder), measured in the same run. */
+async function main(): Promise<void> {
+  const today = await measure(false);
+  const next = await measure(true);
   if (JSON_OUT) {
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ today, new: next }, null, 2) + '\n');
     return;
   }
-  process.stdout.write(renderText(out) + '\n');
+  process.stdout.write(renderText(next) + '\n\n');
+  const row = (name: string, o: typeof next) => `| ${name} | ${f2(o.holdout.accuracy_pct)} | ${f2(o.holdout.by_language['en']!.accuracy_pct)} | ${f2(o.holdout.by_language['zh']!.accuracy_pct)} | ` +
+    `${f2(o.holdout.unaddressed.actionable_answered_pct)} | ${f2(o.noise.false_trigger_rate_pct)} (${o.noise.false_triggers}/${o.noise.n}) | ${f2(o.holdout.ms_per_message)} |`;
+  process.stdout.write(['Side by side (same run):',
+    '| engine | held-out intent acc % | en % | zh % | actionable answered unaddressed % | noise false triggers % | ms/message |',
+    '|---|---|---|---|---|---|---|', row('today (first stage only)', today), row('new (cascade + encoder)', next)].join('\n') + '\n');
 }
 
 function relativeToRoot(p: string): string {

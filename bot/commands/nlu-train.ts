@@ -6,7 +6,9 @@ import { seedCatalogIfEmpty } from '../../data/catalog/seed.js';
 import { trainEntityModel } from '../../nlp/entities-train/index.js';
 import { trainIntentModel } from '../../nlp/intent/index.js';
 import { loadTopicLexicon } from '../../nlp/rules/topics.js';
-import { ENTITY_FILE, INTENT_FILE, saveTrainedModel, SYNONYMS_FILE } from '../../nlp/trained-models.js';
+import { ENCODER_HEAD_FILE, ENTITY_FILE, INTENT_FILE, saveTrainedModel, SYNONYMS_FILE } from '../../nlp/trained-models.js';
+import { EmbeddingCache, trainEncoderHead } from '../../nlp/intent/encoder-head.js';
+import { loadSentenceEncoder } from '../../nlp/encoder.js';
 import { loadNluExamples } from '../../nlp/training-data.js';
 import { ENTITY_LABELS } from '../../nlp/types.js';
 import { catalogLexicon } from '../../nlp/rules/catalog-lexicon.js';
@@ -19,7 +21,7 @@ export const SHIPPED_NLU_DATA = join(packageRoot, 'data', 'nlu', 'intents');
  * shipped examples plus the deployment's own YAML folders, and writes them where the bot reads
  * them (nlu.trainedDir). No Python. Restart the bot to use them.
  */
-export async function runNluTrain(o: { config?: string; data?: string[]; out?: string; seed?: string }): Promise<number> {
+export async function runNluTrain(o: { config?: string; data?: string[]; out?: string; seed?: string; encoderHead?: boolean }): Promise<number> {
   const config = loadConfig(o.config ? { file: o.config } : {});
   const dirs = [SHIPPED_NLU_DATA, ...config.nlu.dataDirs, ...(o.data ?? [])];
   const outDir = o.out ?? config.nlu.trainedDir;
@@ -42,6 +44,8 @@ export async function runNluTrain(o: { config?: string; data?: string[]; out?: s
 
   const bars = process.stderr.isTTY ? new MultiBar({ format: '{name} [{bar}] {percentage}% {phase}', hideCursor: true, stream: process.stderr }, Presets.shades_classic) : undefined;
   const intentBar = bars?.create(1, 0, { name: 'intents ', phase: '' });
+  const withHead = o.encoderHead !== false;
+  const encoderBar = withHead ? bars?.create(1, 0, { name: 'encoder ', phase: '' }) : undefined;
   const entityBar = bars?.create(1, 0, { name: 'entities', phase: '' });
   const started = performance.now();
   try {
@@ -53,6 +57,17 @@ export async function runNluTrain(o: { config?: string; data?: string[]; out?: s
       seed, lookups,
       onProgress: (done, total) => { entityBar?.setTotal(total); entityBar?.update(done, { phase: 'epochs' }); },
     });
+    // A head on the frozen pretrained encoder (nlp/encoder.ts), with vectors cached on disk per encoder file.
+    let head: unknown;
+    if (withHead) {
+      const encoder = await loadSentenceEncoder('encoder', { modelDir: config.models.dir, threads: config.models.threads });
+      // The cache lives with the deployment's models (nlu.trainedDir), never in the shipped folder.
+      const cache = new EmbeddingCache(join(config.nlu.trainedDir, 'cache'), encoder.hash);
+      const vectors = await cache.embed(encoder, examples.map((e) => e.text), (done, total) => { encoderBar?.setTotal(total); encoderBar?.update(done, { phase: 'embedding' }); });
+      head = trainEncoderHead(vectors, examples.map((e) => e.intent), encoder.hash, {
+        seed, onProgress: (done, total) => { encoderBar?.setTotal(total); encoderBar?.update(done, { phase: 'head epochs' }); },
+      });
+    }
     bars?.stop();
     const a = saveTrainedModel(outDir, INTENT_FILE, intentModel.toJSON());
     const b = saveTrainedModel(outDir, ENTITY_FILE, entityModel.toJSON());
@@ -65,8 +80,9 @@ export async function runNluTrain(o: { config?: string; data?: string[]; out?: s
       }
     }
     saveTrainedModel(outDir, SYNONYMS_FILE, [...synonyms.values()]);
-    process.stdout.write(`trained ${intentModel.labels.length} intents and ${entityModel.labels.length} entity labels in ${((performance.now() - started) / 1000).toFixed(1)} s\n` +
-      `wrote ${a}\nwrote ${b}\nrestart the bot (crossfeed start) to use them\n`);
+    const c = head ? saveTrainedModel(outDir, ENCODER_HEAD_FILE, head) : undefined;
+    process.stdout.write(`trained ${intentModel.labels.length} intents, ${entityModel.labels.length} entity labels${c ? ' and an encoder head' : ''} in ${((performance.now() - started) / 1000).toFixed(1)} s\n` +
+      `wrote ${a}\nwrote ${b}\n${c ? `wrote ${c}\n` : ''}restart the bot (crossfeed start) to use them\n`);
     return 0;
   } finally {
     bars?.stop();

@@ -13,7 +13,7 @@ import { FAQ_TEXT as TEXT } from '../i18n/stage-texts.js';
  */
 export function faqLookup(knowledge: FaqKnowledge): Middleware<BotContext> {
   return async (ctx, next) => {
-    if (!ctx.command && !ctx.message.action && ctx.nlu) ctx.faq = (await knowledge.index()).lookup(ctx.text, ctx.nlu.language);
+    if (!ctx.command && !ctx.message.action && ctx.nlu) ctx.faq = (await knowledge.index()).lookup(ctx.text, ctx.nlu.language, ctx.nlu.vector);
     await next();
   };
 }

@@ -6,9 +6,15 @@ import { actionUnderstanding } from '../actions.js';
 
 const ACTIONABLE_UNADDRESSED = new Set<IntentName>(['recommend_course', 'get_coupon', 'ask_insurance', 'faq']);
 
-/** Runs the NLU; a command's intent is fixed and its arguments give the entities. */
+/**
+ * Runs the NLU; a command's intent is fixed and its arguments give the entities. A message nobody
+ * addressed, in a channel that does not answer unaddressed chat, can never be answered: it ends
+ * here without reaching any model. Other unaddressed chat reaches only the NLU's cheap first stage
+ * unless that stage sees a possible request (nlp/engine.ts, the cascade).
+ */
 export function understand(nlu: Nlu): Middleware<BotContext> {
   return async (ctx, next) => {
+    if (ctx.addressed === 'maybe' && !ctx.policy.answerUnaddressed) return;
     if (ctx.message.action) {
       // Typed by the platform's controls: the intent and options are known, not guessed.
       ctx.nlu = actionUnderstanding(ctx.message.action, ctx.text);
@@ -16,7 +22,7 @@ export function understand(nlu: Nlu): Middleware<BotContext> {
       const parsed = await nlu.parse(ctx.command.args || ctx.command.name);
       ctx.nlu = { ...parsed, text: ctx.command.args, intent: COMMANDS[ctx.command.name] as IntentName, confidence: 1, alternatives: [] };
     } else {
-      ctx.nlu = await nlu.parse(ctx.text);
+      ctx.nlu = await nlu.parse(ctx.text, { addressed: ctx.addressed !== 'maybe' });
     }
     await next();
   };

@@ -1,14 +1,20 @@
 /**
  * NLU benchmark: crossfeed's intent model and NLP.js (node-nlp, defaults) on CLINC150, BANKING77
  * and SNIPS 2017, through evaluateDataset, the code path of `crossfeed nlu eval`.
- * Run: npm run bench:nlu [-- --datasets <dir>] [-- --only clinc150,snips2017] [-- --skip-nlpjs]
+ * Run: npm run bench:nlu [-- --datasets <dir>] [-- --only clinc150,snips2017] [-- --skip-nlpjs] [-- --skip-encoder] [-- --encoder-alone]
+ * "crossfeed + encoder head" is the new engine's path for a user's data (see encoderSystem).
  * The datasets are converted into a temporary folder (removed afterwards), never into the repo.
  */
 import { createRequire } from 'node:module';
 import { rmSync } from 'node:fs';
 import { cpus, platform, release } from 'node:os';
 import { dirname } from 'node:path';
+import { join } from 'node:path';
 import { evaluateDataset, type IntentSystem } from '../eval/evaluate.js';
+import { defaultModelDir, packageRoot } from '../../data/paths.js';
+import { headScores, loadSentenceEncoder, type SentenceEncoder } from '../encoder.js';
+import { EmbeddingCache, trainEncoderHead } from '../intent/encoder-head.js';
+import { trainIntentModel } from '../intent/index.js';
 import type { EntityTrainer, EvalReport } from '../eval/types.js';
 import { BENCH_DATASETS, convertDatasets, defaultDatasetsDir, type BenchDataset } from './convert-datasets.js';
 
@@ -40,6 +46,69 @@ const nlpjsSystem: IntentSystem = {
   },
 };
 
+/**
+ * The new engine's path for a user's data (`crossfeed nlu train`): an intent head on the frozen
+ * pretrained encoder (data/models/encoder), averaged with crossfeed's TypeScript model. Vectors are
+ * cached in var/nlu-bench-cache (keyed by the encoder's hash), so a second run skips embedding.
+ * OOS: a class when the data has it, plus a threshold on the best in-scope probability tuned on the
+ * validation split with the TypeScript model's criterion (most OOS caught for at most 1 point of
+ * in-scope accuracy).
+ */
+function encoderSystem(encoder: SentenceEncoder, withSparse: boolean): IntentSystem {
+  const cache = new EmbeddingCache(join(packageRoot, 'var', 'nlu-bench-cache'), encoder.hash);
+  return {
+    name: withSparse ? 'crossfeed + encoder head' : 'encoder head alone',
+    async train(train, o) {
+      const vs = await cache.embed(encoder, train.map((e) => e.text), (d, t) => o.onProgress?.(d, t, 'embedding'));
+      const epochs = Math.max(8, Math.min(60, Math.round(400000 / train.length)));
+      const head = trainEncoderHead(vs, train.map((e) => e.intent), encoder.hash, { seed: o.seed, epochs });
+      const sparse = withSparse ? await trainIntentModel(train, { seed: o.seed, oosLabel: o.oosLabel, ...(o.validation ? { validation: o.validation } : {}) }) : undefined;
+      const probs = async (texts: string[]) => {
+        const qv = await cache.embed(encoder, texts);
+        return texts.map((t, i) => {
+          const p = new Map(headScores(head, qv[i]!).map((x) => [x.label, x.score] as const));
+          if (sparse) {
+            for (const r of sparse.predict(t).ranked) p.set(r.intent, 0.5 * (p.get(r.intent) ?? 0) + 0.5 * r.confidence);
+            for (const k of p.keys()) if (!sparse.labels.includes(k)) p.set(k, 0.5 * p.get(k)!);
+          }
+          return [...p].sort((a, b) => b[1] - a[1]);
+        });
+      };
+      let threshold = 0;
+      if (o.validation?.some((e) => e.intent === o.oosLabel)) {
+        const val = await probs(o.validation.map((e) => e.text));
+        const decide = (r: [string, number][], th: number) => {
+          const best = r.find(([l]) => l !== o.oosLabel)!;
+          return r[0]![0] === o.oosLabel || best[1] < th ? o.oosLabel : best[0];
+        };
+        const score = (th: number) => {
+          let inOk = 0, inN = 0, oosOk = 0;
+          o.validation!.forEach((e, i) => {
+            const y = decide(val[i]!, th);
+            if (e.intent === o.oosLabel) oosOk += y === o.oosLabel ? 1 : 0;
+            else { inN++; inOk += y === e.intent ? 1 : 0; }
+          });
+          return { inAcc: inOk / Math.max(1, inN), oos: oosOk };
+        };
+        const base = score(0).inAcc;
+        let bestOos = -1;
+        for (let th = 0; th <= 0.95; th += 0.01) {
+          const r = score(th);
+          if (r.inAcc >= base - 0.01 && r.oos > bestOos) { bestOos = r.oos; threshold = th; }
+        }
+      }
+      return {
+        predict: async (text: string) => {
+          const [r] = await probs([text]);
+          const best = r!.find(([l]) => l !== o.oosLabel);
+          if (!best || r![0]![0] === o.oosLabel || best[1] < threshold) return o.oosLabel;
+          return best[0];
+        },
+      };
+    },
+  };
+}
+
 /** The entity trainer from nlp/entities-train, when that module is built; slot F1 is left out otherwise. */
 async function loadEntityTrainer(): Promise<EntityTrainer | undefined> {
   const path = '../entities-train/index.js';
@@ -66,6 +135,11 @@ async function main(): Promise<void> {
   const dirs = convertDatasets(arg('datasets') ?? defaultDatasetsDir());
   const entityTrainer = await loadEntityTrainer();
   const systems: { system?: IntentSystem; name: string }[] = [{ name: 'crossfeed' }];
+  if (!args.includes('--skip-encoder')) {
+    const encoder = await loadSentenceEncoder('encoder', { modelDir: defaultModelDir, threads: 1 });
+    systems.push({ system: encoderSystem(encoder, true), name: 'crossfeed + encoder head' });
+    if (args.includes('--encoder-alone')) systems.push({ system: encoderSystem(encoder, false), name: 'encoder head alone' });
+  }
   if (!args.includes('--skip-nlpjs')) systems.push({ system: nlpjsSystem, name: nlpjsSystem.name });
   const cpu = cpus();
   const lines = [

@@ -97,7 +97,8 @@ describe('e2e: web chat in headless Chromium against `crossfeed start`', functio
     await send(page, 'I need help with my account');
     await botLines.nth(1).waitFor({ timeout: 30000 });
     const choices = await botLines.nth(1).innerText();
-    assert.match(choices, /1\. .+\n2\. .+\n3\. Talk to a person/);
+    // Two or three entries (the hybrid FAQ index of issue 12 may find a third plausible one), then a person.
+    assert.match(choices, /1\. .+\n2\. .+\n(?:3\. .+\n4|3)\. Talk to a person/);
     const second = /2\. (.+)/.exec(choices)?.[1] ?? '';
     await send(page, '2');
     await botLines.nth(2).waitFor({ timeout: 30000 });

@@ -44,7 +44,8 @@ describe('e2e: the crossfeed command line', function () {
     assert.deepEqual([topic.value, topic.start, topic.end], ['python', 3, 9]);
   });
 
-  it('nlu train builds models from YAML without Python, and nlu parse - uses them line by line', async () => {
+  it('nlu train builds models from YAML without Python, and nlu parse - uses them line by line', async function () {
+    this.timeout(300000); // embeds every example with the encoder (86 s under load 13 on 2 cores)
     const mine = join(dir, 'my-nlu');
     mkdirSync(mine);
     writeFileSync(join(mine, 'courses.yaml'), 'intent: recommend_course\nexamples:\n  - "teach me [blender](topic) pls"\n  - "any [blender](topic) class for [newbies](level:beginner)"\n');
@@ -52,6 +53,7 @@ describe('e2e: the crossfeed command line', function () {
     const r = await run(['nlu', 'train', '--data', mine, '--out', out]);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(existsSync(join(out, 'intent.json')) && existsSync(join(out, 'entities.json')));
+    assert.ok(existsSync(join(out, 'encoder-intent.json')), 'an intent head on the pretrained encoder (issue 12)');
     const parsed = await new Promise<string>((resolve, reject) => {
       const child = execFile(process.execPath, [CLI, 'nlu', 'parse', '-'], { cwd: dir, env: { ...process.env, CROSSFEED_DB: join(dir, 'cli.db'), CROSSFEED_NLU_DIR: out } },
         (err, stdout) => (err ? reject(err) : resolve(stdout)));

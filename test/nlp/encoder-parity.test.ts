@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultModelDir } from '../../data/paths.js';
 import { headLogits, loadSentenceEncoder, type SentenceEncoder } from '../../nlp/encoder.js';
@@ -44,5 +45,23 @@ describe('nlp/encoder: Python and transformers.js agree on the shipped encoder',
     const [alone] = await enc.embed([rows[0]!.text]);
     const batch = await enc.embed(rows.map((r) => r.text));
     assert.deepEqual(Array.from(batch[0]!), Array.from(alone!));
+  });
+});
+
+describe('nlp/encoder: a missing or damaged encoder file is a clear error at load', function () {
+  this.timeout(30000);
+  it('names the missing or bad file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-enc-'));
+    try {
+      mkdirSync(join(dir, 'encoder', 'onnx'), { recursive: true });
+      for (const f of ['tokenizer.json', 'tokenizer_config.json', 'config.json', 'head.json']) copyFileSync(join(defaultModelDir, 'encoder', f), join(dir, 'encoder', f));
+      await assert.rejects(loadSentenceEncoder('encoder', { modelDir: dir, threads: 1 }), /model_quantized\.onnx/);
+      writeFileSync(join(dir, 'encoder', 'onnx', 'model_quantized.onnx'), 'not a model');
+      await assert.rejects(loadSentenceEncoder('encoder', { modelDir: dir, threads: 1 }), /cannot load the "encoder" model/);
+      writeFileSync(join(dir, 'encoder', 'head.json'), '{"labels": [1]}');
+      await assert.rejects(loadSentenceEncoder('encoder', { modelDir: dir, threads: 1 }), /head\.json/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

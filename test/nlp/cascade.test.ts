@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { defaultModelDir } from '../../data/paths.js';
+import { NluEngine } from '../../nlp/engine.js';
+import { testBot } from '../helpers/test-bot.js';
+
+/**
+ * The cascade, where a user meets it: chat goes through the whole bot pipeline with the shipped
+ * models, and every model call is recorded. Noise must never reach the entity models or the
+ * encoder; requests must. A channel that does not answer unaddressed chat runs no model at all on it.
+ */
+describe('nlp cascade: noise never reaches the encoder, requests do', function () {
+  this.timeout(120000);
+  const calls: { model: string; texts: string[] }[] = [];
+  let nlu: NluEngine;
+  before(async () => {
+    nlu = await NluEngine.load({ modelDir: defaultModelDir, threads: 1, onModelCall: (model, texts) => void calls.push({ model, texts: [...texts] }) });
+  });
+  beforeEach(() => void (calls.length = 0));
+  const reached = (model: string, text: string) => calls.some((c) => c.model === model && c.texts.includes(text));
+
+  const noise = ['LUL that clutch was insane', 'KEKW he missed again', 'gg wp', 'who else is watching from germany',
+    'that boss fight took forever', '哈哈哈哈哈', '主播这波操作太秀了', 'first time chatter, love the stream'];
+  const requests = ['any python course for beginners?', 'got a coupon for pizza near brooklyn?', 'how do i get a refund for a course'];
+
+  it('runs no model on unaddressed chat where the channel does not answer it', async () => {
+    const { conversation } = await testBot({ nlu, platform: 'twitch', direct: false, options: { answerUnaddressed: false } });
+    for (const t of [...noise, ...requests]) await conversation.say(t);
+    assert.deepEqual(calls, []);
+  });
+
+  it('runs only the first stage on unaddressed noise where the channel answers unaddressed questions', async () => {
+    const { conversation } = await testBot({ nlu, platform: 'twitch', direct: false, options: { answerUnaddressed: true } });
+    for (const t of noise) await conversation.say(t);
+    for (const t of noise) {
+      assert.ok(reached('intent', t), `first stage saw "${t}"`);
+      assert.ok(!reached('encoder', t), `encoder never sees "${t}"`);
+      assert.ok(!reached('entities', t), `entity models never see "${t}"`);
+    }
+  });
+
+  it('sends unaddressed requests on to the encoder and the entity models', async () => {
+    const { conversation } = await testBot({ nlu, platform: 'twitch', direct: false, options: { answerUnaddressed: true } });
+    for (const t of requests) await conversation.say(t);
+    for (const t of requests) {
+      assert.ok(reached('encoder', t), `encoder sees "${t}"`);
+      assert.ok(reached('entities', t), `entity models see "${t}"`);
+    }
+  });
+
+  it('runs every model on addressed messages, noise included', async () => {
+    const { conversation } = await testBot({ nlu, platform: 'twitch', direct: false, options: { answerUnaddressed: false } });
+    await conversation.say('@crossfeed gg wp');
+    assert.ok(reached('encoder', 'gg wp') && reached('entities', 'gg wp'));
+  });
+});
