@@ -1,3 +1,4 @@
+import { seededRng } from '../recommender/random.js';
 /**
  * Simulated viewers for `crossfeed demo`: varied names, badges and habits, mostly chat noise
  * with questions, commands and Chinese mixed in, from a seeded generator so a run can be repeated.
@@ -36,21 +37,9 @@ const REQUESTS = [
   '@crossfeed_demo 有没有便宜一点的机器学习课程', '!points', '!checkin', '@crossfeed_demo recommend a course on react for beginners',
 ];
 
-/** mulberry32: a tiny seeded generator (the same seed gives the same chat). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** An endless chat: each call gives the next line. About one line in six is meant for the bot. */
 export function demoChat(seed = 7, requestShare = 1 / 6): () => DemoLine {
-  const rnd = random(seed);
+  const rnd = seededRng(seed);
   const viewers: DemoViewer[] = NAMES.map((name, i) => ({
     login: name.toLowerCase(), displayName: name, userId: String(5000 + i),
     badges: { ...(i % 11 === 3 ? { moderator: true } : {}), ...(i % 3 === 0 ? { subscriber: true } : {}) },
