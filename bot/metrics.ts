@@ -31,10 +31,12 @@ export const metrics = {
 /** The NLU, timed. */
 export function timedNlu(nlu: Nlu): Nlu {
   return {
-    async parse(text) {
+    encoder: nlu.encoder,
+    async parse(text, hints) {
       const end = metrics.nluSeconds.startTimer();
       try {
-        return await nlu.parse(text);
+        // The hints carry the cascade's "addressed" flag: dropping them would send chat noise to the encoder.
+        return await nlu.parse(text, hints);
       } finally {
         end();
       }
