@@ -282,7 +282,7 @@ describe('Discord adapter (real discord.js against the local Discord server)', f
 
     const late = await setup({ server: { interactionTimeoutMs: 0 } });
     late.server.slash(late.guildId, late.general, alice, 'points');
-    await late.server.waitFor(() => late.adapter.stats().expired === 1, 5_000, 'the expired interaction');
+    await late.server.waitFor(() => late.adapter.stats().expired === 1, 20_000, 'the expired interaction');
     assert.ok(late.lines.some((l) => /10062/.test(l)));
     assert.deepEqual(late.server.violations.map((v) => v.kind), ['late_interaction_response']);
     assert.deepEqual(server.violations, []);
