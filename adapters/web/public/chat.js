@@ -3,7 +3,7 @@
 // never through HTML parsing.
 import { renderCards } from './cards.js';
 import { uuid, visitorId } from './identity.js';
-import { applyPageText, pageLanguage, safeColour } from './page-text.js';
+import { applyPageText, DESK_TEXT, fill, pageLanguage, safeColour } from './page-text.js';
 
 const params = new URLSearchParams(location.search);
 const EMBED = params.get('embed') === '1';
@@ -115,7 +115,12 @@ function showNotice(text) {
 
 // Support desk status ("You're number 2 in line", "An agent joined"), one line above the composer.
 let supportEl = null;
+// A frame naming a catalogue text (`key`) is shown in the page's language; else its own text.
+const DESK = DESK_TEXT[LANG] || DESK_TEXT.en;
 function showSupportStatus(frame) {
+  if (typeof frame.key === 'string' && typeof DESK[frame.key] === 'string') {
+    frame = { ...frame, text: fill(DESK[frame.key], frame.vars && typeof frame.vars === 'object' ? frame.vars : {}) };
+  }
   if (typeof frame.text !== 'string' || !frame.text) return;
   // Out of the queue (handed back, closed): the pinned line goes; what happened stays in the transcript.
   if (frame.state === 'bot' || frame.state === 'closed' || frame.state === 'none') {
