@@ -53,7 +53,7 @@ export function t(lang: Lang, key: CatalogueKey | `say.${string}` | `loyalty.${s
 }
 
 /** The pages' sections of one language's table, keys without their prefix (what /page-catalogue.js serves). */
-export function pageSection(ns: keyof typeof PAGE_SECTIONS, lang: Lang): Record<string, string> {
+export function pageSection(ns: keyof typeof PAGE_SECTIONS | 'card', lang: Lang): Record<string, string> {
   const prefix = `${ns}.`;
   return Object.fromEntries(Object.entries(CATALOGUE[lang]).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
 }

@@ -84,6 +84,12 @@ export const CONSOLE_TEXT = {
   conversationN: { en: 'Conversation {id}', zh: '对话 {id}' },
   failed: { en: 'Failed ({status}).', zh: '操作失败（{status}）。' },
   replyTooLong: { en: 'A reply is at most {n} characters.', zh: '回复最多 {n} 个字符。' },
+  loginTitle: { en: 'crossfeed support · log in', zh: 'crossfeed 客服 · 登录' },
+  loginTagline: { en: 'Agents and admins log in here.', zh: '客服和管理员在这里登录。' },
+  loginError: { en: 'Wrong username or password.', zh: '用户名或密码错误。' },
+  username: { en: 'Username', zh: '用户名' },
+  password: { en: 'Password', zh: '密码' },
+  login: { en: 'Log in', zh: '登录' },
 } satisfies Texts;
 
 /** The FAQ admin page (admin.html, admin.js). */
@@ -114,12 +120,18 @@ export const ADMIN_TEXT = {
   saved: { en: 'Saved {id}. The bot uses it within seconds.', zh: '已保存 {id}。机器人几秒内就会使用它。' },
 } satisfies Texts;
 
-/** The support status line the chat page pins above the composer (sent by the agent desk). */
+/**
+ * What the server tells the chat page about the chat itself: the support status line pinned above
+ * the composer (sent by the agent desk) and the socket's notices (too fast, busy, starting).
+ */
 export const DESK_TEXT = {
   waiting: { en: "You're number {n} in line.", zh: '你排在第 {n} 位。' },
   taken: { en: 'An agent joined the conversation.', zh: '客服已加入对话。' },
   bot: { en: 'The agent handed you back to the assistant.', zh: '客服已把对话交还给助手。' },
   closed: { en: 'The agent closed the conversation. Thanks for reaching out!', zh: '客服已结束对话。感谢你的咨询！' },
+  rate_limited: { en: 'You are sending messages very fast. Please wait a moment.', zh: '你发消息太快了，请稍等一下。' },
+  busy: { en: 'We are very busy right now. Please try again in a moment.', zh: '现在咨询的人很多，请稍后再试。' },
+  starting: { en: 'The assistant is still starting. Please try again in a moment.', zh: '助手还在启动，请稍后再试。' },
   refused: {
     en: 'Too many people on your network are already waiting for an agent, so this request was not queued. Please try again later.',
     zh: '你所在网络已有太多人在等待客服，这次请求没有排队。请稍后再试。',

@@ -53,7 +53,7 @@ describe('defect 9: one message catalogue per language', () => {
     for (const key of ['page.placeholder', 'page.connected', 'page.send', 'page.openChat', 'console.take', 'console.stateWaiting', 'admin.save', 'admin.saved', 'desk.waiting']) {
       assert.ok(CATALOGUE.en[key] && CATALOGUE.zh[key], key);
     }
-    for (const [file, ns] of [['index.html', 'page'], ['agent.html', 'console'], ['admin.html', 'admin']] as const) {
+    for (const [file, ns] of [['index.html', 'page'], ['agent.html', 'console'], ['agent-login.html', 'console'], ['admin.html', 'admin']] as const) {
       const keys = pageKeys(publicFile(file));
       assert.ok(keys.length > 5, file);
       for (const k of keys) assert.ok(k in pageSection(ns, 'en') && k in pageSection(ns, 'zh'), `${file}: ${k}`);
@@ -86,7 +86,7 @@ describe('defect 9: one message catalogue per language', () => {
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type') ?? '', /javascript/);
       const mod = await import(`data:text/javascript;base64,${Buffer.from(await res.text()).toString('base64')}`);
-      for (const [name, ns] of [['PAGE_TEXT', 'page'], ['CONSOLE_TEXT', 'console'], ['ADMIN_TEXT', 'admin'], ['DESK_TEXT', 'desk']] as const) {
+      for (const [name, ns] of [['PAGE_TEXT', 'page'], ['CONSOLE_TEXT', 'console'], ['ADMIN_TEXT', 'admin'], ['DESK_TEXT', 'desk'], ['CARD_TEXT', 'card']] as const) {
         assert.deepEqual(mod[name], { en: pageSection(ns, 'en'), zh: pageSection(ns, 'zh') }, name);
       }
       const page = await browser.newPage();

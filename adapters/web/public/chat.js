@@ -233,7 +233,7 @@ function handleFrame(data) {
       break;
     case 'error':
       setTyping(false);
-      showNotice(typeof frame.message === 'string' ? frame.message : '');
+      showNotice(typeof frame.code === 'string' && typeof DESK[frame.code] === 'string' ? DESK[frame.code] : typeof frame.message === 'string' ? frame.message : '');
       // Not taken in (too fast, or the server is busy): the text goes back in the box for a retry.
       if (frame.code === 'busy' || frame.code === 'rate_limited') restorePending();
       break;

@@ -2,9 +2,9 @@
 // message catalogue (bot/i18n/page-texts.ts), which the server serves as /page-catalogue.js, so
 // the pages and the bot share one table per language. Plain ES module, no build step; used by
 // chat.js and the console pages.
-import { ADMIN_TEXT, CONSOLE_TEXT, DESK_TEXT, PAGE_TEXT } from './page-catalogue.js';
+import { ADMIN_TEXT, CARD_TEXT, CONSOLE_TEXT, DESK_TEXT, PAGE_TEXT } from './page-catalogue.js';
 
-export { ADMIN_TEXT, CONSOLE_TEXT, DESK_TEXT, PAGE_TEXT };
+export { ADMIN_TEXT, CARD_TEXT, CONSOLE_TEXT, DESK_TEXT, PAGE_TEXT };
 
 /** A catalogue text with its {name} placeholders filled. */
 export function fill(text, vars = {}) {
