@@ -21,6 +21,8 @@ import { maskedError } from '../data/pii.js';
 import { FaqKnowledge } from './faq-index.js';
 import type { ConversationEvent } from './support-events.js';
 import { faqLookup, faqReplies } from './stages/faq.js';
+import { scriptLanguage } from './language.js';
+import { phrase } from './phrases.js';
 import { handoffReplies, supportGate } from './stages/handoff.js';
 import { forgetMe } from './stages/privacy.js';
 import { whatYouKnow } from './stages/what-you-know.js';
@@ -189,7 +191,8 @@ export class Bot {
     } catch (err) {
       this.onError(err, message);
       if (message.direct || ctx.addressed === 'yes') {
-        await out.send({ text: 'Sorry, something went wrong on my side. Please try again in a moment.', cards: [] }).catch(() => undefined);
+        const lang = ctx.decision?.state.language ?? ctx.conversation?.state.language ?? ctx.nlu?.language ?? scriptLanguage(message.text);
+        await out.send({ text: phrase('went_wrong', lang === 'zh' ? 'zh' : 'en'), cards: [] }).catch(() => undefined);
       }
     }
   }

@@ -126,6 +126,7 @@ export const configSchema = z.object({
     /** Sponsored items shown at most this often; past a cap answers use unsponsored items only. */
     promotionCaps: z.object({
       perUserPerDay: z.number().int().min(0).default(6),
+      perConversationPerHour: z.number().int().min(0).default(4),
       perChannelPerHour: z.number().int().min(0).default(30),
     }).strict().prefault({}),
   }).strict().prefault({}),

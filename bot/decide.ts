@@ -18,7 +18,7 @@ export type Action =
   | {
     type: 'recommend'; request: RecommendRequest; refine?: RefineKind;
     /** Why sponsored items were left out (bot/stages/promotions.ts); an empty answer says so. */
-    sponsoredWithheld?: 'opted_out' | 'channel_off' | 'user_cap' | 'channel_cap';
+    sponsoredWithheld?: 'opted_out' | 'channel_off' | 'user_cap' | 'conversation_cap' | 'channel_cap';
   }
   | { type: 'ask_age'; request: RecommendRequest }
   /** A course request without a topic we understood: ask what to learn, offering popular topics. */

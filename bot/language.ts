@@ -23,3 +23,11 @@ export function isOnlyLanguageRequest(text: string): boolean {
     .replace(/[^\p{L}\p{N}]+/gu, '');
   return rest.length === 0;
 }
+
+/** The language a message is written in, by its script: mostly Chinese characters is 'zh'. For
+ * when the NLU could not say (it failed), so even an apology is in the person's language. */
+export function scriptLanguage(text: string): Lang {
+  const han = (text.match(/[\u3400-\u9fff]/g) ?? []).length;
+  const latin = (text.match(/[A-Za-z]/g) ?? []).length;
+  return han > 0 && han * 2 >= latin ? 'zh' : 'en';
+}

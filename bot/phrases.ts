@@ -4,7 +4,7 @@ type Lang = 'en' | 'zh';
 
 /** Every fixed sentence the bot says, in English and Chinese. */
 export const PHRASES: Record<SayKey | 'ask_age' | 'decline_minor' | 'no_match' | 'here_are' | 'here_is_another' | 'relaxed' | 'no_more'
-  | 'insurance_age' | 'online_only' | 'ask_topic' | 'withheld_user_cap' | 'withheld_channel_cap' | 'withheld_opted_out' | 'withheld_channel_off',
+  | 'insurance_age' | 'online_only' | 'ask_topic' | 'withheld_user_cap' | 'withheld_conversation_cap' | 'withheld_channel_cap' | 'withheld_opted_out' | 'withheld_channel_off' | 'went_wrong',
   Record<Lang, string>> = {
   greet: { en: "Hi! I can suggest courses, partner coupons and insurance. Try \"a beginner python course under $30\".", zh: '你好！我可以推荐课程、合作商家优惠券和保险。试试说"100块以内的python入门课"。' },
   noise: { en: '😄 If you are looking for something, I can find courses, partner coupons or insurance, or answer questions from our FAQ.', zh: '😄 需要什么的话，我可以帮你找课程、合作商家优惠券或保险，也可以回答常见问题。' },
@@ -35,9 +35,11 @@ export const PHRASES: Record<SayKey | 'ask_age' | 'decline_minor' | 'no_match' |
   here_is_another: { en: 'Here are more options{what}:', zh: '再给你几个选择{what}：' },
   relaxed: { en: ' (nothing matched your {filters} exactly, so these are the closest)', zh: '（没有完全符合{filters}的，这些最接近）' },
   withheld_user_cap: { en: "You've seen as many partner offers as I show in a day, so I'm leaving them out until tomorrow{what}. Courses and insurance you ask for are still fine.", zh: '你今天看到的合作商家优惠已经到上限了，明天再给你推荐{what}。课程和保险仍然可以问我。' },
+  withheld_conversation_cap: { en: "I've shown you a lot of partner offers in this chat this hour, so I'm leaving them out for a while{what}. Courses and insurance you ask for are still fine.", zh: '这一小时在本对话里给你看的合作商家优惠已经很多了，稍后再推荐{what}。课程和保险仍然可以问我。' },
   withheld_channel_cap: { en: 'This chat has had a lot of partner offers this hour, so I am holding them back for now{what}. Ask me in a private chat (DM or the web chat) any time.', zh: '这个频道这一小时的合作商家优惠已经很多了，暂时不再发{what}。可以随时私聊我领取。' },
   withheld_opted_out: { en: 'Partner offers are promotions, and you asked me not to show you promotions{what}.', zh: '合作商家优惠属于推广内容，你之前要求不再向你推送推广{what}。' },
   withheld_channel_off: { en: 'Partner offers are switched off in this channel{what}.', zh: '本频道未开启合作商家优惠{what}。' },
+  went_wrong: { en: 'Sorry, something went wrong on my side. Please try again in a moment.', zh: '抱歉，我这边出了点问题，请稍后再试。' },
   no_more: { en: "That's everything I have that fits{what}.", zh: '符合{what}的已经都推荐给你了。' },
 };
 

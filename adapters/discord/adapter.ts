@@ -25,8 +25,6 @@ export interface DiscordAdapterOptions {
   registerCommands?: boolean;
   maxAnswerAgeMs?: number;
   channelGapMs?: number;
-  /** The command prefix in a channel, for the `!points` / `!claim` messages slash commands become. */
-  prefixFor?: (channelId: string) => string;
   /** Where `/crossfeed` stores channel settings; absent = the command answers that it can't. */
   settings?: DiscordChannelSettings;
   log?: (line: string) => void;
@@ -78,7 +76,7 @@ export class DiscordAdapter {
       onError: (channelId, err) => this.log(`send to channel ${channelId} failed: ${describe(err)}`),
     });
     this.interactions = new InteractionHandler({
-      bot, log: this.log, prefixFor: o.prefixFor ?? (() => '!'), settings: o.settings, track: (w) => this.track(w),
+      bot, log: this.log, settings: o.settings, track: (w) => this.track(w),
     });
     this.client.on(Events.MessageCreate, (m) => this.onMessage(m));
     this.client.on(Events.InteractionCreate, (i) => {

@@ -24,7 +24,6 @@ export interface InteractionStats {
 export interface InteractionDeps {
   readonly bot: Bot;
   readonly log: (line: string) => void;
-  readonly prefixFor: (channelId: string) => string;
   readonly settings: DiscordChannelSettings | undefined;
   /** Handling is tracked so `stop()` can wait for it. */
   readonly track: (work: Promise<void>) => void;

@@ -1,5 +1,6 @@
 import type { ConversationStore, StoredMessage } from '../../data/store.js';
 import type { AgentStore, FaqStore, QueueEntry, SupportQueue } from '../../data/support.js';
+import { t } from '../../bot/i18n/catalogue.js';
 import { AgentAssist, type Suggestion } from './agent-assist.js';
 import type { VisitorHub } from './visitor-hub.js';
 
@@ -78,16 +79,12 @@ export class ConsoleDesk {
   }
 }
 
-/** The status line the visitor's page shows for a queue state. */
+/**
+ * The status line the visitor's page shows for a queue state: `key` names the catalogue text
+ * (bot/i18n/page-texts.ts, `desk.*`), which the page shows in its language with `vars` filled;
+ * `text` is the English one, for clients that do not read keys.
+ */
 export function supportFrame(state: 'waiting' | 'taken' | 'bot' | 'closed', position?: number): Record<string, unknown> {
-  switch (state) {
-    case 'waiting':
-      return { type: 'support', state, position, text: `You're number ${position ?? '?'} in line.` };
-    case 'taken':
-      return { type: 'support', state, text: 'An agent joined the conversation.' };
-    case 'bot':
-      return { type: 'support', state, text: 'The agent handed you back to the assistant.' };
-    case 'closed':
-      return { type: 'support', state, text: 'The agent closed the conversation. Thanks for reaching out!' };
-  }
+  const vars = { n: position ?? '?' };
+  return { type: 'support', state, ...(state === 'waiting' ? { position } : {}), key: state, vars, text: t('en', `desk.${state}`, vars) };
 }

@@ -20,6 +20,8 @@ import { handleSocket } from './socket.js';
 import { registry as metricsRegistry } from '../../bot/metrics.js';
 import { CloseCode, MAX_FRAME_BYTES } from './protocol.js';
 import { VisitorHub } from './visitor-hub.js';
+import { pageCatalogueModule } from './page-catalogue.js';
+import { t } from '../../bot/i18n/catalogue.js';
 
 /** A token bucket's shape: `burst` at once, then `perSecond`. */
 export interface RateOptions {
@@ -106,10 +108,7 @@ export const DefaultWebLimits = {
   maxOpenHandoffsPerIp: 5,
 } as const;
 
-const HANDOFF_REFUSED = {
-  type: 'support', state: 'closed',
-  text: 'Too many people on your network are already waiting for an agent, so this request was not queued. Please try again later.',
-} as const;
+const HANDOFF_REFUSED = { type: 'support', state: 'closed', key: 'refused', text: t('en', 'desk.refused') } as const;
 
 const PUBLIC_DIR = join(packageRoot, 'adapters', 'web', 'public');
 
@@ -176,6 +175,10 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     const w = o.widget ?? { language: 'auto' as const };
     return { title: w.title ?? '', accent: w.accent ?? '', greeting: w.greeting ?? '', language: w.language };
   });
+  // The pages' words, generated from the bot's message catalogue (adapters/web/page-catalogue.ts).
+  const pageCatalogue = pageCatalogueModule();
+  app.get('/page-catalogue.js', async (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('Access-Control-Allow-Origin', '*').header('Cache-Control', 'public, max-age=60').send(pageCatalogue));
   // Prometheus scrape: counts by platform and reason only (no users, channels or chat text).
   app.get('/metrics', async (_req, reply) => reply.type(metricsRegistry.contentType).header('Cache-Control', 'no-store').send(await metricsRegistry.metrics()));
 

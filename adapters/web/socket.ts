@@ -7,6 +7,7 @@ import type { SubmitResult } from './intake.js';
 import { TokenBucket } from './rate-limit.js';
 import { observeSend } from '../../bot/metrics.js';
 import type { VisitorHub } from './visitor-hub.js';
+import { t } from '../../bot/i18n/catalogue.js';
 
 export interface SocketDeps {
   hub: VisitorHub;
@@ -20,8 +21,10 @@ export interface SocketDeps {
   afterAnswer?: (visitor: string) => Promise<void>;
 }
 
-const RATE_LIMITED = { type: 'error', code: 'rate_limited', message: 'You are sending messages very fast. Please wait a moment.' } as const;
-const BUSY = { type: 'error', code: 'busy', message: 'We are very busy right now. Please try again in a moment.' } as const;
+// `code` names the catalogue text (bot/i18n/page-texts.ts, desk.*) the page shows in its language.
+const RATE_LIMITED = { type: 'error', code: 'rate_limited', message: t('en', 'desk.rate_limited') } as const;
+const BUSY = { type: 'error', code: 'busy', message: t('en', 'desk.busy') } as const;
+const STARTING = { type: 'error', code: 'starting', message: t('en', 'desk.starting') } as const;
 
 const WEB_CHANNEL = 'web';
 
@@ -49,7 +52,7 @@ export function handleSocket(socket: WebSocket, visitorParam: string | null, dep
     const bot = deps.bot();
     const messages = bot ? await bot.history('web', WEB_CHANNEL, visitor, 200).catch(() => []) : [];
     send({ type: 'history', messages });
-    if (!bot) send({ type: 'error', code: 'starting', message: 'The assistant is still starting. Please try again in a moment.' });
+    if (!bot) send(STARTING);
   })();
 
   socket.on('message', (data, isBinary) => {
@@ -79,7 +82,7 @@ export function handleSocket(socket: WebSocket, visitorParam: string | null, dep
     }
     const bot = deps.bot();
     if (!bot) {
-      send({ type: 'error', code: 'starting', message: 'The assistant is still starting. Please try again in a moment.' });
+      send(STARTING);
       return;
     }
     const message: ChatMessage = {

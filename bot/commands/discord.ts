@@ -22,7 +22,6 @@ export async function startDiscord(config: Config, core: Core, log: (line: strin
   const adapter = new DiscordAdapter(core.bot, {
     token: d.token, api: d.api, messageContent: d.messageContent, maxAnswerAgeMs: d.maxAnswerAgeSeconds * 1000,
     ...(d.guildId ? { guildId: d.guildId } : {}),
-    prefixFor: (channelId) => core.channels.policy('discord', channelId)?.commandPrefix ?? config.bot.commandPrefix,
     // The adapter's lines can quote what users wrote: emails and phone numbers are masked.
     settings, log: maskingLog(log, 'discord: '),
   });

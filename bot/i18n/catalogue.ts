@@ -2,6 +2,7 @@ import { LOYALTY_TEXT } from '../loyalty-text.js';
 import { PHRASES } from '../phrases.js';
 import { en, type CatalogueKey } from './en.js';
 import { zh } from './zh.js';
+import { PAGE_SECTIONS } from './page-texts.js';
 import { CLAIM_TEXT, FAQ_TEXT, HANDOFF_TEXT, LINK_TEXT, PRIVACY_TEXT } from './stage-texts.js';
 
 export type Lang = 'en' | 'zh';
@@ -24,7 +25,8 @@ export function nameIn(value: string, lang: Lang): string {
 
 /**
  * The message catalogue: one table per language, with every text the bot says (phrases,
- * loyalty) and the page shows (card labels), under one set of keys. A test checks that each key
+ * loyalty, claim, FAQ, handoff, privacy) and the pages show (card labels, the chat page, widget,
+ * console and FAQ admin labels, the pinned support status), under one set of keys. A test checks that each key
  * exists in both languages with the same placeholders.
  */
 export const CATALOGUE: Record<Lang, Record<string, string>> = {
@@ -36,6 +38,7 @@ function stageTexts(lang: Lang): Record<string, string> {
   return {
     ...prefixed('say', PHRASES, lang), ...prefixed('loyalty', LOYALTY_TEXT, lang), ...prefixed('link', LINK_TEXT, lang),
     ...prefixed('claim', CLAIM_TEXT, lang), ...prefixed('faq', FAQ_TEXT, lang), ...prefixed('handoff', HANDOFF_TEXT, lang), ...prefixed('privacy', PRIVACY_TEXT, lang),
+    ...Object.assign({}, ...Object.entries(PAGE_SECTIONS).map(([ns, table]) => prefixed(ns, table, lang))),
   };
 }
 
@@ -44,7 +47,13 @@ function prefixed(ns: string, table: Record<string, Record<Lang, string>>, lang:
 }
 
 /** One text from the catalogue, with `{name}` placeholders filled. */
-export function t(lang: Lang, key: CatalogueKey | `say.${string}` | `loyalty.${string}`, vars: Record<string, string | number> = {}): string {
+export function t(lang: Lang, key: CatalogueKey | `say.${string}` | `loyalty.${string}` | `desk.${string}`, vars: Record<string, string | number> = {}): string {
   const text = CATALOGUE[lang][key] ?? CATALOGUE.en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+}
+
+/** The pages' sections of one language's table, keys without their prefix (what /page-catalogue.js serves). */
+export function pageSection(ns: keyof typeof PAGE_SECTIONS | 'card', lang: Lang): Record<string, string> {
+  const prefix = `${ns}.`;
+  return Object.fromEntries(Object.entries(CATALOGUE[lang]).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
 }

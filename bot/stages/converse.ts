@@ -50,6 +50,16 @@ export function recommendAndRender(recommender: Recommender): Middleware<BotCont
     const lang = langOf(ctx);
     if (action.type === 'recommend') {
       const result = recommender.recommend(action.request, 3, ctx.ranking?.signals);
+      // A topic the catalog does not know (an untrained model's "pyhton"): asking beats "nothing
+      // matches for pyhton". The answer to the question continues this request (decide, pending).
+      const topic = action.request.topic;
+      if (!result.suggestions.length && action.request.kind === 'course' && topic !== undefined && !recommender.popularTopics(Infinity).includes(topic.toLowerCase())) {
+        const { topic: _unknown, ...request } = action.request;
+        state.pending = { ask: 'topic', request };
+        ctx.reply = renderAskTopic(recommender.popularTopics(6), lang);
+        await next();
+        return;
+      }
       // Nothing for this age, but plans for a mid-life adult: the age limit is the honest reason.
       const ageIsTheReason = !result.suggestions.length && action.request.kind === 'insurance' && action.request.age !== undefined
         && recommender.recommend({ ...action.request, age: 40 }, 1).suggestions.length > 0;

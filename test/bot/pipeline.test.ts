@@ -119,6 +119,9 @@ describe('bot pipeline (conversation tests through an in-memory adapter)', () =>
     const [reply] = await conversation.say('python course');
     assert.match(reply!.text, /something went wrong/);
     assert.match(String(errors[0]), /model exploded/);
+    // In the person's language, from the catalogue (a Chinese message gets a Chinese apology).
+    const [zh] = await conversation.say('我想学摄影');
+    assert.match(zh!.text, /出了点问题/);
     await store.close();
   });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { DefaultPromotionCaps, promotionVerdict, type PromotionFacts } from '../../bot/stages/promotions.js';
 import { testBot } from '../helpers/test-bot.js';
 
 describe('bot/stages/promotions: opt-out and promotion caps', () => {
@@ -31,6 +32,27 @@ describe('bot/stages/promotions: opt-out and promotion caps', () => {
     const other = (await conversation.say('@crossfeed recommend a python course', { user: { platformId: 'u2', displayName: 'Two', roles: [] } })).flatMap((r) => r.cards);
     assert.ok(other.length > 0 && other.every((c) => !c.sponsored), 'a second viewer in the same channel sees no sponsored item this hour');
     await store.close();
+  });
+});
+
+describe('bot/stages/promotions: promotionVerdict (pure)', () => {
+  const facts: PromotionFacts = { channelOn: true, optedOut: false, direct: true, userToday: 0, conversationThisHour: 0, channelThisHour: 0 };
+  const caps = { perUserPerDay: 6, perConversationPerHour: 2, perChannelPerHour: 3 };
+
+  it('caps per person per day, per conversation per hour and per live channel per hour, in that order', () => {
+    assert.deepEqual(promotionVerdict(facts, caps), { allowed: true });
+    assert.deepEqual(promotionVerdict({ ...facts, conversationThisHour: 1 }, caps), { allowed: true });
+    assert.deepEqual(promotionVerdict({ ...facts, conversationThisHour: 2 }, caps), { allowed: false, reason: 'conversation_cap' });
+    assert.deepEqual(promotionVerdict({ ...facts, userToday: 6, conversationThisHour: 2 }, caps), { allowed: false, reason: 'user_cap' });
+    // A private chat is never capped per channel, a group channel is.
+    assert.deepEqual(promotionVerdict({ ...facts, channelThisHour: 99 }, caps), { allowed: true });
+    assert.deepEqual(promotionVerdict({ ...facts, direct: false, channelThisHour: 3 }, caps), { allowed: false, reason: 'channel_cap' });
+  });
+
+  it('the per-conversation cap defaults when a caller gives only the older two caps', () => {
+    const older = { perUserPerDay: 100, perChannelPerHour: 100 };
+    assert.deepEqual(promotionVerdict({ ...facts, conversationThisHour: DefaultPromotionCaps.perConversationPerHour - 1 }, older), { allowed: true });
+    assert.deepEqual(promotionVerdict({ ...facts, conversationThisHour: DefaultPromotionCaps.perConversationPerHour }, older), { allowed: false, reason: 'conversation_cap' });
   });
 });
 

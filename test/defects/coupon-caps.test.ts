@@ -23,4 +23,25 @@ describe('defect 1: caps never stop a website offering its partners\' coupons', 
       await chat.close();
     }
   });
+
+  it('one conversation is capped per hour, though the person is under their daily cap, and is told why', async () => {
+    const chat = await webChat({ options: { promotionCaps: { perUserPerDay: 100, perConversationPerHour: 1, perChannelPerHour: 100 } } });
+    try {
+      const v = await chat.visitor();
+      const first = await v.say('any ramen coupon in Brooklyn?');
+      assert.ok(first.cards.some((c) => c.kind === 'coupon'), first.text);
+      const capped = await v.say('any coffee coupons in Shanghai?');
+      assert.equal(capped.cards.length, 0, 'past the per-conversation cap');
+      assert.doesNotMatch(capped.text, /couldn't find|nothing|没有找到/i);
+      assert.match(capped.text, /partner offers in this chat this hour/i);
+      v.close();
+      // Another visitor of the same site still gets coupons.
+      const other = await chat.visitor();
+      const theirs = await other.say('any coffee coupons in Shanghai?');
+      assert.ok(theirs.cards.some((c) => c.kind === 'coupon'), theirs.text);
+      other.close();
+    } finally {
+      await chat.close();
+    }
+  });
 });

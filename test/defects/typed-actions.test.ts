@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import type { DiscordAdapterOptions } from '../../adapters/discord/adapter.js';
+import type { InteractionDeps } from '../../adapters/discord/interactions.js';
 import { KeywordNlu } from '../helpers/keyword-nlu.js';
 import { webChat } from '../helpers/web-chat.js';
 import { testBot } from '../helpers/test-bot.js';
@@ -30,5 +32,14 @@ describe('typed actions: buttons and slash options reach the bot as data, not se
     const [points] = await conversation.say('/points', { action: { kind: 'points' } });
     assert.match(points?.text ?? '', /points/);
     await store.close();
+  });
+
+  it('the Discord adapter knows no command prefix: slash commands are typed actions, prefixes are channel policy', () => {
+    // Compile-time: these fail to build while the adapter still takes a prefix it never uses.
+    // @ts-expect-error the Discord adapter takes no prefixFor
+    const options: DiscordAdapterOptions = { token: 't', prefixFor: () => '!' };
+    type NoPrefix = 'prefixFor' extends keyof InteractionDeps ? false : true;
+    const noPrefix: NoPrefix = true;
+    assert.ok(options.token && noPrefix);
   });
 });

@@ -1,6 +1,10 @@
 // crossfeed FAQ admin. Plain ES2020 module; all entry text goes through textContent / value.
+import { ADMIN_TEXT, applyPageText, fill, pageLanguage } from './page-text.js';
 
 const $ = (id) => document.getElementById(id);
+// Labels follow the browser's language (en or zh) unless the server's web.widget.language fixes one.
+const settings = await fetch('/widget/settings.json').then((r) => (r.ok ? r.json() : {}), () => ({}));
+const T = applyPageText(pageLanguage(settings.language), document, ADMIN_TEXT);
 const form = $('faq-form');
 const fields = { id: $('faq-id'), questions: $('faq-questions'), answer: $('faq-answer'), tags: $('faq-tags'), language: $('faq-language') };
 let csrfToken = '';
@@ -64,7 +68,7 @@ function edit(entry) {
   fields.answer.value = entry.answer;
   fields.tags.value = entry.tags.join(', ');
   fields.language.value = entry.language;
-  $('form-title').textContent = `Edit ${entry.id}`;
+  $('form-title').textContent = fill(T.editEntry, { id: entry.id });
   fields.questions.focus();
 }
 
@@ -72,13 +76,13 @@ function reset() {
   editing = null;
   form.reset();
   fields.id.readOnly = false;
-  $('form-title').textContent = 'Add an entry';
+  $('form-title').textContent = T.addEntry;
 }
 
 async function load() {
   const res = await api('GET', '/admin/api/faq');
   if (!res.ok) {
-    notice(res.data.message || `Could not load entries (${res.status}).`);
+    notice(res.data.message || fill(T.loadFailed, { status: res.status }));
     return;
   }
   const entries = res.data.entries;
@@ -92,11 +96,11 @@ async function load() {
     answer.className = 'faq-answer';
     const actions = document.createElement('span');
     actions.append(
-      button('Edit', 'faq-edit', () => edit(e)),
-      button('Delete', 'faq-delete', async () => {
-        if (!confirm(`Delete ${e.id}?`)) return;
+      button(T.edit, 'faq-edit', () => edit(e)),
+      button(T.delete, 'faq-delete', async () => {
+        if (!confirm(fill(T.deleteConfirm, { id: e.id }))) return;
         const r = await api('DELETE', `/admin/api/faq/${encodeURIComponent(e.id)}`);
-        if (!r.ok) notice(r.data.message || `Delete failed (${r.status}).`);
+        if (!r.ok) notice(r.data.message || fill(T.deleteFailed, { status: r.status }));
         if (editing === e.id) reset();
         await load();
       }, 'button button--danger'),
@@ -111,16 +115,16 @@ form.addEventListener('submit', async (ev) => {
   notice('');
   const id = fields.id.value.trim();
   if (editing === null && known.has(id)) {
-    notice(`An entry "${id}" exists already; use its Edit button to change it.`);
+    notice(fill(T.exists, { id }));
     return;
   }
   const body = { questions: lines(fields.questions.value), answer: fields.answer.value.trim(), tags: list(fields.tags.value), language: fields.language.value };
   const res = await api('PUT', `/admin/api/faq/${encodeURIComponent(id)}`, body);
   if (!res.ok) {
-    notice(res.data.message || `Save failed (${res.status}).`);
+    notice(res.data.message || fill(T.saveFailed, { status: res.status }));
     return;
   }
-  notice(`Saved ${id}. The bot uses it within seconds.`);
+  notice(fill(T.saved, { id }));
   reset();
   await load();
 });

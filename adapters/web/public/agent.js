@@ -1,6 +1,6 @@
 // crossfeed agent console. Plain ES2020 module, no build step.
 // Every visitor- or server-provided string goes through textContent / attributes, never HTML.
-import { applyPageText, CONSOLE_TEXT, pageLanguage } from './page-text.js';
+import { applyPageText, CONSOLE_TEXT, fill, pageLanguage } from './page-text.js';
 
 const $ = (id) => document.getElementById(id);
 const queueEl = $('queue');
@@ -55,13 +55,15 @@ function notice(text) {
 
 // ---- queue ---------------------------------------------------------------
 
+const waitedText = (verb, since) => fill(verb === 'taken' ? T.takenFor : T.waitingFor, { time: waitedFor(since) });
+
 function waitedFor(iso) {
   const ms = Date.now() - new Date(iso).getTime();
-  if (!Number.isFinite(ms) || ms < 0) return 'just now';
+  if (!Number.isFinite(ms) || ms < 0) return T.justNow;
   const min = Math.floor(ms / 60000);
-  if (min < 1) return `${Math.max(1, Math.floor(ms / 1000))} s`;
-  if (min < 60) return `${min} min`;
-  return `${Math.floor(min / 60)} h ${min % 60} min`;
+  if (min < 1) return fill(T.seconds, { n: Math.max(1, Math.floor(ms / 1000)) });
+  if (min < 60) return fill(T.minutes, { n: min });
+  return fill(T.hoursMinutes, { h: Math.floor(min / 60), m: min % 60 });
 }
 
 // One list entry: the waiting queue ('queue-item', waiting since enqueuedAt) or my conversations ('mine-item', taken since takenAt).
@@ -77,7 +79,7 @@ function listItem(item, testid) {
   if (current && current.id === item.conversationId) btn.setAttribute('aria-current', 'true');
   const name = document.createElement('span');
   name.className = 'queue-name';
-  name.textContent = item.displayName || 'Visitor';
+  name.textContent = item.displayName || T.visitor;
   const meta = document.createElement('span');
   meta.className = 'queue-meta';
   const platform = document.createElement('span');
@@ -92,7 +94,7 @@ function listItem(item, testid) {
   waited.dataset.testid = taken ? 'mine-taken' : 'queue-waiting';
   waited.dataset.since = since;
   waited.dataset.verb = taken ? 'taken' : 'waiting';
-  waited.textContent = `${waited.dataset.verb} ${waitedFor(since)}`;
+  waited.textContent = waitedText(waited.dataset.verb, since);
   meta.append(platform, reason, waited);
   btn.append(name);
   // The email a visitor left (no agent was online), so the agent knows who to write to.
@@ -111,7 +113,7 @@ function listItem(item, testid) {
     pick.type = 'checkbox';
     pick.className = 'queue-select';
     pick.dataset.testid = 'queue-select';
-    pick.setAttribute('aria-label', `Select ${item.displayName || 'Visitor'}`);
+    pick.setAttribute('aria-label', fill(T.selectOne, { name: item.displayName || T.visitor }));
     pick.checked = selected.has(item.conversationId);
     pick.addEventListener('change', () => {
       if (pick.checked) selected.add(item.conversationId);
@@ -130,7 +132,7 @@ function listItem(item, testid) {
 function updateBulk() {
   for (const id of [...selected]) if (!queue.some((item) => item.conversationId === id)) selected.delete(id);
   $('dismiss-selected').disabled = selected.size === 0;
-  $('dismiss-selected').textContent = selected.size ? `Dismiss selected (${selected.size})` : 'Dismiss selected';
+  $('dismiss-selected').textContent = selected.size ? fill(T.dismissSelectedN, { n: selected.size }) : T.dismissSelected;
   $('select-all').checked = queue.length > 0 && selected.size === queue.length;
 }
 
@@ -142,11 +144,11 @@ $('select-all').addEventListener('change', () => {
 
 $('dismiss-selected').addEventListener('click', async () => {
   const ids = [...selected].slice(0, 500);
-  if (!ids.length || !confirm(`Dismiss ${ids.length} waiting request${ids.length === 1 ? '' : 's'}? The visitors stay with the assistant.`)) return;
+  if (!ids.length || !confirm(ids.length === 1 ? T.dismissConfirmOne : fill(T.dismissConfirm, { n: ids.length }))) return;
   const res = await api('POST', '/agent/api/queue/dismiss', { conversationIds: ids });
-  if (!res.ok) return notice(res.data.message || 'Could not dismiss.');
+  if (!res.ok) return notice(res.data.message || T.dismissFailed);
   for (const id of ids) selected.delete(id);
-  notice(`Dismissed ${res.data.dismissed.length}.`);
+  notice(fill(T.dismissed, { n: res.data.dismissed.length }));
   await refreshLists();
 });
 
@@ -168,7 +170,7 @@ async function refreshLists() {
 }
 
 setInterval(() => {
-  for (const el of document.querySelectorAll('.queue-waited[data-since]')) el.textContent = `${el.dataset.verb} ${waitedFor(el.dataset.since)}`;
+  for (const el of document.querySelectorAll('.queue-waited[data-since]')) el.textContent = waitedText(el.dataset.verb, el.dataset.since);
 }, 15000);
 
 // ---- conversation --------------------------------------------------------
@@ -248,7 +250,7 @@ function renderSuggestions(list) {
     btn.append(q, a, src);
     btn.addEventListener('click', () => {
       if (input.disabled) {
-        notice('Take the conversation to use a suggestion.');
+        notice(T.useSuggestion);
         return;
       }
       const sep = input.value.trim() ? '\n\n' : '';
@@ -266,10 +268,10 @@ function setState(status, owner) {
   current.owner = owner || null;
   const mine = status === 'taken' && current.owner === me.username;
   const label = {
-    waiting: 'Waiting for an agent',
-    taken: mine ? 'You own this conversation' : `Taken by ${current.owner || 'another agent'}`,
-    bot: 'With the bot',
-    closed: 'Closed',
+    waiting: T.stateWaiting,
+    taken: mine ? T.stateMine : fill(T.stateTakenBy, { owner: current.owner || T.anotherAgent }),
+    bot: T.stateBot,
+    closed: T.stateClosed,
   }[status] || status;
   const stateEl = $('conversation-state');
   stateEl.textContent = label;
@@ -282,15 +284,15 @@ async function openConversation(id) {
   notice('');
   const res = await api('GET', `/agent/api/conversations/${id}`);
   if (!res.ok) {
-    notice(res.data.message || 'Could not open the conversation.');
+    notice(res.data.message || T.openFailed);
     return;
   }
   const d = res.data;
   current = { id, status: 'bot', owner: null, after: 0 };
   seen.clear();
   transcript.replaceChildren();
-  const name = d.entry ? d.entry.displayName : 'Visitor';
-  $('conversation-title').textContent = d.entry ? `${name} · ${d.entry.platform}` : `Conversation ${id}`;
+  const name = d.entry ? d.entry.displayName : T.visitor;
+  $('conversation-title').textContent = d.entry ? `${name} · ${d.entry.platform}` : fill(T.conversationN, { id });
   appendLines(d.messages);
   renderSuggestions(d.suggestions);
   setState(d.entry ? d.entry.status : 'bot', d.entry ? d.entry.agent : null);
@@ -308,7 +310,7 @@ async function act(path, body) {
   if (!current) return null;
   notice('');
   const res = await api('POST', `/agent/api/conversations/${current.id}/${path}`, body);
-  if (!res.ok) notice(res.data.message || `Failed (${res.status}).`);
+  if (!res.ok) notice(res.data.message || fill(T.failed, { status: res.status }));
   return res;
 }
 
@@ -344,7 +346,7 @@ async function sendReply() {
   const text = input.value.trim();
   if (!text || input.disabled) return;
   if (me && text.length > me.maxReplyChars) {
-    notice(`A reply is at most ${me.maxReplyChars} characters.`);
+    notice(fill(T.replyTooLong, { n: me.maxReplyChars }));
     return;
   }
   const res = await act('reply', { text });
@@ -378,13 +380,13 @@ function setStatus(state, text) {
 }
 
 function connect() {
-  setStatus(attempt ? 'reconnecting' : 'connecting', attempt ? 'reconnecting…' : 'connecting…');
+  setStatus(attempt ? 'reconnecting' : 'connecting', attempt ? T.reconnecting : T.connecting);
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const sock = new WebSocket(`${scheme}//${location.host}/agent/ws`);
   ws = sock;
   sock.addEventListener('open', () => {
     attempt = 0;
-    setStatus('connected', 'live');
+    setStatus('connected', T.live);
     watch();
   });
   sock.addEventListener('message', (ev) => {
@@ -405,7 +407,7 @@ function connect() {
     }
     const delay = Math.min(10000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
     attempt += 1;
-    setStatus('reconnecting', 'reconnecting…');
+    setStatus('reconnecting', T.reconnecting);
     setTimeout(connect, delay);
   });
 }

@@ -1,8 +1,11 @@
 // Suggestion cards (course / coupon / insurance) rendered inside a bot message.
 // All card fields come from the server and are treated as untrusted text.
 
-const LINK_TEXT = { course: 'View course', coupon: 'Get coupon', insurance: 'View plan' };
-const KIND_LABEL = { course: 'Course', coupon: 'Coupon', insurance: 'Insurance' };
+import { CARD_TEXT } from './page-text.js';
+
+// Labels come with each card in the conversation's language; these, from the same catalogue in
+// the page's language, are only for cards stored before cards carried their labels.
+const pageCardText = () => (document.documentElement.lang.startsWith('zh') ? CARD_TEXT.zh : CARD_TEXT.en) || CARD_TEXT.en;
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -30,7 +33,7 @@ export function formatPrice(card) {
   if (typeof card.priceLabel === 'string' && card.priceLabel.trim()) return card.priceLabel;
   const price = Number(card.price);
   if (card.price === null || card.price === undefined || !Number.isFinite(price)) return '';
-  if (price === 0) return 'Free';
+  if (price === 0) return pageCardText().free;
   const currency = str(card.currency) || 'USD';
   try {
     return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(price);
@@ -58,12 +61,13 @@ export function renderCard(card, onAction) {
   const tags = el('div', 'card-tags');
   // Labels come with the card, in the conversation's language (the bot's message catalogue).
   const labels = card.labels && typeof card.labels === 'object' ? card.labels : {};
-  tags.append(el('span', 'tag tag--kind', str(labels.kind) || KIND_LABEL[kind] || 'Offer'));
+  const T = pageCardText();
+  tags.append(el('span', 'tag tag--kind', str(labels.kind) || T[`kind.${kind}`] || T['kind.course']));
   if (str(card.level)) tags.append(el('span', 'tag tag--level', card.level));
-  if (sponsored) tags.append(el('span', 'tag tag--sponsored', str(labels.sponsored) || 'Sponsored'));
+  if (sponsored) tags.append(el('span', 'tag tag--sponsored', str(labels.sponsored) || T.sponsored));
   root.append(tags);
 
-  const title = el('h3', 'card-title', str(card.title) || 'Untitled');
+  const title = el('h3', 'card-title', str(card.title) || str(card.id));
   root.append(title);
 
   if (str(card.reason)) root.append(el('p', 'card-reason', card.reason));
@@ -73,17 +77,18 @@ export function renderCard(card, onAction) {
   if (price) foot.append(el('span', 'card-price', price));
   const href = safeHref(card.link);
   if (href) {
-    const a = el('a', 'card-link', str(labels.link) || LINK_TEXT[kind] || 'View offer');
+    const a = el('a', 'card-link', str(labels.link) || T[`link.${kind}`] || T['link.course']);
     a.href = href;
     a.target = '_blank';
     a.rel = sponsored ? 'noopener noreferrer sponsored' : 'noopener noreferrer';
     foot.append(a);
   }
   if (kind === 'coupon' && str(card.id) && typeof onAction === 'function') {
-    const claim = el('button', 'card-claim', str(labels.claim) || 'Claim code');
+    const claimLabel = str(labels.claim) || T.claim;
+    const claim = el('button', 'card-claim', claimLabel);
     claim.type = 'button';
     claim.dataset.testid = 'claim';
-    claim.addEventListener('click', () => onAction(`Claim code: ${str(card.title) || card.id}`, { kind: 'claim', itemId: card.id }));
+    claim.addEventListener('click', () => onAction(`${claimLabel}: ${str(card.title) || card.id}`, { kind: 'claim', itemId: card.id }));
     foot.append(claim);
   }
   if (foot.childNodes.length) root.append(foot);

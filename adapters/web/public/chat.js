@@ -3,7 +3,7 @@
 // never through HTML parsing.
 import { renderCards } from './cards.js';
 import { uuid, visitorId } from './identity.js';
-import { applyPageText, pageLanguage, safeColour } from './page-text.js';
+import { applyPageText, DESK_TEXT, fill, pageLanguage, safeColour } from './page-text.js';
 
 const params = new URLSearchParams(location.search);
 const EMBED = params.get('embed') === '1';
@@ -38,6 +38,10 @@ const statusEl = document.getElementById('chat-status');
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 10000;
 const WHO = { user: T.you, bot: T.assistant, agent: T.agent };
+// The conversation's language, from its latest line ('' until there is one).
+let talkLang = '';
+// The pinned support status as it came, shown again when the conversation's language changes.
+let lastSupportFrame = null;
 
 function setStatus(state, text) {
   statusEl.dataset.state = state;
@@ -92,6 +96,14 @@ function appendMessage(msg) {
     seenIds.add(msg.id);
   }
   transcript.append(renderMessage(msg));
+  // The visitor's line sets it first (the queue status can come before the reply), the reply settles it.
+  if ((msg.role === 'bot' || msg.role === 'user') && msg.id !== 'greeting' && typeof msg.text === 'string' && msg.text.trim()) {
+    const lang = replyLanguage(msg.text);
+    if (lang !== talkLang) {
+      talkLang = lang;
+      if (supportEl && lastSupportFrame) showSupportStatus(lastSupportFrame);
+    }
+  }
 }
 
 function replaceHistory(messages) {
@@ -115,7 +127,20 @@ function showNotice(text) {
 
 // Support desk status ("You're number 2 in line", "An agent joined"), one line above the composer.
 let supportEl = null;
+// A frame naming a catalogue text (`key`) is shown in the conversation's language (that of its
+// latest line; the page's until there is one); else its own text.
+function replyLanguage(text) {
+  const han = (text.match(/[\u3400-\u9fff]/g) || []).length;
+  const latin = (text.match(/[A-Za-z]/g) || []).length;
+  return han * 2 >= latin ? 'zh' : 'en';
+}
+const deskText = () => DESK_TEXT[talkLang || LANG] || DESK_TEXT.en;
 function showSupportStatus(frame) {
+  lastSupportFrame = typeof frame.key === 'string' ? frame : null;
+  const desk = deskText();
+  if (typeof frame.key === 'string' && typeof desk[frame.key] === 'string') {
+    frame = { ...frame, text: fill(desk[frame.key], frame.vars && typeof frame.vars === 'object' ? frame.vars : {}) };
+  }
   if (typeof frame.text !== 'string' || !frame.text) return;
   // Out of the queue (handed back, closed): the pinned line goes; what happened stays in the transcript.
   if (frame.state === 'bot' || frame.state === 'closed' || frame.state === 'none') {
@@ -228,7 +253,7 @@ function handleFrame(data) {
       break;
     case 'error':
       setTyping(false);
-      showNotice(typeof frame.message === 'string' ? frame.message : '');
+      showNotice(typeof frame.code === 'string' && typeof deskText()[frame.code] === 'string' ? deskText()[frame.code] : typeof frame.message === 'string' ? frame.message : '');
       // Not taken in (too fast, or the server is busy): the text goes back in the box for a retry.
       if (frame.code === 'busy' || frame.code === 'rate_limited') restorePending();
       break;

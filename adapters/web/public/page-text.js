@@ -1,63 +1,15 @@
-// The chat page's own words (labels, status lines) in English and Chinese. The bot's replies
-// come from the server in the visitor's language; these are only the page around them.
-// Plain ES module, no build step; used by chat.js and the console pages.
+// The pages' own words (labels, status lines) in English and Chinese. They come from the bot's
+// message catalogue (bot/i18n/page-texts.ts), which the server serves as /page-catalogue.js, so
+// the pages and the bot share one table per language. Plain ES module, no build step; used by
+// chat.js and the console pages.
+import { ADMIN_TEXT, CARD_TEXT, CONSOLE_TEXT, DESK_TEXT, PAGE_TEXT } from './page-catalogue.js';
 
-export const PAGE_TEXT = {
-  en: {
-    title: 'crossfeed chat',
-    tagline: 'Questions about courses, coupons or insurance? Ask away.',
-    placeholder: 'Type a message and press Enter',
-    yourMessage: 'Your message',
-    send: 'Send message',
-    conversation: 'Conversation',
-    typing: 'The assistant is typing',
-    connecting: 'connecting…',
-    reconnecting: 'reconnecting…',
-    connected: 'connected',
-    notConnected: 'not connected — your message is kept; reconnecting…',
-    somethingWrong: 'Something went wrong. Please try again.',
-    you: 'You', assistant: 'Assistant', agent: 'Support agent',
-    openChat: 'Open chat', closeChat: 'Close chat',
-  },
-  zh: {
-    title: 'crossfeed 在线咨询',
-    tagline: '关于课程、优惠券或保险的问题？尽管问。',
-    placeholder: '输入消息，按回车发送',
-    yourMessage: '你的消息',
-    send: '发送消息',
-    conversation: '对话',
-    typing: '助手正在输入',
-    connecting: '正在连接…',
-    reconnecting: '正在重新连接…',
-    connected: '已连接',
-    notConnected: '未连接：你的消息已保留，正在重新连接…',
-    somethingWrong: '出了点问题，请稍后再试。',
-    you: '你', assistant: '助手', agent: '客服',
-    openChat: '打开聊天', closeChat: '关闭聊天',
-  },
-};
+export { ADMIN_TEXT, CARD_TEXT, CONSOLE_TEXT, DESK_TEXT, PAGE_TEXT };
 
-/** The agent console's fixed labels (its live notices come from the server). */
-export const CONSOLE_TEXT = {
-  en: {
-    consoleTitle: 'crossfeed support console', support: 'crossfeed support', faqAdmin: 'FAQ admin', logout: 'Log out',
-    conversations: 'Conversations', mine: 'My conversations', waiting: 'Waiting', noConversation: 'No conversation open',
-    transcript: 'Transcript', take: 'Take', handBack: 'Hand back to bot', tag: 'Tag', tagPlaceholder: 'tag, e.g. resolved',
-    close: 'Close', yourReply: 'Your reply', replyPlaceholder: 'Take the conversation to reply; Enter sends, Shift+Enter for a new line',
-    sendReply: 'Send reply', suggested: 'Suggested answers', suggestedHint: 'From the FAQ, for the visitor\'s last message. Click one to put it in your reply.',
-    connecting: 'connecting…', visitor: 'Visitor', assistant: 'Assistant', agent: 'Agent',
-    asked: 'asked for a person', misses: 'bot missed repeatedly', frustration: 'sounded frustrated',
-  },
-  zh: {
-    consoleTitle: 'crossfeed 客服控制台', support: 'crossfeed 客服', faqAdmin: 'FAQ 管理', logout: '退出登录',
-    conversations: '对话', mine: '我的对话', waiting: '等待中', noConversation: '未打开对话',
-    transcript: '对话记录', take: '接手', handBack: '交还给机器人', tag: '标签', tagPlaceholder: '标签，例如 resolved',
-    close: '结束', yourReply: '你的回复', replyPlaceholder: '接手对话后即可回复；回车发送，Shift+回车换行',
-    sendReply: '发送回复', suggested: '推荐答案', suggestedHint: '来自 FAQ，针对访客的最后一条消息。点击即可放入回复框。',
-    connecting: '正在连接…', visitor: '访客', assistant: '助手', agent: '客服',
-    asked: '要求人工客服', misses: '机器人多次未理解', frustration: '情绪不满',
-  },
-};
+/** A catalogue text with its {name} placeholders filled. */
+export function fill(text, vars = {}) {
+  return String(text ?? '').replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
+}
 
 /** 'en' or 'zh': an explicit choice when it is one of them, else the browser's first preference. */
 export function pageLanguage(explicit, languages = navigator.languages || [navigator.language]) {
