@@ -1,6 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import type { Bot } from '../../bot/bot.js';
@@ -71,7 +71,8 @@ export interface WebServerOptions {
   widget?: { title?: string | undefined; accent?: string | undefined; greeting?: string | undefined; language: 'auto' | 'en' | 'zh' };
   /** The operator dashboard (`/admin`), behind the console's login; needs `support`. */
   dashboard?: { data: () => DashboardData | undefined; now?: () => Date };
-  logger?: boolean;
+  /** A pino logger (the process's, masking included); none: the server logs nothing. */
+  logger?: FastifyBaseLogger;
 }
 
 export interface WebServer {
@@ -117,7 +118,9 @@ const PUBLIC_DIR = join(packageRoot, 'adapters', 'web', 'public');
 export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const requestTimeoutMs = o.requestTimeoutMs ?? DefaultWebLimits.requestTimeoutMs;
   const app = Fastify({
-    logger: o.logger ?? false, bodyLimit: 64 * 1024,
+    ...(o.logger ? { loggerInstance: o.logger.child({ component: 'web' }) } : { logger: false }),
+    // Per-request lines would repeat paths with tokens in them (/r/<token>); warnings and errors only.
+    logController: new LogController({ disableRequestLogging: true }), bodyLimit: 64 * 1024,
     // Node checks pending requests against the timeout every `connectionsCheckingInterval`.
     requestTimeout: requestTimeoutMs,
     http: { requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },

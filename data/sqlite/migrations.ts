@@ -530,6 +530,25 @@ END;
 CREATE INDEX interactions_item_time ON interactions(item_id, created_at);
 `,
   },
+  {
+    version: 11,
+    name: 'catalog version: goes up with every change to an item, so every process sharing the database reloads its catalog',
+    sql: `
+CREATE TABLE catalog_version (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+);
+INSERT INTO catalog_version (id, version) VALUES (1, 0);
+-- Triggers, so every writer counts (dashboard, crossfeed catalog import, a script): an upsert always
+-- touches its items row, deactivation too. Coupon stock and claims live elsewhere and do not count.
+CREATE TRIGGER items_insert_bumps_catalog_version AFTER INSERT ON items
+BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER items_update_bumps_catalog_version AFTER UPDATE ON items
+BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER items_delete_bumps_catalog_version AFTER DELETE ON items
+BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
+`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
