@@ -44,7 +44,11 @@ export function createProcessLog(o: ProcessLogOptions = {}): ProcessLog {
         return method.apply(this, masked as Parameters<typeof method>);
       },
     },
-    serializers: { err: (e: unknown) => (e instanceof Error ? maskedErrorObject(e) : e) },
+    serializers: {
+      err: (e: unknown) => (e instanceof Error ? maskedErrorObject(e) : e),
+      // A request as Fastify logs it with an error: method and path only (no query, no client address).
+      req: (r: { method?: string; url?: string }) => ({ method: r.method, path: maskPii((r.url ?? '').split('?')[0] ?? '') }),
+    },
   }, destination);
   const log = ((line: string) => logger.info(line)) as ProcessLog;
   Object.assign(log, {

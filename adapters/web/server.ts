@@ -1,6 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import type { Bot } from '../../bot/bot.js';
@@ -11,6 +11,7 @@ import { registerAgentConsole, type AgentConsole, type AgentConsoleOptions } fro
 import type { DashboardData } from './dashboard-routes.js';
 import { registerPostbackRoute, type PostbackOptions } from './postback.js';
 import { registerRedirectRoute, type RedirectOptions } from './redirect.js';
+import { ProblemsOnlyLog } from './request-log.js';
 import { canonicalPath } from './canonical-path.js';
 import { HandoffLimit } from './handoff-limit.js';
 import { WorkIntake, type IntakeOptions, type IntakeStats } from './intake.js';
@@ -119,8 +120,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const requestTimeoutMs = o.requestTimeoutMs ?? DefaultWebLimits.requestTimeoutMs;
   const app = Fastify({
     ...(o.logger ? { loggerInstance: o.logger.child({ component: 'web' }) } : { logger: false }),
-    // Per-request lines would repeat paths with tokens in them (/r/<token>); warnings and errors only.
-    logController: new LogController({ disableRequestLogging: true }), bodyLimit: 64 * 1024,
+    logController: new ProblemsOnlyLog(), bodyLimit: 64 * 1024,
     // Node checks pending requests against the timeout every `connectionsCheckingInterval`.
     requestTimeout: requestTimeoutMs,
     http: { requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },

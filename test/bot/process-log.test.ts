@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { startWebServer } from '../../adapters/web/server.js';
 import { loadConfig } from '../../bot/config.js';
 import { createProcessLog } from '../../bot/log.js';
 import { ServerProcess } from '../helpers/server-process.js';
@@ -43,6 +44,29 @@ describe('process log: JSON lines through pino, PII masked', () => {
     assert.equal(out.text(), 'crossfeed: notice: write to a***@example.com or call [phone ***67]\ncrossfeed: [warn] web: slow client\n');
     assert.equal(createProcessLog({ out: sink(true) }).format, 'text');
     assert.equal(createProcessLog({ out: sink(false) }).format, 'json');
+  });
+
+  it('the web server logs through it: no line per request, a failing request as one masked error line without its query', async () => {
+    const out = sink();
+    const log = createProcessLog({ format: 'json', out });
+    const web = await startWebServer({
+      host: '127.0.0.1', port: 0, allowedOrigins: [], maxConnectionsPerIp: 10, logger: log.pino,
+      bot: () => { throw new Error('bot failed for ana.lee@example.com'); },
+    });
+    try {
+      assert.equal((await fetch(`${web.url}/widget/settings.json?email=ana.lee@example.com`)).status, 200);
+      assert.equal((await fetch(`${web.url}/healthz?email=ana.lee@example.com`)).status, 500);
+    } finally {
+      await web.close();
+    }
+    const lines = out.text().trimEnd().split('\n').map((l) => JSON.parse(l) as { level: string; component?: string; msg: string; req?: { path: string }; err?: { message: string } });
+    assert.ok(!lines.some((l) => /incoming request|request completed/.test(l.msg)), out.text());
+    const errors = lines.filter((l) => l.level === 'error');
+    assert.equal(errors.length, 1, out.text());
+    assert.equal(errors[0]!.component, 'web');
+    assert.equal(errors[0]!.err?.message, 'bot failed for a***@example.com');
+    assert.deepEqual(errors[0]!.req, { method: 'GET', path: '/healthz' });
+    assert.doesNotMatch(out.text(), /ana\.lee@|remoteAddress|email=/);
   });
 
   it('log.format is validated, and CROSSFEED_LOG_FORMAT sets it', () => {
