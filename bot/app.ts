@@ -71,7 +71,6 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
       refreshMs: config.bot.catalogRefreshSeconds * 1000, loadedVersion: catalogVersion,
       onError: (err) => onProgress(`catalog refresh failed: ${String(err)}`),
     });
-    catalogSync.start();
     const channels = new ChannelDirectory(store.channels, { twitch: config.twitch.channels });
     await channels.refresh();
     const collaborative = new CollaborativeSignals(store.interactions, { ...DefaultCollaborativeOptions, log: onProgress });
@@ -93,7 +92,8 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
         loyalty: config.loyalty,
       },
     });
-    const close = async () => { catalogSync.stop(); collaborative.stop(); retention.stop(); await nlu.close(); await store.close(); };
+    catalogSync.start();
+    const close = async () => { await catalogSync.stop(); collaborative.stop(); retention.stop(); await nlu.close(); await store.close(); };
     return { bot, channels, nlu, recommender, catalogSync, store, supportEvents, close, timings: { databaseMs: t1 - t0, modelsMs: t2 - t1 } };
   } catch (err) {
     await store.close().catch(() => undefined);

@@ -35,9 +35,11 @@ export class CatalogSync {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops polling; resolves once a check under way is over (the database may then be closed). */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    await this.pending?.catch(() => undefined);
   }
 
   private async refresh(): Promise<boolean> {

@@ -189,7 +189,8 @@ export async function registerDashboard(app: FastifyInstance, o: DashboardOption
   // Admins pause and resume any campaign; a partner its own (another partner's is "no such campaign").
   for (const [verb, status] of [['pause', 'paused'], ['resume', 'active']] as const) {
     app.post<{ Params: { id: string } }>(`/admin/api/campaigns/:id/${verb}`, api, async (req, reply) => {
-      if (sessionOf(req).agent.role === 'agent') return bad(reply, 'forbidden', 'admins and the campaign\'s partner only', 403);
+      const role = sessionOf(req).agent.role;
+      if (role !== 'admin' && role !== 'partner') return bad(reply, 'forbidden', 'admins and the campaign\'s partner only', 403);
       const d = withData(reply);
       if (!d) return reply;
       const id = Number(req.params.id);

@@ -79,7 +79,7 @@ describe('catalog edits reach every bot sharing the database, without restart', 
       await until(async () => b.recommender.item('crs-imported-elsewhere') !== undefined, 'bot B knows the imported item');
       assert.equal(await b.sync.check(), false, 'no change since: nothing reloaded');
     } finally {
-      b.sync.stop();
+      await b.sync.stop();
       await a.store.close();
       await b.store.close();
     }
