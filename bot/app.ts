@@ -1,11 +1,13 @@
 import { seedCatalogIfEmpty } from '../data/catalog/seed.js';
 import type { CatalogItem } from '../data/catalog/types.js';
+import { maskedError } from '../data/pii.js';
 import { openSqliteStore } from '../data/sqlite/sqlite-store.js';
 import type { Store } from '../data/store.js';
 import { NluEngine } from '../nlp/engine.js';
 import { loadTrainedModels } from '../nlp/trained-models.js';
 import { catalogLexicon } from '../nlp/rules/catalog-lexicon.js';
 import { Recommender } from '../recommender/recommender.js';
+import { CatalogSync } from './catalog-sync.js';
 import { Bot } from './bot.js';
 import { ChannelDirectory } from './channel-directory.js';
 import { CollaborativeSignals, DefaultCollaborativeOptions } from './collaborative.js';
@@ -20,6 +22,8 @@ export interface Core {
   channels: ChannelDirectory;
   nlu: NluEngine;
   recommender: Recommender;
+  /** Reloads the recommender when any process changes the catalog (bot/catalog-sync.ts). */
+  catalogSync: CatalogSync;
   store: Store;
   /** Activity in queued conversations (bot/support-events.ts); the agent console subscribes. */
   supportEvents: ConversationEvents;
@@ -36,6 +40,8 @@ export interface BuildOptions {
   trackingBaseUrl?: string;
   /** Agents logged in to the console now (the web server knows); default none. */
   agentsOnline?: () => number;
+  /** Where a message that failed is logged (masked); default stderr. */
+  logError?: (line: string) => void;
 }
 
 export async function buildCore(config: Config, onProgress: (step: string) => void = () => undefined, o: BuildOptions = {}): Promise<Core & { timings: CoreTimings }> {
@@ -54,12 +60,17 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
     });
     await retention.runOnce();
     retention.start();
+    const catalogVersion = await store.catalog.version();
     const items = await store.catalog.list();
     const t1 = performance.now();
     onProgress(`loading models from ${config.models.dir}`);
     const nlu = await loadNlu(config, items);
     const t2 = performance.now();
     const recommender = new Recommender(items, { usdRates: config.recommender.usdRates });
+    const catalogSync = new CatalogSync(store.catalog, (changed) => recommender.reload(changed), {
+      refreshMs: config.bot.catalogRefreshSeconds * 1000, loadedVersion: catalogVersion,
+      onError: (err) => onProgress(`catalog refresh failed: ${String(err)}`),
+    });
     const channels = new ChannelDirectory(store.channels, { twitch: config.twitch.channels });
     await channels.refresh();
     const collaborative = new CollaborativeSignals(store.interactions, { ...DefaultCollaborativeOptions, log: onProgress });
@@ -72,6 +83,7 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
       supportWebUrl: config.support.webUrl ?? config.web.publicUrl ?? o.trackingBaseUrl,
       onConversationEvent: supportEvents.emit,
       ...(o.agentsOnline ? { agentsOnline: o.agentsOnline } : {}),
+      ...(o.logError ? { onError: (err: unknown) => o.logError!(`message failed: ${maskedError(err)}`) } : {}),
       options: {
         botNames: config.bot.names, commandPrefix: config.bot.commandPrefix,
         answerUnaddressed: config.bot.answerUnaddressed, unaddressedMinConfidence: config.bot.unaddressedMinConfidence,
@@ -80,8 +92,9 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
         loyalty: config.loyalty,
       },
     });
-    const close = async () => { collaborative.stop(); retention.stop(); await nlu.close(); await store.close(); };
-    return { bot, channels, nlu, recommender, store, supportEvents, close, timings: { databaseMs: t1 - t0, modelsMs: t2 - t1 } };
+    catalogSync.start();
+    const close = async () => { await catalogSync.stop(); collaborative.stop(); retention.stop(); await nlu.close(); await store.close(); };
+    return { bot, channels, nlu, recommender, catalogSync, store, supportEvents, close, timings: { databaseMs: t1 - t0, modelsMs: t2 - t1 } };
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;

@@ -123,6 +123,8 @@ export const configSchema = z.object({
     commandPrefix: z.string().min(1).max(3).default('!'),
     answerUnaddressed: z.boolean().default(true),
     unaddressedMinConfidence: z.number().min(0).max(1).default(0.85),
+    /** How often a running bot checks the catalog for edits made by any process (dashboard, `crossfeed catalog import`). */
+    catalogRefreshSeconds: z.number().min(0.1).max(3600).default(2),
     /** Sponsored items shown at most this often; past a cap answers use unsponsored items only. */
     promotionCaps: z.object({
       perUserPerDay: z.number().int().min(0).default(6),
@@ -186,6 +188,10 @@ export const configSchema = z.object({
     channels: z.record(z.string().regex(/^(twitch|discord|web|cli):[^\s]+$/, 'platform:channel, e.g. twitch:mystreamer'), loyaltyChannel).default({}),
   }).strict().prefault({}),
   partners: z.record(partnerId, partnerEntry).default({}),
+  log: z.object({
+    /** `json`: one JSON object per line (pino); `text`: plain lines for a person; `auto`: text on a terminal, json otherwise. */
+    format: z.enum(['auto', 'json', 'text']).default('auto'),
+  }).strict().prefault({}),
   recommender: z.object({
     usdRates: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().positive()).default({ ...DEFAULT_USD_RATES }),
   }).strict().prefault({}),
@@ -219,6 +225,7 @@ const ENV_KEYS: [string, string[], (v: string) => unknown][] = [
   ['DISCORD_GUILD_ID', ['discord', 'guildId'], (v) => v],
   ['CROSSFEED_PUBLIC_URL', ['web', 'publicUrl'], (v) => v],
   ['CROSSFEED_SUPPORT_URL', ['support', 'webUrl'], (v) => v],
+  ['CROSSFEED_LOG_FORMAT', ['log', 'format'], (v) => v],
   ['CROSSFEED_ALLOWED_ORIGINS', ['web', 'allowedOrigins'], (v) => v.split(',').map((s) => s.trim()).filter(Boolean)],
 ];
 

@@ -39,6 +39,8 @@ export interface BotContext {
   ranking?: { variant: 'explore' | 'control'; signals: RankingSignals; template?: RecommendTemplate };
   /** Probability each shown item had under exploration (absent = deterministic ranking). */
   suggestionPropensity?: ReadonlyMap<string, number>;
+  /** Where the ranking without exploration put each shown item (0 = first), and how many items it shows. */
+  suggestionBaseRank?: { ranks: ReadonlyMap<string, number>; slots: number };
   /** The answer a stage chose (bot/respond.ts `setReply`); `respond` is the one step that sends it. */
   reply?: Reply;
   /** 'stored' (default) keeps the reply in the conversation; 'ephemeral' only sends it. */

@@ -75,17 +75,23 @@ export function reachable(url: string, ctx: Pick<BotContext, 'policy'>): boolean
 
 /**
  * One tracking impression per card with the ranking decision behind it (variant, position,
- * propensity); with a tracking address the card points at `/r/<token>` so a click counts once.
+ * propensity, and the base rank the ranking gave it without exploration); with a tracking address the card points at `/r/<token>` so a click counts once.
  */
 async function tracked(ctx: BotContext, reply: Reply, d: RespondDeps): Promise<Reply['cards']> {
   const conv = ctx.conversation!;
   const m = ctx.message;
   const variant = ctx.ranking?.variant ?? 'control';
   const cards = [];
+  const base = ctx.suggestionBaseRank;
   for (const [position, card] of reply.cards.entries()) {
+    const baseRank = base?.ranks.get(card.id);
     const token = await d.tracking.createImpression({
       itemId: card.id, userId: conv.userId, platform: m.platform, channel: m.channel,
-      decision: { variant, position, propensity: ctx.suggestionPropensity?.get(card.id) ?? 1, ...(ctx.ranking?.template ? { template: ctx.ranking.template } : {}) },
+      decision: {
+        variant, position, propensity: ctx.suggestionPropensity?.get(card.id) ?? 1,
+        ...(ctx.ranking?.template ? { template: ctx.ranking.template } : {}),
+        ...(base && baseRank !== undefined ? { baseRank, slots: base.slots } : {}),
+      },
     });
     cards.push(d.trackingBaseUrl && reachable(d.trackingBaseUrl, ctx) ? { ...card, link: `${d.trackingBaseUrl.replace(/\/$/, '')}/r/${token}` } : card);
   }

@@ -57,9 +57,10 @@ export interface NewImpression {
   /**
    * The ranking decision behind the impression, for fair comparison of variants: the user's A/B
    * variant, the 0-based position, and the probability the policy shows this item (1 when the
-   * ranking was deterministic).
+   * ranking was deterministic); `baseRank`: where the ranking without exploration put the item (0 = first)
+   * and `slots`: how many it shows, so a no-exploration policy is evaluated exactly (it shows the item iff baseRank < slots).
    */
-  decision?: { variant: string; position: number; propensity: number; template?: string };
+  decision?: { variant: string; position: number; propensity: number; template?: string; baseRank?: number; slots?: number };
 }
 
 export interface Impression extends NewImpression {

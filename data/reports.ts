@@ -47,8 +47,11 @@ export type SqlGroup = 'item' | 'platform' | 'channel';
 export interface DecisionSums {
   variant: string;
   itemId: string;
-  /** Logged propensity >= 0.5. */
-  likely: boolean;
+  /**
+   * The ranking without exploration shows the item: its logged base rank is within the slots shown
+   * (exact); impressions logged before base ranks were (migration 12) fall back to propensity >= 0.5.
+   */
+  baseTop: boolean;
   impressions: number;
   clicks: number;
   sumW: number;
@@ -64,7 +67,7 @@ export interface ReportStore {
   spend(scope: ReportScope, group: SqlGroup | 'campaign'): Promise<SpendByKey[]>;
   /** Counts and spend (minor units, all currencies added) per UTC day (overview chart). */
   series(scope: ReportScope): Promise<({ at: string; spend: number } & EventCounts)[]>;
-  /** Logged ranking decisions per variant, item and whether the propensity was >= 0.5, with IPS sums. */
+  /** Logged ranking decisions per variant, item and whether the ranking without exploration shows it, with IPS sums. */
   decisions(scope: ReportScope): Promise<DecisionSums[]>;
   /**
    * User lines since `since` the bot could not answer (out of scope or unsure, confidence < 0.5)

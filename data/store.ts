@@ -49,6 +49,8 @@ export interface CatalogStore {
   count(): Promise<number>;
   /** Takes an item out of the catalog (or back in); true when it exists. Claimed codes stay valid. */
   setActive(id: string, active: boolean): Promise<boolean>;
+  /** Goes up with every change to an item, whoever makes it; running bots reload when it moves. */
+  version(): Promise<number>;
 }
 
 export interface ConversationStore {

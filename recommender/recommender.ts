@@ -152,10 +152,10 @@ export class Recommender {
       if (scored.length > 0) {
         scored.sort((a, b) => b.score - a.score || a.itemId.localeCompare(b.itemId));
         const relaxedSet = relaxedList.filter((r) => isSet(req, r));
-        if (!signals.explore || scored.length <= limit) return { suggestions: scored.slice(0, limit), relaxed: relaxedSet };
+        if (!signals.explore || scored.length <= limit) return { suggestions: scored.slice(0, limit).map((s, baseRank) => ({ ...s, baseRank })), relaxed: relaxedSet };
         const pool = scored.slice(0, EXPLORE_POOL);
         const choice = thompsonTopK(pool.map((p) => ({ id: p.itemId, base: p.score, stats: signals.itemStats?.get(p.itemId) })), limit, signals.explore.rng, this.banditOptions);
-        const byId = new Map(pool.map((p) => [p.itemId, p]));
+        const byId = new Map(pool.map((p, baseRank) => [p.itemId, { ...p, baseRank }]));
         const suggestions = choice.chosen.flatMap((id) => {
           const p = byId.get(id);
           return p ? [{ ...p, propensity: choice.propensity.get(id) ?? 1 }] : [];

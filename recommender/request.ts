@@ -56,6 +56,8 @@ export interface Suggestion {
   reasonKey?: string;
   /** When chosen by exploration: the probability the policy shows this item (logged for fair comparison). */
   propensity?: number;
+  /** Where the ranking without exploration put this item (0 = first): logged so a no-exploration policy is evaluated exactly. */
+  baseRank?: number;
 }
 
 export interface RecommendResult {

@@ -186,11 +186,15 @@ export async function registerDashboard(app: FastifyInstance, o: DashboardOption
   };
   app.post('/admin/api/campaigns', admin, (req, reply) => saveCampaign(req, reply));
   app.put<{ Params: { id: string } }>('/admin/api/campaigns/:id', admin, (req, reply) => saveCampaign(req, reply, Number(req.params.id)));
+  // Admins pause and resume any campaign; a partner its own (another partner's is "no such campaign").
   for (const [verb, status] of [['pause', 'paused'], ['resume', 'active']] as const) {
-    app.post<{ Params: { id: string } }>(`/admin/api/campaigns/:id/${verb}`, admin, async (req, reply) => {
+    app.post<{ Params: { id: string } }>(`/admin/api/campaigns/:id/${verb}`, api, async (req, reply) => {
+      const role = sessionOf(req).agent.role;
+      if (role !== 'admin' && role !== 'partner') return bad(reply, 'forbidden', 'admins and the campaign\'s partner only', 403);
       const d = withData(reply);
       if (!d) return reply;
-      if (!(await d.store.campaigns.setStatus(Number(req.params.id), status))) return bad(reply, 'not_found', 'no such campaign', 404);
+      const id = Number(req.params.id);
+      if (!(await visibleCampaign(d, req, id)) || !(await d.store.campaigns.setStatus(id, status))) return bad(reply, 'not_found', 'no such campaign', 404);
       return { campaign: withStatus((await d.store.campaigns.get(Number(req.params.id), now()))!) };
     });
   }

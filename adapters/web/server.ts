@@ -1,6 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import type { Bot } from '../../bot/bot.js';
@@ -11,6 +11,7 @@ import { registerAgentConsole, type AgentConsole, type AgentConsoleOptions } fro
 import type { DashboardData } from './dashboard-routes.js';
 import { registerPostbackRoute, type PostbackOptions } from './postback.js';
 import { registerRedirectRoute, type RedirectOptions } from './redirect.js';
+import { ProblemsOnlyLog } from './request-log.js';
 import { canonicalPath } from './canonical-path.js';
 import { HandoffLimit } from './handoff-limit.js';
 import { WorkIntake, type IntakeOptions, type IntakeStats } from './intake.js';
@@ -73,7 +74,8 @@ export interface WebServerOptions {
   widget?: { title?: string | undefined; accent?: string | undefined; greeting?: string | undefined; language: 'auto' | 'en' | 'zh' };
   /** The operator dashboard (`/admin`), behind the console's login; needs `support`. */
   dashboard?: { data: () => DashboardData | undefined; now?: () => Date };
-  logger?: boolean;
+  /** A pino logger (the process's, masking included); none: the server logs nothing. */
+  logger?: FastifyBaseLogger;
 }
 
 export interface WebServer {
@@ -116,7 +118,8 @@ const PUBLIC_DIR = join(packageRoot, 'adapters', 'web', 'public');
 export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const requestTimeoutMs = o.requestTimeoutMs ?? DefaultWebLimits.requestTimeoutMs;
   const app = Fastify({
-    logger: o.logger ?? false, bodyLimit: 64 * 1024,
+    ...(o.logger ? { loggerInstance: o.logger.child({ component: 'web' }) } : { logger: false }),
+    logController: new ProblemsOnlyLog(), bodyLimit: 64 * 1024,
     // Node checks pending requests against the timeout every `connectionsCheckingInterval`.
     requestTimeout: requestTimeoutMs,
     http: { requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },

@@ -6,6 +6,7 @@ import type { DiscordChannelSettings } from '../../adapters/discord/settings.js'
 import { maskingLog } from '../../data/pii.js';
 import { buildCore, type Core } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
+import { createProcessLog } from '../log.js';
 import { runShutdown } from '../shutdown.js';
 
 /** Connects to Discord when DISCORD_TOKEN is set; registers the slash commands from shard 0. */
@@ -45,11 +46,12 @@ export async function startDiscord(config: Config, core: Core, log: (line: strin
  * runs). Shard processes start only Discord: the web chat and Twitch stay with `crossfeed start`.
  */
 async function main(argv: readonly string[]): Promise<void> {
-  const log = (line: string): void => void process.stdout.write(`crossfeed: ${line}\n`);
   const config = loadConfig();
+  // The same structured, masked log as `crossfeed start` (bot/log.ts), one logger per process.
+  const log = createProcessLog({ format: config.log.format });
   if (!config.discord.token) throw new Error('DISCORD_TOKEN is not set');
   if (process.env['SHARDING_MANAGER']) {
-    const core = await buildCore(config, log);
+    const core = await buildCore(config, log, { logError: log.error });
     const discord = await startDiscord(config, core, log);
     const stop = async (): Promise<void> => {
       // As `crossfeed start` does: gone within 10 s even when Discord never answers the close.

@@ -2,6 +2,7 @@ import type { SupportDesk } from '../../adapters/web/agent-desk.js';
 import { startWebServer } from '../../adapters/web/server.js';
 import { buildCore, type Core } from '../app.js';
 import { loadConfig, publicUrlWarning, type Config } from '../config.js';
+import { createProcessLog, type ProcessLog } from '../log.js';
 import { runShutdown, type ShutdownStep } from '../shutdown.js';
 
 /** Everything from SIGTERM to exit stays within this (the issue's promise: 10 s, whatever platforms do). */
@@ -12,6 +13,9 @@ const IN_FLIGHT_BUDGET_MS = 4_000;
 const PLATFORM_BUDGET_MS = 2_000;
 
 interface Platform { stop(): Promise<void> }
+
+/** The process's log (bot/log.ts): JSON lines or text per `log.format`, masked; set by runStart. */
+let log: ProcessLog = createProcessLog();
 
 /** discord.js (0.4 s to import) and tmi.js are loaded only when their platform is switched on. */
 async function startPlatforms(config: Config, core: Core): Promise<{ twitch?: Platform; discord?: Platform }> {
@@ -30,13 +34,15 @@ async function startPlatforms(config: Config, core: Core): Promise<{ twitch?: Pl
 /** Serves the web chat at once (health says "starting"), then loads database and models. */
 export async function runStart(o: { config?: string }): Promise<number> {
   const config = loadConfig(o.config ? { file: o.config } : {});
+  log = createProcessLog({ format: config.log.format });
   const started = performance.now();
   const warning = publicUrlWarning(config);
-  if (warning) log(warning);
+  if (warning) log.warn(warning);
   let core: Core | undefined;
   let platforms: { twitch?: Platform; discord?: Platform } = {};
   let desk: SupportDesk | undefined;
   const web = await startWebServer({
+    logger: log.pino,
     host: config.web.host, port: config.web.port, allowedOrigins: config.web.allowedOrigins,
     maxConnectionsPerIp: config.web.maxConnectionsPerIp, bot: () => core?.bot, widget: config.web.widget,
     trustProxy: config.web.trustProxy, messagesPerIp: config.web.messagesPerIp, connectionsPerIp: config.web.connectionsPerIp,
@@ -55,13 +61,13 @@ export async function runStart(o: { config?: string }): Promise<number> {
     dashboard: {
       data: () => {
         const c = core;
-        return c && { store: c.store, reloadCatalog: async () => c.recommender.reload(await c.store.catalog.list()) };
+        return c && { store: c.store, reloadCatalog: async () => void (await c.catalogSync.check()) };
       },
     },
   });
   log(`web chat listening on ${web.url} (health: ${web.url}/healthz)`);
   try {
-    const built = await buildCore(config, log, { trackingBaseUrl: web.url, agentsOnline: () => web.agentsOnline() });
+    const built = await buildCore(config, log, { trackingBaseUrl: web.url, agentsOnline: () => web.agentsOnline(), logError: log.error });
     core = built;
     platforms = await startPlatforms(config, built);
     log(`ready in ${Math.round(performance.now() - started)} ms (database ${Math.round(built.timings.databaseMs)} ms, models ${Math.round(built.timings.modelsMs)} ms); open ${web.url}`);
@@ -149,6 +155,3 @@ function supportDesk(core: Core): SupportDesk {
   };
 }
 
-function log(line: string): void {
-  process.stdout.write(`crossfeed: ${line}\n`);
-}

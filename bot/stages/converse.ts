@@ -49,7 +49,8 @@ export function recommendAndRender(recommender: Recommender): Middleware<BotCont
     const { action, state } = ctx.decision!;
     const lang = langOf(ctx);
     if (action.type === 'recommend') {
-      const result = recommender.recommend(action.request, 3, ctx.ranking?.signals);
+      const slots = 3;
+      const result = recommender.recommend(action.request, slots, ctx.ranking?.signals);
       // A topic the catalog does not know (an untrained model's "pyhton"): asking beats "nothing
       // matches for pyhton". The answer to the question continues this request (decide, pending).
       const topic = action.request.topic;
@@ -65,6 +66,7 @@ export function recommendAndRender(recommender: Recommender): Middleware<BotCont
         && recommender.recommend({ ...action.request, age: 40 }, 1).suggestions.length > 0;
       ctx.reply = renderRecommendation(action, result, (id) => recommender.item(id), lang, ctx.ranking?.template, ageIsTheReason);
       ctx.suggestionPropensity = new Map(result.suggestions.flatMap((x) => (x.propensity === undefined ? [] : [[x.itemId, x.propensity] as const])));
+      ctx.suggestionBaseRank = { slots, ranks: new Map(result.suggestions.flatMap((x) => (x.baseRank === undefined ? [] : [[x.itemId, x.baseRank] as const]))) };
       if (result.suggestions.length) {
         // What the user asked for carries on; a ceiling we derived ("cheaper") does not.
         const { ceiling: _ceiling, keepTopic: _keep, ...asked } = action.request;

@@ -56,6 +56,10 @@ export class SqliteCatalogStore implements CatalogStore {
     const r = await this.db.run("UPDATE items SET active = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?", [active ? 1 : 0, id]);
     return r.changes === 1;
   }
+
+  async version(): Promise<number> {
+    return (await this.db.get<{ version: number }>('SELECT version FROM catalog_version WHERE id = 1'))?.version ?? 0;
+  }
 }
 
 async function upsertOne(tx: SqlRunner, item: CatalogItem): Promise<void> {

@@ -530,6 +530,56 @@ END;
 CREATE INDEX interactions_item_time ON interactions(item_id, created_at);
 `,
   },
+  {
+    version: 11,
+    name: 'catalog version: goes up with every change to an item, so every process sharing the database reloads its catalog',
+    sql: `
+CREATE TABLE catalog_version (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+);
+INSERT INTO catalog_version (id, version) VALUES (1, 0);
+-- Triggers, so every writer counts (dashboard, crossfeed catalog import, a script): an upsert always
+-- touches its items row, deactivation too. Coupon stock and claims live elsewhere and do not count.
+CREATE TRIGGER items_insert_bumps_catalog_version AFTER INSERT ON items
+BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER items_update_bumps_catalog_version AFTER UPDATE ON items
+BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER items_delete_bumps_catalog_version AFTER DELETE ON items
+BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
+`,
+  },
+  {
+    version: 12,
+    name: 'base rank logged with each impression: the no-exploration off-policy estimate becomes exact',
+    sql: `
+-- Where the ranking without exploration put the item (0 = first) and how many it showed: the
+-- deterministic policy shows the item exactly when base_rank < slots.
+ALTER TABLE impressions ADD COLUMN base_rank INTEGER;
+ALTER TABLE impressions ADD COLUMN slots INTEGER;
+-- report_decision_days.likely now means "the ranking without exploration shows it": exact for
+-- impressions with a base rank; older ones keep the approximation (logged propensity >= 0.5).
+DROP TRIGGER impressions_report_rollup;
+DROP TRIGGER impressions_click_rollup;
+CREATE TRIGGER impressions_report_rollup AFTER INSERT ON impressions WHEN NEW.variant IS NOT NULL AND NEW.propensity > 0
+BEGIN
+  INSERT INTO report_decision_days (day, variant, item_id, likely) VALUES (substr(NEW.created_at, 1, 10), NEW.variant, NEW.item_id, (CASE WHEN NEW.base_rank IS NOT NULL AND NEW.slots IS NOT NULL THEN NEW.base_rank < NEW.slots ELSE NEW.propensity >= 0.5 END))
+    ON CONFLICT DO NOTHING;
+  UPDATE report_decision_days SET impressions = impressions + 1, sum_w = sum_w + 1.0 / NEW.propensity, sum_w2 = sum_w2 + 1.0 / (NEW.propensity * NEW.propensity),
+    clicks = clicks + (NEW.clicked_at IS NOT NULL),
+    sum_w_click = sum_w_click + (CASE WHEN NEW.clicked_at IS NOT NULL THEN 1.0 / NEW.propensity ELSE 0 END),
+    sum_w2_click = sum_w2_click + (CASE WHEN NEW.clicked_at IS NOT NULL THEN 1.0 / (NEW.propensity * NEW.propensity) ELSE 0 END)
+  WHERE day = substr(NEW.created_at, 1, 10) AND variant = NEW.variant AND item_id = NEW.item_id AND likely = (CASE WHEN NEW.base_rank IS NOT NULL AND NEW.slots IS NOT NULL THEN NEW.base_rank < NEW.slots ELSE NEW.propensity >= 0.5 END);
+END;
+CREATE TRIGGER impressions_click_rollup AFTER UPDATE OF clicked_at ON impressions
+WHEN OLD.clicked_at IS NULL AND NEW.clicked_at IS NOT NULL AND NEW.variant IS NOT NULL AND NEW.propensity > 0
+BEGIN
+  UPDATE report_decision_days SET clicks = clicks + 1, sum_w_click = sum_w_click + 1.0 / NEW.propensity,
+    sum_w2_click = sum_w2_click + 1.0 / (NEW.propensity * NEW.propensity)
+  WHERE day = substr(NEW.created_at, 1, 10) AND variant = NEW.variant AND item_id = NEW.item_id AND likely = (CASE WHEN NEW.base_rank IS NOT NULL AND NEW.slots IS NOT NULL THEN NEW.base_rank < NEW.slots ELSE NEW.propensity >= 0.5 END);
+END;
+`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {

@@ -58,11 +58,11 @@ export class SqliteReportStore implements ReportStore {
 
   async decisions(s: ReportScope): Promise<DecisionSums[]> {
     const items = itemFilter(s, 'item_id');
-    const rows = await this.db.all<Omit<DecisionSums, 'likely'> & { likely: number }>(
+    const rows = await this.db.all<Omit<DecisionSums, 'baseTop'> & { likely: number }>(
       `SELECT variant, item_id AS itemId, likely, sum(impressions) AS impressions, sum(clicks) AS clicks, sum(sum_w) AS sumW, sum(sum_w2) AS sumW2,
          sum(sum_w_click) AS sumWClick, sum(sum_w2_click) AS sumW2Click
        FROM report_decision_days WHERE day >= ? AND day < ?${items.sql} GROUP BY variant, item_id, likely`, [...days(s), ...items.params]);
-    return rows.map((r) => ({ ...r, likely: r.likely === 1 }));
+    return rows.map(({ likely, ...r }) => ({ ...r, baseTop: likely === 1 }));
   }
 
   async unanswered(since: Date, limit: number) {

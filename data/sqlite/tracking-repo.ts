@@ -16,8 +16,8 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async createImpression(i: NewImpression): Promise<string> {
     const token = randomBytes(16).toString('base64url');
-    await this.db.run('INSERT INTO impressions (token, item_id, user_id, platform, channel, variant, position, propensity, template) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [token, i.itemId, i.userId, i.platform, i.channel, i.decision?.variant ?? null, i.decision?.position ?? null, i.decision?.propensity ?? null, i.decision?.template ?? null]);
+    await this.db.run('INSERT INTO impressions (token, item_id, user_id, platform, channel, variant, position, propensity, template, base_rank, slots) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [token, i.itemId, i.userId, i.platform, i.channel, i.decision?.variant ?? null, i.decision?.position ?? null, i.decision?.propensity ?? null, i.decision?.template ?? null, i.decision?.baseRank ?? null, i.decision?.slots ?? null]);
     return token;
   }
 

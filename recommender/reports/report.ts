@@ -113,9 +113,9 @@ function experiment(decisions: readonly { variant: string; impressions: number; 
 
 /**
  * Off-policy estimates from the logged propensities. "No exploration" shows what the ranking
- * puts first without Thompson sampling: an impression counts for it when it was logged without
- * exploration (propensity 1) or when sampling showed the item at least half the time (it was the
- * ranking's own choice among near-ties); "popularity only" shows the most clicked items of each
+ * shows without Thompson sampling: an impression counts for it when the item's logged base rank
+ * (its place in the ranking before sampling) is within the slots shown, which is exact (impressions
+ * logged before base ranks were fall back to propensity >= 0.5); "popularity only" shows the most clicked items of each
  * kind in the period. Both are deterministic (target probability 0 or 1). See docs/campaigns.md.
  */
 function offPolicy(decisions: readonly DecisionSums[], item: ReportDeps['item']) {
@@ -138,7 +138,7 @@ function offPolicy(decisions: readonly DecisionSums[], item: ReportDeps['item'])
     { sw: 0, sw2: 0, swr: 0, sw2r: 0 });
   return {
     logged: snipsFromSums(logged),
-    noExploration: snipsFromSums(deterministic((x) => x.likely)),
+    noExploration: snipsFromSums(deterministic((x) => x.baseTop)),
     popularityOnly: snipsFromSums(deterministic((x) => popular.has(x.itemId))),
     popularItems: [...popular].sort(),
   };

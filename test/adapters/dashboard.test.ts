@@ -114,8 +114,7 @@ describe('adapters/web dashboard (/admin): roles, partner isolation, CSRF and Or
 
   it('refuses a partner every write and every admin-only route, and the agent console', async () => {
     const refused: [string, string, unknown?][] = [
-      ['POST', '/admin/api/campaigns', {}], ['PUT', `/admin/api/campaigns/${campaignA}`, {}], ['POST', `/admin/api/campaigns/${campaignA}/pause`],
-      ['POST', `/admin/api/campaigns/${campaignB}/pause`], ['POST', '/admin/api/partners', { id: 'x', name: 'X' }],
+      ['POST', '/admin/api/campaigns', {}], ['PUT', `/admin/api/campaigns/${campaignA}`, {}], ['POST', '/admin/api/partners', { id: 'x', name: 'X' }],
       ['GET', '/admin/api/catalog'], ['PUT', '/admin/api/catalog/x', {}], ['POST', '/admin/api/catalog/x/deactivate'], ['POST', '/admin/api/catalog/import', {}],
       ['GET', '/admin/api/unanswered'], ['GET', '/admin/api/activity'], ['GET', '/admin/api/agents'], ['POST', '/admin/api/agents', {}],
       ['DELETE', '/admin/api/agents/1'], ['POST', '/admin/api/agents/1/password', {}], ['GET', '/admin/api/user?platform=web&id=x'],
@@ -126,6 +125,26 @@ describe('adapters/web dashboard (/admin): roles, partner isolation, CSRF and Or
     // An agent (not admin) is refused the admin routes too, but may see the overview.
     assert.equal((await call(agent, 'GET', '/admin/api/agents')).status, 403);
     assert.equal((await call(agent, 'POST', `/admin/api/campaigns/${campaignA}/pause`)).status, 403);
+  });
+
+  it('lets a partner pause and resume its own campaign, never another partner\'s (404, unchanged), with CSRF and Origin checked', async () => {
+    for (const verb of ['pause', 'resume']) {
+      const other = await call(partnerA, 'POST', `/admin/api/campaigns/${campaignB}/${verb}`);
+      assert.equal(other.status, 404, `${verb} another partner's campaign`);
+      assert.doesNotMatch(await other.text(), /Beta secret/);
+      assert.equal((await store.campaigns.get(campaignB))!.status, 'active');
+    }
+    assert.equal((await call(partnerA, 'POST', `/admin/api/campaigns/${campaignB + 1000}/pause`)).status, 404);
+    assert.equal((await call({ ...partnerA, csrf: 'wrong' }, 'POST', `/admin/api/campaigns/${campaignA}/pause`)).status, 403);
+    assert.equal((await call(partnerA, 'POST', `/admin/api/campaigns/${campaignA}/pause`, undefined, { origin: 'https://evil.example' })).status, 403);
+    assert.equal((await store.campaigns.get(campaignA))!.status, 'active');
+    const paused = await call(partnerA, 'POST', `/admin/api/campaigns/${campaignA}/pause`);
+    assert.equal(paused.status, 200);
+    assert.equal(((await paused.json()) as { campaign: { state: string } }).campaign.state, 'paused');
+    assert.equal((await store.campaigns.get(campaignA))!.status, 'paused');
+    assert.equal((await call(partnerA, 'POST', `/admin/api/campaigns/${campaignA}/resume`)).status, 200);
+    assert.equal((await store.campaigns.get(campaignA))!.status, 'active');
+    assert.equal((await store.campaigns.get(campaignB))!.status, 'active');
   });
 
   it('checks CSRF and Origin on every write', async () => {

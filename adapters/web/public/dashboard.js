@@ -129,7 +129,8 @@ async function loadOverview() {
 
 async function loadCampaigns() {
   const { campaigns, partners } = await api('GET', '/admin/api/campaigns');
-  const admin = me.role === 'admin';
+  // Admins pause and resume any campaign; a partner its own (the only ones it is shown).
+  const mayPause = me.role === 'admin' || me.role === 'partner';
   const sel = $('#campaign-form select[name=partnerId]');
   sel?.replaceChildren(...partners.map((p) => el('option', { value: p.id }, `${p.name} (${p.id})`)));
   table($('#campaign-list'), [['#'], [t('name')], [t('partner')], [t('state')], [t('spent')], [t('today')], [t('pacing')], [t('pricing')], [t('actions')]],
@@ -142,8 +143,8 @@ async function loadCampaigns() {
       el('td', {}, c.pacing.mode === 'asap' ? t('asap') : t(c.pacing.state)),
       el('td', {}, `${money(c.price, c.currency)} ${t({ click: 'perClick', claim: 'perClaim', conversion: 'perConversion' }[c.pricing])}`),
       el('td', {},
-        admin && c.status === 'active' ? el('button', { 'data-testid': 'pause', onclick: () => api('POST', `/admin/api/campaigns/${c.id}/pause`).then(loadCampaigns) }, t('pause')) : '',
-        admin && c.status === 'paused' ? el('button', { 'data-testid': 'resume', onclick: () => api('POST', `/admin/api/campaigns/${c.id}/resume`).then(loadCampaigns) }, t('resume')) : '',
+        mayPause && c.status === 'active' ? el('button', { 'data-testid': 'pause', onclick: () => api('POST', `/admin/api/campaigns/${c.id}/pause`).then(loadCampaigns) }, t('pause')) : '',
+        mayPause && c.status === 'paused' ? el('button', { 'data-testid': 'resume', onclick: () => api('POST', `/admin/api/campaigns/${c.id}/resume`).then(loadCampaigns) }, t('resume')) : '',
         ' ', el('button', { 'data-testid': 'view-report', onclick: () => showReport(c) }, t('view'))))));
 }
 
