@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,28 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
 import { parseCampaign } from '../../recommender/campaigns/schema.js';
 import { coupon, course } from '../helpers/catalog.js';
-import { raceFromTwoProcesses, type RaceWorker } from '../helpers/two-process-race.js';
+import { raceFromTwoProcesses, spawnRaceWorker, type RaceWorker } from '../helpers/two-process-race.js';
 
 const WORKER = fileURLToPath(new URL('../helpers/billing-worker.js', import.meta.url));
 
 function startWorker(db: string, tokensFile: string, requests: [number, string][]): RaceWorker<boolean> {
-  const child = spawn(process.execPath, [WORKER, db, tokensFile, JSON.stringify(requests)], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  let signalReady!: () => void;
-  const ready = new Promise<void>((resolve) => (signalReady = resolve));
-  child.stdout.on('data', (d) => {
-    out += String(d);
-    if (out.startsWith('ready\n')) signalReady();
-  });
-  child.stderr.on('data', (d) => (err += String(d)));
-  const done = new Promise<[string, boolean][]>((resolve, reject) => {
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`billing worker exited with ${code}:\n${err}`));
-      resolve((JSON.parse(out.trim().split('\n').pop() ?? '') as { results: [string, boolean][] }).results);
-    });
-  });
-  return { ready: Promise.race([ready, done.then(() => undefined)]), done, go: () => child.stdin.end('go\n') };
+  return spawnRaceWorker<boolean>(WORKER, [db, tokensFile, JSON.stringify(requests)], 'billing worker');
 }
 
 describe('e2e: campaign billing from two processes on one database file', function () {

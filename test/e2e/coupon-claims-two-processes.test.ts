@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,29 +7,12 @@ import type { ClaimResult } from '../../data/partners.js';
 import { CODE_PATTERN } from '../../data/sqlite/coupon-ledger.js';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
 import { coupon } from '../helpers/catalog.js';
-import { agreedAnswers, raceFromTwoProcesses, type RaceWorker } from '../helpers/two-process-race.js';
+import { agreedAnswers, raceFromTwoProcesses, spawnRaceWorker, type RaceWorker } from '../helpers/two-process-race.js';
 
 const WORKER = fileURLToPath(new URL('../helpers/claim-worker.js', import.meta.url));
 
 function startWorker(db: string, itemId: string, requests: [number, string][]): RaceWorker<ClaimResult> {
-  const child = spawn(process.execPath, [WORKER, db, itemId, JSON.stringify(requests)], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  let signalReady!: () => void;
-  const ready = new Promise<void>((resolve) => (signalReady = resolve));
-  child.stdout.on('data', (d) => {
-    out += String(d);
-    if (out.startsWith('ready\n')) signalReady();
-  });
-  child.stderr.on('data', (d) => (err += String(d)));
-  const done = new Promise<[string, ClaimResult][]>((resolve, reject) => {
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`claim worker exited with ${code}:\n${err}`));
-      const last = out.trim().split('\n').pop() ?? '';
-      resolve((JSON.parse(last) as { results: [string, ClaimResult][] }).results);
-    });
-  });
-  return { ready: Promise.race([ready, done.then(() => undefined)]), done, go: () => child.stdin.end('go\n') };
+  return spawnRaceWorker<ClaimResult>(WORKER, [db, itemId, JSON.stringify(requests)], 'claim worker');
 }
 
 describe('e2e: coupon claims from two processes on one database file', function () {

@@ -1,10 +1,35 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 
 /** A spawned worker holding back its requests until `go()` (see worker-start.ts). */
 export interface RaceWorker<R> {
   ready: Promise<void>;
   done: Promise<[string, R][]>;
   go(): void;
+}
+
+/**
+ * Spawns `node <script> ...args` as a race worker: it prints "ready", waits for "go" on stdin, and
+ * prints `{"results": [...]}` as its last line before exiting 0.
+ */
+export function spawnRaceWorker<R>(script: string, args: readonly string[], name: string): RaceWorker<R> {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let signalReady!: () => void;
+  const ready = new Promise<void>((resolve) => (signalReady = resolve));
+  child.stdout.on('data', (d) => {
+    out += String(d);
+    if (out.startsWith('ready\n')) signalReady();
+  });
+  child.stderr.on('data', (d) => (err += String(d)));
+  const done = new Promise<[string, R][]>((resolve, reject) => {
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${name} exited with ${code}:\n${err}`));
+      resolve((JSON.parse(out.trim().split('\n').pop() ?? '') as { results: [string, R][] }).results);
+    });
+  });
+  return { ready: Promise.race([ready, done.then(() => undefined)]), done, go: () => child.stdin.end('go\n') };
 }
 
 type Answer = { ok: true; status: string; code: string } | { ok: false; error: string };
