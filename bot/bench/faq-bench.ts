@@ -106,7 +106,7 @@ async function main(): Promise<void> {
 
   const rows: [string, Score][] = [];
   for (const lang of ['en', 'zh'] as const) {
-    const sel = items.map((it, i) => i).filter((i) => items[i]!.lang === lang);
+    const sel = items.map((_, i) => i).filter((i) => items[i]!.lang === lang);
     const its = sel.map((i) => items[i]!);
     const test = sel.filter((i) => !items[i]!.calib);
     const ti = test.map((i) => items[i]!);

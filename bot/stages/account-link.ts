@@ -1,4 +1,4 @@
-import type { IdentityStore, LinkResult } from '../../data/store.js';
+import type { IdentityStore } from '../../data/store.js';
 import type { Middleware } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { setReply } from '../respond.js';

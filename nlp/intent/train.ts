@@ -5,7 +5,7 @@
  */
 import { fitOosThreshold, fitTemperature, type ThresholdPoint } from './calibration.js';
 import { DefaultEmbeddingBagSettings, EmbeddingBag, type EmbeddingBagSettings } from './embedding-bag.js';
-import { DefaultLinearSettings, LinearSoftmax, type LinearSettings } from './linear.js';
+import { LinearSoftmax, type LinearSettings } from './linear.js';
 import { DefaultSvmSettings, trainLinearSvm, type SvmSettings } from './svm.js';
 import { TrainedIntentModel, type Calibrated, type Member } from './model.js';
 import { SeededRandom, softmaxInPlace } from './numeric.js';
