@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin launcher: the command line lives in bot/cli.ts, compiled to dist/ by `npm install` (prepare).
+// Thin launcher: the command line lives in bot/app/cli.ts, compiled to dist/ by `npm install` (prepare).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -10,7 +10,7 @@ if (process.env.npm_lifecycle_event === 'start' || process.env.npm_lifecycle_eve
   const { ensureBuilt } = await import('./ensure-built.js');
   if (!ensureBuilt()) process.exit(1);
 }
-const entry = join(root, 'dist', 'bot', 'cli.js');
+const entry = join(root, 'dist', 'bot', 'app', 'cli.js');
 if (!existsSync(entry)) {
   console.error('crossfeed is not built yet: run `npm install` (or `npm run build`) in ' + root);
   process.exit(1);

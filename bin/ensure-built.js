@@ -39,7 +39,7 @@ function newestSource(dir) {
 export function ensureBuilt() {
   // An installed package (no TypeScript, no tsconfig) runs what it shipped.
   if (!existsSync(tsc) || !existsSync(tsconfig)) return true;
-  const built = join(root, 'dist', 'bot', 'cli.js');
+  const built = join(root, 'dist', 'bot', 'app', 'cli.js');
   const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
   const sourcesAt = Math.max(statSync(tsconfig).mtimeMs, ...SOURCE_DIRS.map((d) => newestSource(join(root, d))));
   if (builtAt >= sourcesAt) return true;

@@ -102,6 +102,12 @@ export const configSchema = z.object({
   }).strict().prefault({}),
   database: z.object({
     path: z.string().min(1).default('var/crossfeed.db'),
+    /** A server database shared by several instances (postgres://...); when set, `path` is unused. */
+    url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL').optional(),
+  }).strict().prefault({}),
+  redis: z.object({
+    /** What several instances share (limits, channel leases, events, elected jobs): redis://... */
+    url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
   }).strict().prefault({}),
   models: z.object({
     dir: z.string().min(1).default(defaultModelDir),
@@ -211,6 +217,8 @@ const ENV_KEYS: [string, string[], (v: string) => unknown][] = [
   ['PORT', ['web', 'port'], (v) => v],
   ['HOST', ['web', 'host'], (v) => v],
   ['CROSSFEED_DB', ['database', 'path'], (v) => v],
+  ['DATABASE_URL', ['database', 'url'], (v) => v],
+  ['REDIS_URL', ['redis', 'url'], (v) => v],
   ['CROSSFEED_MODEL_DIR', ['models', 'dir'], (v) => v],
   ['CROSSFEED_MODEL_THREADS', ['models', 'threads'], (v) => Number(v)],
   ['CROSSFEED_NLU_DIR', ['nlu', 'trainedDir'], (v) => v],

@@ -4,7 +4,7 @@ import { startWebServer, type WebServer } from '../../adapters/web/server.js';
 import type { Bot } from '../../bot/bot.js';
 import type { ChatMessage } from '../../bot/message.js';
 import type { Outbound } from '../../bot/transcript.js';
-import { runFlood } from '../../bot/bench/web-flood.js';
+import { runFlood } from '../../bot/app/bench/web-flood.js';
 import type { Store } from '../../data/store.js';
 import { testBot } from '../helpers/test-bot.js';
 import { FrameClient } from '../helpers/ws-client.js';

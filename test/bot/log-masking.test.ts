@@ -18,7 +18,7 @@ describe('adapter logs: emails and phone numbers masked at the composition root'
     ]);
   });
 
-  it('the Twitch adapter, given the wrapped logger (as bot/commands/twitch.ts does), logs a chat NOTICE masked', async () => {
+  it('the Twitch adapter, given the wrapped logger (as bot/app/commands/twitch.ts does), logs a chat NOTICE masked', async () => {
     const lines: string[] = [];
     const h = await twitchHarness({ channels: ['shop'], adapter: { log: maskingLog((line) => void lines.push(line), 'twitch: ') } });
     try {

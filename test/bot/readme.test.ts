@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { buildProgram } from '../../bot/cli.js';
+import { buildProgram } from '../../bot/app/cli.js';
 import { configSchema } from '../../bot/config.js';
 import { packageRoot } from '../../data/paths.js';
 

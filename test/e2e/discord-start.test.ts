@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalDiscordServer } from '../../adapters/discord/local-server/server.js';
-import { buildCore, type Core } from '../../bot/app.js';
-import { startDiscord } from '../../bot/commands/discord.js';
+import { buildCore, type Core } from '../../bot/app/app.js';
+import { startDiscord } from '../../bot/app/commands/discord.js';
 import { ConfigError, loadConfig } from '../../bot/config.js';
 
 const alice = { username: 'alice' };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runNluEval } from '../../bot/commands/nlu-eval.js';
+import { runNluEval } from '../../bot/app/commands/nlu-eval.js';
 import { EVAL_REPORT_KEYS, type EntitySpan, type EntityTrainer } from '../../nlp/eval/types.js';
 
 /** Runs the command with stdout and stderr captured. */

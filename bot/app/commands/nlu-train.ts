@@ -1,0 +1,90 @@
+import { MultiBar, Presets } from 'cli-progress';
+import { join } from 'node:path';
+import { packageRoot } from '../../../data/paths.js';
+import { openStore } from '../store.js';
+import { seedCatalogIfEmpty } from '../../../data/catalog/seed.js';
+import { trainEntityModel } from '../../../nlp/entities-train/index.js';
+import { trainIntentModel } from '../../../nlp/intent/index.js';
+import { loadTopicLexicon } from '../../../nlp/rules/topics.js';
+import { ENCODER_HEAD_FILE, ENTITY_FILE, INTENT_FILE, saveTrainedModel, SYNONYMS_FILE } from '../../../nlp/trained-models.js';
+import { EmbeddingCache, trainEncoderHead } from '../../../nlp/intent/encoder-head.js';
+import { loadSentenceEncoder } from '../../../nlp/encoder.js';
+import { loadNluExamples } from '../../../nlp/training-data.js';
+import { ENTITY_LABELS } from '../../../nlp/types.js';
+import { catalogLexicon } from '../../../nlp/rules/catalog-lexicon.js';
+import { loadConfig } from '../../config.js';
+
+export const SHIPPED_NLU_DATA = join(packageRoot, 'data', 'nlu', 'intents');
+
+/**
+ * `crossfeed nlu train`: trains the intent classifier and the entity tagger in TypeScript on the
+ * shipped examples plus the deployment's own YAML folders, and writes them where the bot reads
+ * them (nlu.trainedDir). No Python. Restart the bot to use them.
+ */
+export async function runNluTrain(o: { config?: string; data?: string[]; out?: string; seed?: string; encoderHead?: boolean }): Promise<number> {
+  const config = loadConfig(o.config ? { file: o.config } : {});
+  const dirs = [SHIPPED_NLU_DATA, ...config.nlu.dataDirs, ...(o.data ?? [])];
+  const outDir = o.out ?? config.nlu.trainedDir;
+  const seed = o.seed === undefined ? 13 : Number(o.seed);
+  if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got "${o.seed}"`);
+  const examples = loadNluExamples(dirs, new Set(ENTITY_LABELS));
+  const intents = new Set(examples.map((e) => e.intent));
+  process.stderr.write(`crossfeed: ${examples.length} examples, ${intents.size} intents from ${dirs.join(', ')}\n`);
+
+  // Lookups: catalog vocabulary and topic phrasings help the tagger with values it has not seen.
+  const store = await openStore(config.database);
+  let lookups: Record<string, string[]>;
+  try {
+    await seedCatalogIfEmpty(store.catalog);
+    lookups = {};
+    for (const e of [...loadTopicLexicon(), ...catalogLexicon(await store.catalog.list())]) (lookups[e.label] ??= []).push(e.phrase);
+  } finally {
+    await store.close();
+  }
+
+  const bars = process.stderr.isTTY ? new MultiBar({ format: '{name} [{bar}] {percentage}% {phase}', hideCursor: true, stream: process.stderr }, Presets.shades_classic) : undefined;
+  const intentBar = bars?.create(1, 0, { name: 'intents ', phase: '' });
+  const withHead = o.encoderHead !== false;
+  const encoderBar = withHead ? bars?.create(1, 0, { name: 'encoder ', phase: '' }) : undefined;
+  const entityBar = bars?.create(1, 0, { name: 'entities', phase: '' });
+  const started = performance.now();
+  try {
+    const intentModel = await trainIntentModel(examples.map((e) => ({ text: e.text, intent: e.intent })), {
+      seed, oosLabel: 'oos',
+      onProgress: (done, total, phase) => { intentBar?.setTotal(total); intentBar?.update(done, { phase }); },
+    });
+    const entityModel = await trainEntityModel(examples.map((e) => ({ text: e.text, entities: e.entities.map(({ start, end, label }) => ({ start, end, label })) })), {
+      seed, lookups,
+      onProgress: (done, total) => { entityBar?.setTotal(total); entityBar?.update(done, { phase: 'epochs' }); },
+    });
+    // A head on the frozen pretrained encoder (nlp/encoder.ts), with vectors cached on disk per encoder file.
+    let head: unknown;
+    if (withHead) {
+      const encoder = await loadSentenceEncoder('encoder', { modelDir: config.models.dir, threads: config.models.threads });
+      // The cache lives with the deployment's models (nlu.trainedDir), never in the shipped folder.
+      const cache = new EmbeddingCache(join(config.nlu.trainedDir, 'cache'), encoder.hash);
+      const vectors = await cache.embed(encoder, examples.map((e) => e.text), (done, total) => { encoderBar?.setTotal(total); encoderBar?.update(done, { phase: 'embedding' }); });
+      head = trainEncoderHead(vectors, examples.map((e) => e.intent), encoder.hash, {
+        seed, onProgress: (done, total) => { encoderBar?.setTotal(total); encoderBar?.update(done, { phase: 'head epochs' }); },
+      });
+    }
+    bars?.stop();
+    const a = saveTrainedModel(outDir, INTENT_FILE, intentModel.toJSON());
+    const b = saveTrainedModel(outDir, ENTITY_FILE, entityModel.toJSON());
+    // `[pyhton](topic:python)`: the marked value is what the phrase means, wherever it appears.
+    const synonyms = new Map<string, { label: string; phrase: string; value: string }>();
+    for (const e of examples) {
+      for (const s of e.entities) {
+        const phrase = e.text.slice(s.start, s.end).toLowerCase().trim();
+        if (s.value && phrase && s.value.toLowerCase() !== phrase) synonyms.set(`${s.label}\u0000${phrase}`, { label: s.label, phrase, value: s.value });
+      }
+    }
+    saveTrainedModel(outDir, SYNONYMS_FILE, [...synonyms.values()]);
+    const c = head ? saveTrainedModel(outDir, ENCODER_HEAD_FILE, head) : undefined;
+    process.stdout.write(`trained ${intentModel.labels.length} intents, ${entityModel.labels.length} entity labels${c ? ' and an encoder head' : ''} in ${((performance.now() - started) / 1000).toFixed(1)} s\n` +
+      `wrote ${a}\nwrote ${b}\n${c ? `wrote ${c}\n` : ''}restart the bot (crossfeed start) to use them\n`);
+    return 0;
+  } finally {
+    bars?.stop();
+  }
+}

@@ -1,0 +1,42 @@
+import { TwitchAdapter } from '../../../adapters/twitch/adapter.js';
+import { maskingLog } from '../../../data/pii.js';
+import type { Core } from '../app.js';
+import type { Config } from '../../config.js';
+
+/** Connects to Twitch chat when a login and token are configured; keeps channels in step with the database. */
+export function startTwitch(config: Config, core: Core, log: (line: string) => void): { stop(): Promise<void> } | undefined {
+  const t = config.twitch;
+  if (!t.username || !t.token) return undefined;
+  const url = new URL(t.server);
+  const secure = url.protocol === 'wss:';
+  const adapter = new TwitchAdapter(core.bot, {
+    server: { host: url.hostname, port: url.port ? Number(url.port) : secure ? 443 : 80, secure },
+    username: t.username, token: t.token,
+    channels: core.channels.channels('twitch'),
+    maxAnswerAgeMs: t.maxAnswerAgeSeconds * 1000,
+    answersPerUserPerMinute: t.answersPerViewerPerMinute,
+    // Notices and unreadable messages can quote chat text: emails and phone numbers are masked.
+    log: maskingLog(log, 'twitch: '),
+  });
+  adapter.connection.on('connected', () => log(`twitch: connected to ${t.server} as ${t.username}`));
+  adapter.connection.on('fatal', (reason) => log(`twitch: giving up: ${reason}`));
+  adapter.start();
+  let known = new Set(core.channels.channels('twitch'));
+  const sync = setInterval(() => {
+    void core.channels.refresh().then(() => {
+      const now = new Set(core.channels.channels('twitch'));
+      for (const c of now) if (!known.has(c)) { adapter.join(c); log(`twitch: joining #${c}`); }
+      for (const c of known) if (!now.has(c)) { adapter.part(c); log(`twitch: leaving #${c}`); }
+      known = now;
+    }, (err: unknown) => log(`twitch: channel sync failed: ${String(err)}`));
+  }, t.channelSyncSeconds * 1000);
+  sync.unref();
+  return {
+    async stop() {
+      clearInterval(sync);
+      const s = adapter.stats();
+      log(`twitch: sent ${s.sent}, dropped ${Object.entries(s.dropped).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+      await adapter.stop();
+    },
+  };
+}
