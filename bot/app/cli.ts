@@ -18,6 +18,7 @@ const commands = {
   channels: () => import('./commands/channels.js'),
   chat: () => import('./commands/chat.js'),
   demo: () => import('./commands/demo.js'),
+  doctor: () => import('./commands/doctor.js'),
   faq: () => import('./commands/faq.js'),
   nluEval: () => import('./commands/nlu-eval.js'),
   nluParse: () => import('./commands/nlu-parse.js'),
@@ -50,6 +51,9 @@ export function buildProgram(setCode: (code: number) => void): Command {
 
   program.command('start').description('start the bot: web chat on HOST:PORT (default 127.0.0.1:8080)')
     .action(async () => { setCode(await (await commands.start()).runStart(opts())); });
+
+  program.command('doctor').description('check the configuration, database, Redis, models and platform settings, and say what is wrong')
+    .action(async () => { setCode(await (await commands.doctor()).runDoctor(opts())); });
 
   program.command('chat').description('talk to the bot in the terminal through the full pipeline')
     .option('--json <text>', 'send one message as a web user and print the replies as JSON')
