@@ -8,7 +8,8 @@
  *   direct bad  it answers with a wrong entry, or answers a `none` question (target <= 3%)
  *   choices     it offers choices that hold the right entry (choices are not answers)
  * The new engine's thresholds are calibrated on the even-numbered half: the grid search printed
- * here picks the setting with the most right answers whose wrong answers stay at or under 3%.
+ * here picks the setting with the most right answers whose wrong answers stay at or under
+ * CALIBRATION_MAX_WRONG (2%, so that held-out questions stay under 3%).
  *
  * Run: npm run bench:faq
  */
@@ -21,7 +22,7 @@ import { NluEngine } from '../../../nlp/engine.js';
 import type { NluResult } from '../../../nlp/types.js';
 import { decide } from '../../decide.js';
 import { emptyState } from '../../dialogue.js';
-import { ChineseThresholds, FaqIndex, FaqThresholds, HybridThresholds, lookupFromMatches, type FaqMatch, type Thresholds } from '../../faq-index.js';
+import { ChineseThresholds, FaqIndex, FaqThresholds, HybridThresholds, lookupFromMatches, type FaqMatch, type Scoring, type Thresholds } from '../../faq-index.js';
 
 type Lang = 'en' | 'zh';
 interface Item { text: string; id: string | null; lang: Lang; calib: boolean }
@@ -33,7 +34,7 @@ function loadItems(lang: Lang): Item[] {
 
 interface Score { ok: number; bad: number; choices: number; n: number; none: number; noneBad: number }
 
-function score(items: readonly Item[], nlu: readonly NluResult[], index: FaqIndex, t: (Thresholds & { semantic?: number }) | undefined, useVector: boolean,
+function score(items: readonly Item[], nlu: readonly NluResult[], index: FaqIndex, t: (Thresholds & Partial<Scoring>) | undefined, useVector: boolean,
   matches?: readonly FaqMatch[][]): Score {
   const s: Score = { ok: 0, bad: 0, choices: 0, n: 0, none: 0, noneBad: 0 };
   items.forEach((it, i) => {
@@ -54,27 +55,52 @@ function score(items: readonly Item[], nlu: readonly NluResult[], index: FaqInde
   return s;
 }
 
+/**
+ * Wrong answers allowed on the calibration half. Not the 3% target itself: fitted at 3%, thresholds
+ * answered wrongly 4.3-4.7% of the time on the other half of a random split of the calibration
+ * half (40 splits); fitted at 2%, 3.1-3.5% (docs/nlu-encoder.md). Small sets flatter the fit.
+ */
+const CALIBRATION_MAX_WRONG = 0.02;
+
 const pct = (a: number, b: number) => (b ? ((100 * a) / b).toFixed(1) : '-');
 /** Wrong direct answers over every question asked (entries and `none`). */
 const badRate = (s: Score) => (s.bad + s.noneBad) / Math.max(1, s.n + s.none);
 
-function calibrate(items: Item[], nlu: NluResult[], index: FaqIndex, useVector: boolean) {
+/**
+ * Behaviour the product pins down whatever the paraphrases say (test/e2e/browser-chat.test.ts,
+ * test/bot/faq-hybrid.test.ts): an FAQ phrasing asked nearly word for word is answered, a vague
+ * question gets choices. A setting that breaks one is not picked.
+ */
+const PINNED: [string, Lang, string][] = [
+  ['how do I get a refund?', 'en', 'refund-policy'],
+  ['I need help with my account', 'en', 'choices'],
+  ['可以退款吗', 'zh', 'refund-policy-zh'],
+];
+
+/** What `decide` does, as PINNED names it: the entry answered, or `choices`. */
+function outcome(r: NluResult, faq: ReturnType<typeof lookupFromMatches>): string {
+  const { action } = decide(r, emptyState(), { direct: true, faq });
+  return action.type === 'faq_answer' ? action.entryId : action.type === 'faq_choices' ? 'choices' : action.type;
+}
+
+function calibrate(items: Item[], nlu: NluResult[], index: FaqIndex, useVector: boolean, pinned: [NluResult, string][]) {
   const cal = items.map((it, i) => [it, nlu[i]!] as const).filter(([it]) => it.calib);
   const ci = cal.map(([it]) => it);
   const cn = cal.map(([, r]) => r);
-  let best: { t: Thresholds & { semantic?: number }; s: Score } | undefined;
-  // At most 0.9: the index stays hybrid (at 1.0 BM25 has no say; on the test half that answered more but wrongly 6% of the time).
-  const semantics = useVector ? [0.5, 0.6, 0.7, 0.8, 0.9] : [0];
-  for (const semantic of semantics) {
-    // Matches depend on the weight only; the thresholds are tried on them.
-    const matches = cn.map((r) => index.search(r.text, r.language, 3, useVector ? r.vector : undefined, semantic));
+  let best: { t: Thresholds & Partial<Scoring>; s: Score } | undefined;
+  const semantics = useVector ? [0.6, 0.7, 0.8, 0.9, 0.95, 1] : [0];
+  for (const semantic of semantics) for (const second of useVector ? [0, 0.25, 0.5] : [0]) {
+    // Matches depend on the weights only; the thresholds are tried on them.
+    const matches = cn.map((r) => index.search(r.text, r.language, 3, useVector ? r.vector : undefined, { semantic, second }));
+    const pinnedMatches = pinned.map(([r]) => index.search(r.text, r.language, 3, useVector ? r.vector : undefined, { semantic, second }));
     for (let always = 0.4; always <= 0.951; always += 0.05) {
       for (let ifFaq = 0.3; ifFaq <= always + 1e-9; ifFaq += 0.05) {
         for (const margin of [0, 0.02, 0.05, 0.1]) {
           for (const choice of [0.25, 0.35, 0.45]) {
-            const t = { semantic, answerAlways: round(always), answerIfFaq: round(ifFaq), margin, choice };
+            const t = { semantic, second, answerAlways: round(always), answerIfFaq: round(ifFaq), margin, choice };
+            if (!pinned.every(([r, want], k) => want === outcome(r, lookupFromMatches(pinnedMatches[k]!, t)))) continue;
             const s = score(ci, cn, index, t, useVector, matches);
-            if (badRate(s) > 0.03) continue;
+            if (badRate(s) > CALIBRATION_MAX_WRONG) continue;
             if (!best || s.ok > best.s.ok || (s.ok === best.s.ok && s.choices > best.s.choices)) best = { t, s };
           }
         }
@@ -100,6 +126,7 @@ async function main(): Promise<void> {
   await today.close();
   const next = await NluEngine.load({ modelDir, threads: 1 });
   const nextNlu = await next.parseBatch(texts);
+  const pinnedNlu = await next.parseBatch(PINNED.map(([text]) => text));
   await next.close();
   const lexical = new FaqIndex(entries);
   const hybrid = await FaqIndex.build(entries, next.encoder);
@@ -111,13 +138,14 @@ async function main(): Promise<void> {
     const test = sel.filter((i) => !items[i]!.calib);
     const ti = test.map((i) => items[i]!);
     rows.push([`${lang} today (lexical, FaqThresholds)`, score(ti, test.map((i) => todayNlu[i]!), lexical, FaqThresholds, false)]);
-    const lexCal = calibrate(its, sel.map((i) => nextNlu[i]!), lexical, false);
+    const pinned = PINNED.flatMap(([text, l, want], k) => (l === lang ? [[pinnedNlu[k]!, want] as [NluResult, string]] : []));
+    const lexCal = calibrate(its, sel.map((i) => nextNlu[i]!), lexical, false, pinned);
     if (lexCal) {
       console.log(`${lang} lexical, calibrated: ${JSON.stringify(lexCal.t)} (calibration half: ${lexCal.s.ok}/${lexCal.s.n} right)`);
       rows.push([`${lang} new NLU + lexical, recalibrated`, score(ti, test.map((i) => nextNlu[i]!), lexical, lexCal.t, false)]);
     }
     if (lang === 'en') {
-      const cal = calibrate(its, sel.map((i) => nextNlu[i]!), hybrid, true);
+      const cal = calibrate(its, sel.map((i) => nextNlu[i]!), hybrid, true, pinned);
       if (cal) {
         console.log(`en hybrid, calibrated: ${JSON.stringify(cal.t)} (calibration half: ${cal.s.ok}/${cal.s.n} right)`);
         rows.push(['en new (hybrid, calibrated here)', score(ti, test.map((i) => nextNlu[i]!), hybrid, cal.t, true)]);

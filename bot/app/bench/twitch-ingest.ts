@@ -1,0 +1,170 @@
+/**
+ * Twitch ingest: how many chat messages per second one instance takes in, and at what CPU cost,
+ * beside a bare tmi.js client in the same run (issue 12: at least 5,000 messages/s, or at most 10
+ * times the bare client's CPU per message).
+ *
+ * The local protocol-faithful chat server (adapters/twitch/local-server) runs in a separate process
+ * (this file with --serve), so its CPU is not counted. One channel, so no join limit applies. For
+ * each client the server floods --messages lines of a chat mix into the channel as fast as it can:
+ * chat noise (data/nlu/eval/chat-noise.txt) with a share of --questions held-out requests
+ * (data/nlu/eval/product-holdout.yaml), half of them addressed to the bot ("@crossfeed_ingest ...").
+ *   bare tmi.js   a tmi.js client that only counts messages
+ *   crossfeed     the Twitch adapter and the whole bot (shipped models, SQLite), answers paced by
+ *                 Twitch's rules as in production
+ * Per client: wall time from the first line sent to the last message handled, messages/s, CPU ms
+ * per message of this process (process.cpuUsage), the ratio to bare tmi.js, and RSS.
+ * Run: npm run bench:twitch:ingest [-- --messages 20000 --questions 0.05]
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import tmi from 'tmi.js';
+import { parse } from 'yaml';
+import { TwitchAdapter } from '../../../adapters/twitch/adapter.js';
+import { LocalTwitchServer } from '../../../adapters/twitch/local-server/server.js';
+import { packageRoot } from '../../../data/paths.js';
+import { loadConfig } from '../../config.js';
+import { buildCore } from '../app.js';
+
+const BOT = 'crossfeed_ingest';
+const CHANNEL = 'ingest';
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: number): number => {
+  const i = args.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(args[i + 1]) : fallback;
+  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a non-negative number`);
+  return v;
+};
+
+/** The chat mix, deterministic: noise with every `1/share`-th line a request, half of those addressed. */
+export function chatMix(n: number, questionShare: number): string[] {
+  const noise = readFileSync(join(packageRoot, 'data', 'nlu', 'eval', 'chat-noise.txt'), 'utf8').split('\n').filter(Boolean);
+  const holdout = parse(readFileSync(join(packageRoot, 'data', 'nlu', 'eval', 'product-holdout.yaml'), 'utf8')) as { intents: Record<string, string[]> };
+  const requests = Object.values(holdout.intents).flat();
+  let q = 0;
+  return Array.from({ length: n }, (_, k) => {
+    if (((k * 7919) % 1000) / 1000 >= questionShare) return noise[k % noise.length]!;
+    const text = requests[q % requests.length]!;
+    return q++ % 2 === 0 ? `@${BOT} ${text}` : text;
+  });
+}
+
+type ToServer = { flood: number; questions: number };
+type FromServer = { port: number } | { flooded: number; ms: number };
+
+/** The server process: starts the chat server, floods on request. */
+async function serve(): Promise<void> {
+  const server = await LocalTwitchServer.start({});
+  process.send!({ port: server.port } satisfies FromServer);
+  process.on('message', (m: ToServer) => {
+    const lines = chatMix(m.flood, m.questions);
+    const t0 = performance.now();
+    let i = 0;
+    // In slices, so the socket writes between them (a real server does not stop to build 20,000 lines).
+    const slice = (): void => {
+      for (const end = Math.min(lines.length, i + 500); i < end; i++) {
+        server.say(CHANNEL, { login: `viewer${i % 997}`, userId: String(100_000 + (i % 997)) }, lines[i]!);
+      }
+      if (i < lines.length) setImmediate(slice);
+      else process.send!({ flooded: i, ms: performance.now() - t0 } satisfies FromServer);
+    };
+    slice();
+  });
+  process.on('disconnect', () => void server.close().then(() => process.exit(0)));
+}
+
+interface Run { name: string; wallS: number; cpuMs: number; rssMiB: number; handled: number }
+
+function nextMessage(child: ChildProcess): Promise<FromServer> {
+  return new Promise((resolve) => child.once('message', (m) => resolve(m as FromServer)));
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const t0 = performance.now();
+  while (!check()) {
+    if (performance.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Floods N lines and measures this process from the first line to `done()`. */
+async function measure(name: string, child: ChildProcess, n: number, share: number, done: () => boolean): Promise<Run> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  child.send({ flood: n, questions: share } satisfies ToServer);
+  await until(done, 600_000, `${name} to handle ${n} messages`);
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  await nextMessage(child);
+  return { name, wallS, cpuMs: (cpu.user + cpu.system) / 1000, rssMiB: process.memoryUsage().rss / 2 ** 20, handled: n };
+}
+
+async function bare(child: ChildProcess, port: number, n: number, share: number): Promise<Run> {
+  let count = 0;
+  const client = new tmi.Client({
+    options: { skipUpdatingEmotesets: true, skipMembership: true },
+    connection: { server: '127.0.0.1', port, secure: false, reconnect: false },
+    identity: { username: 'bare_counter', password: 'oauth:bench' },
+    channels: [CHANNEL],
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  });
+  client.on('message', () => void count++);
+  await client.connect();
+  await until(() => client.getChannels().includes(`#${CHANNEL}`), 30_000, 'the bare client to join');
+  const run = await measure('bare tmi.js (counts messages)', child, n, share, () => count >= n);
+  await client.disconnect();
+  return run;
+}
+
+async function crossfeed(child: ChildProcess, port: number, n: number, share: number): Promise<Run & { sent: number; dropped: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'crossfeed-bench-ingest-'));
+  const config = loadConfig();
+  config.database.path = join(dir, 'bench.db');
+  const core = await buildCore(config);
+  const adapter = new TwitchAdapter(core.bot, {
+    server: { host: '127.0.0.1', port, secure: false }, username: BOT, token: 'oauth:bench', channels: [CHANNEL], log: () => undefined,
+  });
+  adapter.start();
+  await until(() => adapter.connection.connected && adapter.stats().sessions > 0, 30_000, 'the bot to connect');
+  await new Promise((r) => setTimeout(r, 1000)); // the join
+  const run = await measure('crossfeed (Twitch adapter + bot)', child, n, share, () => {
+    const s = adapter.stats();
+    return s.received >= n && s.handling === 0;
+  });
+  const s = adapter.stats();
+  const dropped = Object.entries(s.dropped).filter(([, k]) => k > 0).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  await adapter.stop();
+  await core.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { ...run, sent: s.sent, dropped };
+}
+
+async function main(): Promise<void> {
+  const n = opt('messages', 20_000);
+  const share = opt('questions', 0.05);
+  const cpu = cpus();
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`Twitch ingest, ${new Date().toISOString()}, ${cpu[0]?.model ?? 'unknown CPU'} x ${cpu.length}, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  out(`  ${n} messages per client into one channel from a separate server process; ${(share * 100).toFixed(1)}% requests (half addressed), the rest chat noise`);
+  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const hello = await nextMessage(child);
+    if (!('port' in hello)) throw new Error('the server process did not start');
+    const base = await bare(child, hello.port, n, share);
+    const full = await crossfeed(child, hello.port, n, share);
+    out('| client | messages | wall s | messages/s | CPU ms per message | x bare tmi.js | RSS MiB after |');
+    out('|---|---|---|---|---|---|---|');
+    for (const r of [base, full]) {
+      const per = r.cpuMs / r.handled;
+      out(`| ${r.name} | ${r.handled} | ${r.wallS.toFixed(2)} | ${Math.round(r.handled / r.wallS)} | ${per.toFixed(4)} | ${(per / (base.cpuMs / base.handled)).toFixed(1)} | ${r.rssMiB.toFixed(0)} |`);
+    }
+    out(`  crossfeed answers sent ${full.sent} (paced by Twitch's rules); dropped: ${full.dropped}; load average after ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  } finally {
+    child.disconnect();
+  }
+}
+
+if (args.includes('--serve')) await serve();
+else await main();
