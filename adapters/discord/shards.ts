@@ -85,7 +85,8 @@ export class DiscordShards {
   async stop(timeoutMs = 1_000): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.round.catch(() => undefined);
+    // A round may be in a login that takes long: its client is destroyed below all the same.
+    await Promise.race([this.round.catch(() => undefined), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
     await Promise.all(this.held().map((shard) => this.giveBack(shard, 'shutting down', timeoutMs)));
     await this.o.members.leave(ShardGroup, this.o.instanceId).catch(() => undefined);
   }
@@ -136,6 +137,7 @@ export class DiscordShards {
 
   /** Logs in to one shard whose lease was just taken; gives the lease back if the login fails. */
   private async connect(shard: number, leasedAt: number): Promise<void> {
+    if (this.stopped) return void (await this.o.leases.release(shardLeaseKey(shard), this.o.instanceId).catch(() => undefined));
     const adapter = this.o.adapter(shard);
     this.running.set(shard, { adapter, validUntil: leasedAt + this.t.leaseTtlMs });
     // A login that hangs must not outlive the lease it was started under.
@@ -147,6 +149,7 @@ export class DiscordShards {
         new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no READY within ${limitMs} ms`)), limitMs); }),
       ]).finally(() => clearTimeout(timer));
       this.log(`shard ${shard} of ${this.o.shardCount} connected here (${adapter.client.guilds.cache.size} servers)`);
+      if (this.stopped) await this.giveBack(shard, 'shutting down');
     } catch (err) {
       this.log(`shard ${shard}: login failed: ${describe(err)}`);
       await this.giveBack(shard, 'login failed');
