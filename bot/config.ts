@@ -164,6 +164,8 @@ export const configSchema = z.object({
     messageContent: z.boolean().default(false),
     /** An answer that could not be sent within this time is dropped, not sent late. */
     maxAnswerAgeSeconds: z.number().min(1).max(600).default(20),
+    /** Gateway shards in all (Discord requires more past 2,500 servers); with redis.url they are spread over the instances. */
+    shards: z.number().int().min(1).max(1024).default(1),
   }).strict().prefault({}),
   support: z.object({
     /** Messages (and closed queue entries with their contact details) older than this are deleted, at start and daily. */
@@ -231,6 +233,7 @@ const ENV_KEYS: [string, string[], (v: string) => unknown][] = [
   ['DISCORD_APP_ID', ['discord', 'appId'], (v) => v],
   ['CROSSFEED_DISCORD_API', ['discord', 'api'], (v) => v],
   ['DISCORD_GUILD_ID', ['discord', 'guildId'], (v) => v],
+  ['DISCORD_SHARDS', ['discord', 'shards'], (v) => Number(v)],
   ['CROSSFEED_PUBLIC_URL', ['web', 'publicUrl'], (v) => v],
   ['CROSSFEED_SUPPORT_URL', ['support', 'webUrl'], (v) => v],
   ['CROSSFEED_LOG_FORMAT', ['log', 'format'], (v) => v],

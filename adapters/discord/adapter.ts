@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits, Partials, type Message } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, type ApplicationCommandData, type Message } from 'discord.js';
 import type { Bot } from '../../bot/bot.js';
 import type { ChatMessage, Reply } from '../../bot/message.js';
 import type { Outbound } from '../../bot/transcript.js';
@@ -102,12 +102,24 @@ export class DiscordAdapter {
     if (this.o.registerCommands ?? shards.includes(0)) await this.registerCommands();
   }
 
-  async registerCommands(): Promise<void> {
+  /**
+   * Registers the slash commands unless Discord already has exactly these (a restart, or another
+   * instance taking shard 0 over, then costs one GET instead of a bulk overwrite).
+   */
+  async registerCommands(): Promise<'registered' | 'unchanged'> {
     const app = this.client.application;
     if (!app) throw new Error('discord: no application after READY');
+    const where = this.o.guildId ? `in guild ${this.o.guildId}` : 'globally';
+    const existing = this.o.guildId ? await app.commands.fetch({ guildId: this.o.guildId }) : await app.commands.fetch();
+    const same = existing.size === SlashCommands.length && SlashCommands.every((c) => existing.find((e) => e.name === c.name)?.equals(c as unknown as ApplicationCommandData));
+    if (same) {
+      this.log(`${SlashCommands.length} slash commands already registered ${where}`);
+      return 'unchanged';
+    }
     if (this.o.guildId) await app.commands.set([...SlashCommands], this.o.guildId);
     else await app.commands.set([...SlashCommands]);
-    this.log(`registered ${SlashCommands.length} slash commands ${this.o.guildId ? `in guild ${this.o.guildId}` : 'globally'}`);
+    this.log(`registered ${SlashCommands.length} slash commands ${where}`);
+    return 'registered';
   }
 
   stats(): DiscordStats {

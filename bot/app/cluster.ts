@@ -2,8 +2,10 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { LocalLeaseStore, type LeaseStore } from '../../data/leases.js';
+import { LocalMemberRegistry, type MemberRegistry } from '../../data/members.js';
 import { connectRedis } from '../../data/redis/connection.js';
 import { RedisLeaseStore } from '../../data/redis/leases.js';
+import { RedisMemberRegistry } from '../../data/redis/members.js';
 import type { Config } from '../config.js';
 
 /**
@@ -16,6 +18,8 @@ export interface Cluster {
   /** The shared connection, when several instances run. */
   readonly redis: Redis | undefined;
   readonly leases: LeaseStore;
+  /** Which instances are alive, per group (work such as Discord shards is shared out among them). */
+  readonly members: MemberRegistry;
   close(): Promise<void>;
 }
 
@@ -25,10 +29,10 @@ export function instanceId(): string {
 
 export async function openCluster(config: Config): Promise<Cluster> {
   const id = instanceId();
-  if (!config.redis.url) return { id, redis: undefined, leases: new LocalLeaseStore(), close: async () => undefined };
+  if (!config.redis.url) return { id, redis: undefined, leases: new LocalLeaseStore(), members: new LocalMemberRegistry(), close: async () => undefined };
   const redis = await connectRedis(config.redis.url, { name: `crossfeed:${id}` });
   return {
-    id, redis, leases: new RedisLeaseStore(redis),
+    id, redis, leases: new RedisLeaseStore(redis), members: new RedisMemberRegistry(redis),
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },

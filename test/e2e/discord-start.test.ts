@@ -16,7 +16,7 @@ describe('Discord configuration and start-up with the real core', function () {
     const cwd = mkdtempSync(join(tmpdir(), 'cf-discord-'));
     const env = { DISCORD_TOKEN: 'tok', DISCORD_APP_ID: '1100000000000000001', DISCORD_GUILD_ID: '1100000000000000002', CROSSFEED_DISCORD_API: 'http://127.0.0.1:9/api' };
     const c = loadConfig({ env, cwd });
-    assert.deepEqual(c.discord, { token: 'tok', appId: '1100000000000000001', guildId: '1100000000000000002', api: 'http://127.0.0.1:9/api', messageContent: false, maxAnswerAgeSeconds: 20 });
+    assert.deepEqual(c.discord, { token: 'tok', appId: '1100000000000000001', guildId: '1100000000000000002', api: 'http://127.0.0.1:9/api', messageContent: false, maxAnswerAgeSeconds: 20, shards: 1 });
     assert.equal(loadConfig({ env: {}, cwd }).discord.token, undefined);
     writeFileSync(join(cwd, 'crossfeed.config.yaml'), 'discord:\n  messageContent: true\n');
     assert.equal(loadConfig({ env: {}, cwd }).discord.messageContent, true);

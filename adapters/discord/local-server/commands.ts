@@ -10,6 +10,8 @@ export const GlobalScope = 'global';
  * name and type survive, as Discord does, and bumps its version.
  */
 export class CommandRegistry {
+  /** Bulk overwrites (PUT), creations and replacements (POST) and deletions so far: how often the bot wrote its commands. */
+  writes = 0;
   private readonly scopes = new Map<CommandScope, JsonObject[]>();
 
   constructor(private readonly ids: SnowflakeSource, private readonly appId: string) {}
@@ -19,6 +21,7 @@ export class CommandRegistry {
   }
 
   overwrite(scope: CommandScope, commands: readonly JsonObject[]): JsonObject[] {
+    this.writes++;
     const old = this.list(scope);
     const stored = commands.map((c) => this.stored(scope, c, old));
     this.scopes.set(scope, stored);
@@ -27,6 +30,7 @@ export class CommandRegistry {
 
   /** POST: creates or replaces (by name and type) one command. */
   upsert(scope: CommandScope, command: JsonObject): { readonly created: boolean; readonly command: JsonObject } {
+    this.writes++;
     const old = this.list(scope);
     const same = (c: JsonObject): boolean => c.name === command.name && (c.type ?? 1) === (command.type ?? 1);
     const created = !old.some(same);
@@ -36,6 +40,7 @@ export class CommandRegistry {
   }
 
   remove(scope: CommandScope, id: string): boolean {
+    this.writes++;
     const old = this.list(scope);
     const kept = old.filter((c) => c.id !== id);
     this.scopes.set(scope, kept);

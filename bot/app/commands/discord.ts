@@ -1,16 +1,30 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ShardingManager } from 'discord.js';
-import { DiscordAdapter } from '../../../adapters/discord/adapter.js';
+import { DiscordAdapter, type DiscordStats } from '../../../adapters/discord/adapter.js';
+import { DiscordShards } from '../../../adapters/discord/shards.js';
 import type { DiscordChannelSettings } from '../../../adapters/discord/settings.js';
 import { maskingLog } from '../../../data/pii.js';
 import { buildCore, type Core } from '../app.js';
+import type { Cluster } from '../cluster.js';
 import { loadConfig, type Config } from '../../config.js';
 import { createProcessLog } from '../../log.js';
 import { runShutdown } from '../../shutdown.js';
 
-/** Connects to Discord when DISCORD_TOKEN is set; registers the slash commands from shard 0. */
-export async function startDiscord(config: Config, core: Core, log: (line: string) => void): Promise<{ stop(): Promise<void> } | undefined> {
+export interface StartDiscordOptions {
+  /** Shared with the other instances: with Redis, the shards (`discord.shards`) are spread over them through leases. */
+  cluster?: Cluster;
+  /** Shard lease timings (adapters/discord/shards.ts); tests shorten them. */
+  shardLeases?: { leaseTtlMs?: number; renewEveryMs?: number };
+}
+
+/**
+ * Connects to Discord when DISCORD_TOKEN is set. Alone (no Redis), one client runs every shard
+ * (`discord.shards`, default 1) and registers the slash commands. With Redis, this instance runs
+ * the shards it holds leases on, one client each, and whoever holds shard 0 registers the
+ * commands (only when Discord's set differs): docs/cluster-discord.md.
+ */
+export async function startDiscord(config: Config, core: Core, log: (line: string) => void, o: StartDiscordOptions = {}): Promise<{ stop(): Promise<void>; shards?: DiscordShards } | undefined> {
   const d = config.discord;
   if (!d.token) return undefined;
   const settings: DiscordChannelSettings = {
@@ -20,21 +34,44 @@ export async function startDiscord(config: Config, core: Core, log: (line: strin
       await core.channels.refresh();
     },
   };
-  const adapter = new DiscordAdapter(core.bot, {
-    token: d.token, api: d.api, messageContent: d.messageContent, maxAnswerAgeMs: d.maxAnswerAgeSeconds * 1000,
+  const adapterFor = (shards?: readonly number[]) => new DiscordAdapter(core.bot, {
+    token: d.token!, api: d.api, messageContent: d.messageContent, maxAnswerAgeMs: d.maxAnswerAgeSeconds * 1000,
     ...(d.guildId ? { guildId: d.guildId } : {}),
+    ...(shards ? { shards, shardCount: d.shards } : {}),
     // The adapter's lines can quote what users wrote: emails and phone numbers are masked.
     settings, log: maskingLog(log, 'discord: '),
   });
+  const report = (s: DiscordStats | undefined) => {
+    if (!s) return;
+    log(`discord: sent ${s.sent} messages, ${s.interactions} interactions (${s.expired} expired), dropped ${Object.entries(s.dropped).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+  };
+  const cluster = o.cluster;
+  if (cluster?.redis) {
+    const shards = new DiscordShards({
+      shardCount: d.shards, instanceId: cluster.id, leases: cluster.leases, members: cluster.members,
+      adapter: (shard) => adapterFor([shard]), log: maskingLog(log, 'discord: '), ...o.shardLeases,
+    });
+    await shards.start();
+    log(`discord: ${d.shards} shards shared with the other instances; running ${shards.held().join(',') || 'none yet'} here`);
+    return {
+      shards,
+      async stop() {
+        await shards.stop();
+        report(shards.stats());
+      },
+    };
+  }
+  // Under the ShardingManager (npm run discord:shards) discord.js gives this process its shards.
+  const all = d.shards > 1 && !process.env['SHARDING_MANAGER'] ? Array.from({ length: d.shards }, (_, i) => i) : undefined;
+  const adapter = adapterFor(all);
   await adapter.start();
   const app = adapter.client.application?.id;
   if (d.appId && app && d.appId !== app) log(`discord: DISCORD_APP_ID is ${d.appId} but the token belongs to application ${app}`);
-  const shards = adapter.client.shard ? ` (shards ${adapter.client.shard.ids.join(',')} of ${adapter.client.shard.count})` : '';
+  const shards = adapter.client.shard ? ` (shards ${adapter.client.shard.ids.join(',')} of ${adapter.client.shard.count})` : d.shards > 1 ? ` (${d.shards} shards)` : '';
   log(`discord: connected as ${adapter.client.user?.tag ?? '?'}${shards}, ${adapter.client.guilds.cache.size} servers`);
   return {
     async stop() {
-      const s = adapter.stats();
-      log(`discord: sent ${s.sent} messages, ${s.interactions} interactions (${s.expired} expired), dropped ${Object.entries(s.dropped).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+      report(adapter.stats());
       await adapter.stop();
     },
   };
