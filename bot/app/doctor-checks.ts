@@ -78,7 +78,10 @@ export function checkPlatforms(config: Config): CheckResult[] {
   } else out.push({ name: 'twitch', status: 'ok', detail: 'off (set TWITCH_USERNAME and TWITCH_OAUTH_TOKEN to switch it on)' });
   const d = config.discord;
   if (d.token && !d.appId) out.push({ name: 'discord', status: 'fail', detail: 'discord.token is set but discord.appId (DISCORD_APP_ID) is not: slash commands cannot be registered' });
-  else if (d.token) out.push({ name: 'discord', status: 'ok', detail: `on (application ${d.appId})` });
+  else if (d.token) {
+    const spread = d.shards > 1 ? (config.redis.url ? ', shared over the instances through Redis' : ', all in this process') : '';
+    out.push({ name: 'discord', status: 'ok', detail: `on (application ${d.appId}, ${d.shards} shard${d.shards > 1 ? 's' : ''}${spread})` });
+  }
   else out.push({ name: 'discord', status: 'ok', detail: 'off (set DISCORD_TOKEN and DISCORD_APP_ID to switch it on)' });
   const warning = publicUrlWarning(config);
   if (warning) out.push({ name: 'web.publicUrl', status: 'warn', detail: warning.replace(/^warning: /, '') });
