@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CODE_PATTERN } from '../../data/sqlite/coupon-ledger.js';
+import { CODE_PATTERN } from '../../data/sql/coupon-ledger.js';
 import { Database } from '../../data/sqlite/database.js';
 import { migrations } from '../../data/sqlite/migrations.js';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';

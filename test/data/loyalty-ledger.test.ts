@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { CheckinRules, PointsChange } from '../../data/loyalty.js';
-import { CODE_PATTERN } from '../../data/sqlite/coupon-ledger.js';
+import { CODE_PATTERN } from '../../data/sql/coupon-ledger.js';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
 import { seededRng } from '../../recommender/random.js';
 import { coupon } from '../helpers/catalog.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RedeemResult } from '../../data/loyalty.js';
-import { CODE_PATTERN } from '../../data/sqlite/coupon-ledger.js';
+import { CODE_PATTERN } from '../../data/sql/coupon-ledger.js';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
 import { coupon } from '../helpers/catalog.js';
 import { agreedAnswers, raceFromTwoProcesses, type RaceWorker } from '../helpers/two-process-race.js';
