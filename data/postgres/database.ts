@@ -39,8 +39,11 @@ export class PgDatabase implements SqlDatabase {
   readonly dialect = postgresDialect;
 
   private constructor(private readonly pool: pg.Pool, readonly label: string) {
-    // An idle connection the server dropped: the pool discards it; the next statement reconnects.
+    // A connection the server dropped emits 'error': on the pool while idle (the pool discards
+    // it), on the client while checked out (its statement rejects too). Unheard, either would end
+    // the process; the next statement gets a fresh connection once the server is back.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   static async open(url: string, o: PostgresOptions = {}): Promise<PgDatabase> {
