@@ -15,6 +15,14 @@ export const postgresDialect: Dialect = {
 const RETRYABLE = new Set(['40001', '40P01']);
 /** How often a transaction runs before its serialization failure is given up and thrown. */
 const MAX_ATTEMPTS = 40;
+/** After this many failures a transaction runs again only while holding CONTENDED (below). */
+const ESCALATE_AFTER = 3;
+/**
+ * A session advisory lock that transactions which keep losing races take before they begin, so
+ * they run one at a time (across processes) and stop aborting each other: under heavy contention
+ * on one row (a hot coupon, one campaign's budget) every transaction still gets through.
+ */
+const CONTENDED = 'crossfeed:contended-transaction';
 
 /** int8 (count, sum of integers, ids) and numeric (sum of int8) as JS numbers, for this pool only. */
 const types = {
@@ -77,13 +85,14 @@ export class PgDatabase implements SqlDatabase {
   /**
    * SERIALIZABLE: PostgreSQL aborts a transaction whose reads and writes could not have happened
    * had it run alone (40001), or that deadlocked (40P01); it then runs again after a short random
-   * wait, up to MAX_ATTEMPTS times. `fn` must have no effects outside the transaction.
+   * wait, up to MAX_ATTEMPTS times; from the fourth run on it waits for CONTENDED first. `fn` must
+   * have no effects outside the transaction.
    */
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
     return this.guard(async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.once('BEGIN ISOLATION LEVEL SERIALIZABLE', fn);
+          return await this.once('BEGIN ISOLATION LEVEL SERIALIZABLE', fn, attempt > ESCALATE_AFTER ? CONTENDED : undefined);
         } catch (err) {
           if (!RETRYABLE.has(sqlState(err)) || attempt >= MAX_ATTEMPTS) throw err;
           // Full jitter, growing to at most 100 ms, so racing transactions spread out.
@@ -109,11 +118,17 @@ export class PgDatabase implements SqlDatabase {
     return this.pool.end();
   }
 
-  private async once<T>(begin: string, fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+  /** One run of `fn` in a transaction; with `lockKey`, holding that session advisory lock from before BEGIN (so the snapshot comes after it). */
+  private async once<T>(begin: string, fn: (tx: SqlRunner) => Promise<T>, lockKey?: string): Promise<T> {
     const client = await this.pool.connect();
     const tx = new TransactionRunner(client);
     let broken: unknown;
+    let locked = false;
     try {
+      if (lockKey) {
+        await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+        locked = true;
+      }
       await client.query(begin);
       const value = await fn(tx);
       await client.query('COMMIT');
@@ -123,6 +138,7 @@ export class PgDatabase implements SqlDatabase {
       throw err;
     } finally {
       tx.close();
+      if (locked && !broken) await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch((e: unknown) => (broken = e));
       // A connection that failed even to roll back is gone: do not hand it out again.
       client.release(broken instanceof Error ? broken : undefined);
     }

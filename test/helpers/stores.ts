@@ -29,12 +29,18 @@ export interface StoreUnderTest {
  * its own on the test server, test/helpers/servers.ts). `fresh()` empties the PostgreSQL database
  * between tests instead of creating one per test.
  */
-export function forEachStore(title: string, body: (s: StoreUnderTest) => void): void {
+/** A fresh shared database, closed, named as a worker process opens it (`openTestStore`). */
+export async function freshSpec(s: StoreUnderTest): Promise<string> {
+  await (await s.fresh({}, true)).close();
+  return s.spec();
+}
+
+export function forEachStore(title: string, body: (this: Mocha.Suite, s: StoreUnderTest) => void): void {
   for (const engine of ['sqlite', 'postgres'] as const) {
     describe(`${title} [${engine}]`, function () {
       const s = engine === 'sqlite' ? sqliteUnderTest() : postgresUnderTest();
       after(() => s.dispose());
-      body(s);
+      body.call(this, s);
     });
   }
 }
@@ -86,4 +92,9 @@ async function empty(db: PgDatabase): Promise<void> {
   const tables = await db.all<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'");
   await db.exec(`TRUNCATE ${tables.map((t) => t.tablename).join(', ')} RESTART IDENTITY CASCADE;
     INSERT INTO faq_version (id, version) VALUES (1, 0); INSERT INTO catalog_version (id, version) VALUES (1, 0);`);
+}
+
+/** Opens the store a worker process was given: a postgres:// URL or a SQLite file path (`StoreUnderTest.spec()`). */
+export function openTestStore(spec: string, o: SqlStoreOptions = {}): Promise<TestStore> {
+  return /^postgres(ql)?:\/\//.test(spec) ? openPostgresStore(spec, o) : openSqliteStore(spec, o);
 }
