@@ -20,6 +20,7 @@ const commands = {
   demo: () => import('./commands/demo.js'),
   doctor: () => import('./commands/doctor.js'),
   faq: () => import('./commands/faq.js'),
+  migrate: () => import('./commands/migrate.js'),
   nluEval: () => import('./commands/nlu-eval.js'),
   nluParse: () => import('./commands/nlu-parse.js'),
   nluTrain: () => import('./commands/nlu-train.js'),
@@ -140,6 +141,9 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .action(async (o: { channel?: string }) => { setCode(await (await commands.points()).runRewardsList({ ...opts(), ...o })); });
   rewards.command('remove <id>').description('stop offering a reward (redemptions stay in the ledger)')
     .action(async (id: string) => { setCode(await (await commands.points()).runRewardsRemove(opts(), id)); });
+
+  program.command('migrate').description('bring the database (database.path, or database.url for PostgreSQL) up to the latest schema')
+    .action(async () => { setCode(await (await commands.migrate()).runMigrate(opts())); });
 
   program.command('backup <file>').description('write a consistent copy of the database to <file>, safe while the bot runs (restore: README, Backups)')
     .option('--force', 'replace <file> if it exists', false)

@@ -1,3 +1,8 @@
+import { PgDatabase } from '../../data/postgres/database.js';
+import { migrate as migratePostgres } from '../../data/postgres/migrations.js';
+import { openPostgresStore } from '../../data/postgres/postgres-store.js';
+import { Database } from '../../data/sqlite/database.js';
+import { migrate as migrateSqlite } from '../../data/sqlite/migrations.js';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
 import type { Store } from '../../data/store.js';
 import type { Config } from '../config.js';
@@ -23,5 +28,24 @@ export function redactUrl(url: string): string {
  * SQLite by default (`database.path`); PostgreSQL when `database.url` (DATABASE_URL) is set.
  */
 export async function openStore(database: Config['database']): Promise<Store> {
+  if (database.url) return openPostgresStore(database.url, { label: redactUrl(database.url) });
   return openSqliteStore(database.path);
+}
+
+/** Brings the configured database's schema up to date; answers the versions applied now (`crossfeed migrate`). */
+export async function migrateDatabase(database: Config['database']): Promise<number[]> {
+  if (database.url) {
+    const db = await PgDatabase.open(database.url, { label: redactUrl(database.url), max: 1 });
+    try {
+      return await migratePostgres(db);
+    } finally {
+      await db.close();
+    }
+  }
+  const db = await Database.open(database.path);
+  try {
+    return await migrateSqlite(db);
+  } finally {
+    await db.close();
+  }
 }

@@ -2,16 +2,17 @@ import sqlite3 from 'sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export type SqlValue = string | number | bigint | null | Buffer;
-export type Row = Record<string, unknown>;
+import type { Dialect, Row, SqlDatabase, SqlRunner, SqlValue } from '../sql/sql-database.js';
 
-/** Runs statements; both the database and a transaction handle implement it. */
-export interface SqlRunner {
-  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number; lastID: number }>;
-  get<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
-  all<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
-  exec(sql: string): Promise<void>;
-}
+export type { Row, SqlRunner, SqlValue } from '../sql/sql-database.js';
+
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  now: "strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+  stringAgg: 'group_concat',
+  chr: (code) => `char(${code})`,
+  couponCodeOrder: 'rowid',
+};
 
 /**
  * One sqlite3 connection behind a FIFO lock. sqlite3 runs every statement of a connection in the
@@ -19,7 +20,8 @@ export interface SqlRunner {
  * another caller's statements slip into it. Every statement outside a transaction also takes the
  * lock, briefly, so nothing interleaves with an open transaction.
  */
-export class Database implements SqlRunner {
+export class Database implements SqlDatabase {
+  readonly dialect = sqliteDialect;
   private tail: Promise<void> = Promise.resolve();
 
   private constructor(private readonly db: sqlite3.Database, readonly path: string) {}
@@ -47,6 +49,9 @@ export class Database implements SqlRunner {
 
   run(sql: string, params: readonly SqlValue[] = []) {
     return this.locked(() => rawRun(this.db, sql, params));
+  }
+  async insertId(sql: string, params: readonly SqlValue[] = []) {
+    return (await this.run(sql, params)).lastID;
   }
   get<T = Row>(sql: string, params: readonly SqlValue[] = []) {
     return this.locked(() => rawGet<T>(this.db, sql, params));
@@ -85,6 +90,7 @@ export class Database implements SqlRunner {
 }
 
 class TransactionRunner implements SqlRunner {
+  readonly dialect = sqliteDialect;
   private open = true;
   constructor(private readonly db: sqlite3.Database) {}
   private check() {
@@ -93,6 +99,9 @@ class TransactionRunner implements SqlRunner {
   run(sql: string, params: readonly SqlValue[] = []) {
     this.check();
     return rawRun(this.db, sql, params);
+  }
+  async insertId(sql: string, params: readonly SqlValue[] = []) {
+    return (await this.run(sql, params)).lastID;
   }
   get<T = Row>(sql: string, params: readonly SqlValue[] = []) {
     this.check();

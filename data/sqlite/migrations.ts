@@ -1,3 +1,4 @@
+import type { Migration } from '../sql/migration.js';
 import type { Database } from './database.js';
 import { baseMigrations } from './migrations/base.js';
 import { campaignMigrations } from './migrations/campaigns.js';
@@ -6,11 +7,7 @@ import { campaignMigrations } from './migrations/campaigns.js';
  * Versioned schema. Append new migrations; never edit one that has shipped.
  * Each runs in its own transaction together with the bump of `schema_migrations`.
  */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration } from '../sql/migration.js';
 
 /** Every migration in order; the SQL lives in `migrations/`, one file per group. */
 export const migrations: readonly Migration[] = [...baseMigrations, ...campaignMigrations];

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
+import { forEachStore, freshSpec, openTestStore } from '../helpers/stores.js';
 import { parseCampaign } from '../../recommender/campaigns/schema.js';
 import { coupon, course } from '../helpers/catalog.js';
 import { raceFromTwoProcesses, spawnRaceWorker, type RaceWorker } from '../helpers/two-process-race.js';
@@ -14,15 +14,15 @@ function startWorker(db: string, tokensFile: string, requests: [number, string][
   return spawnRaceWorker<boolean>(WORKER, [db, tokensFile, JSON.stringify(requests)], 'billing worker');
 }
 
-describe('e2e: campaign billing from two processes on one database file', function () {
+forEachStore('e2e: campaign billing from two processes on one database', function (s) {
   this.timeout(180_000);
   let dir: string;
   beforeEach(() => void (dir = mkdtempSync(join(tmpdir(), 'crossfeed-billing-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('bills 1,000 concurrent clicks and claims exactly once each, and never past the budget', async () => {
-    const db = join(dir, 'shared.db');
-    const store = await openSqliteStore(db);
+    const db = await freshSpec(s);
+    const store = await openTestStore(db);
     await store.catalog.upsert([course('crs-paid'), coupon('cpn-paid', { stock: 10_000, perUserLimit: 5 })]);
     await store.campaigns.putPartner('acme', 'Acme');
     const window = { partnerId: 'acme', startsAt: '2020-01-01T00:00:00Z', endsAt: '2100-01-01T00:00:00Z', currency: 'USD', pacing: 'asap' };
@@ -44,7 +44,7 @@ describe('e2e: campaign billing from two processes on one database file', functi
     assert.equal(results.length, 1100);
     assert.equal(results.filter(([, fresh]) => fresh).length, 1000, 'each event took effect once; the 100 resent ones were repeats');
 
-    const check = await openSqliteStore(db);
+    const check = await openTestStore(db);
     try {
       for (const [c, events, price, budget] of [[clicks.id, 500, 30, 10_000], [claims.id, 500, 70, 25_000]] as const) {
         const ledger = await check.campaigns.ledger({ campaignId: c });

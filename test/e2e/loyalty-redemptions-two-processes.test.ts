@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RedeemResult } from '../../data/loyalty.js';
-import { CODE_PATTERN } from '../../data/sqlite/coupon-ledger.js';
-import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
+import { CODE_PATTERN } from '../../data/sql/coupon-ledger.js';
+import { forEachStore, freshSpec, openTestStore } from '../helpers/stores.js';
 import { coupon } from '../helpers/catalog.js';
 import { agreedAnswers, raceFromTwoProcesses, type RaceWorker } from '../helpers/two-process-race.js';
 
@@ -37,15 +37,15 @@ function startWorker(db: string, rewardId: string, requests: [number, string][],
   return { ready: Promise.race([ready, done.then(() => undefined)]), deducted, done, exited, go: () => child.stdin.end('go\n'), kill: () => child.kill('SIGKILL') };
 }
 
-describe('e2e: loyalty redemptions from two processes on one database file', function () {
+forEachStore('e2e: loyalty redemptions from two processes on one database', function (s) {
   this.timeout(120_000);
   let dir: string;
   beforeEach(() => void (dir = mkdtempSync(join(tmpdir(), 'crossfeed-loyalty-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('gives 1,000 concurrent redemptions of a reward with stock 10 exactly 10 successes, 10 distinct codes and exact deductions', async () => {
-    const db = join(dir, 'shared.db');
-    const store = await openSqliteStore(db);
+    const db = await freshSpec(s);
+    const store = await openTestStore(db);
     await store.catalog.upsert([coupon('cpn-hot', { stock: 1000, perUserLimit: 1 })]);
     await store.loyalty.rewards.put({ id: 'hot', name: 'Hot coupon', price: 30, stock: 10, kind: 'coupon', couponItemId: 'cpn-hot' });
     const users: number[] = [];
@@ -63,7 +63,7 @@ describe('e2e: loyalty redemptions from two processes on one database file', fun
     assert.equal(redeemed, 10, 'each redeemed once; resent requests were repeats');
     for (const c of winners.values()) assert.match(c, CODE_PATTERN);
 
-    const check = await openSqliteStore(db);
+    const check = await openTestStore(db);
     try {
       const winnerUsers = new Set([...winners.keys()].map((id) => users[Number(id.slice(4))]!));
       for (const u of users) assert.equal(await check.loyalty.points.balance(u), winnerUsers.has(u) ? 70 : 100);
@@ -82,8 +82,8 @@ describe('e2e: loyalty redemptions from two processes on one database file', fun
   });
 
   it('a process killed inside a redemption, after the deduction and before the code, leaves none of it', async () => {
-    const db = join(dir, 'crash.db');
-    const store = await openSqliteStore(db);
+    const db = await freshSpec(s);
+    const store = await openTestStore(db);
     await store.catalog.upsert([coupon('cpn-last', { stock: 1, perUserLimit: 1 })]);
     await store.loyalty.rewards.put({ id: 'last', name: 'Last one', price: 60, stock: 1, kind: 'coupon', couponItemId: 'cpn-last' });
     const user = await store.conversations.resolveUser('twitch', 'crash', 'Crash');
@@ -97,7 +97,7 @@ describe('e2e: loyalty redemptions from two processes on one database file', fun
     worker.kill();
     assert.equal(await worker.exited, 'SIGKILL');
 
-    const after = await openSqliteStore(db);
+    const after = await openTestStore(db);
     try {
       assert.equal(await after.loyalty.points.balance(user), 100);
       assert.equal((await after.db.get<{ n: number }>('SELECT count(*) AS n FROM points_ledger'))?.n, 1);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
+import { openTestStore } from './stores.js';
 import { readyThenGo } from './worker-start.js';
 
 /**
@@ -12,7 +12,7 @@ const [dbPath, tokensFile, requestsJson] = process.argv.slice(2);
 if (!dbPath || !tokensFile || !requestsJson) throw new Error('usage: billing-worker <db> <tokens-file> <requests-json>');
 const tokens = JSON.parse(readFileSync(tokensFile, 'utf8')) as Record<string, string>;
 const requests = JSON.parse(requestsJson) as [number, string][];
-const store = await openSqliteStore(dbPath);
+const store = await openTestStore(dbPath);
 await readyThenGo();
 const results = await Promise.all(requests.map(async ([userId, requestId]): Promise<[string, boolean]> => {
   const n = Number(requestId.slice('req-'.length));

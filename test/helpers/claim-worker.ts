@@ -1,4 +1,4 @@
-import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
+import { openTestStore } from './stores.js';
 import type { ClaimResult } from '../../data/partners.js';
 import { readyThenGo } from './worker-start.js';
 
@@ -10,7 +10,7 @@ import { readyThenGo } from './worker-start.js';
 const [dbPath, itemId, requestsJson] = process.argv.slice(2);
 if (!dbPath || !itemId || !requestsJson) throw new Error('usage: claim-worker <db> <itemId> <requests-json>');
 const requests = JSON.parse(requestsJson) as [number, string][];
-const store = await openSqliteStore(dbPath);
+const store = await openTestStore(dbPath);
 await readyThenGo();
 const results = await Promise.all(requests.map(async ([userId, requestId]): Promise<[string, ClaimResult]> =>
   [requestId, await store.coupons.claim({ itemId, userId, requestId, platform: 'web', channel: `pid-${process.pid}` })]));

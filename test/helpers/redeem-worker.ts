@@ -1,4 +1,4 @@
-import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
+import { openTestStore } from './stores.js';
 import type { RedeemResult } from '../../data/loyalty.js';
 import { readyThenGo } from './worker-start.js';
 
@@ -13,7 +13,7 @@ const [dbPath, rewardId, requestsJson] = process.argv.slice(2);
 if (!dbPath || !rewardId || !requestsJson) throw new Error('usage: redeem-worker <db> <rewardId> <requests-json>');
 const requests = JSON.parse(requestsJson) as [number, string][];
 const hang = process.env['LOYALTY_HANG_AFTER_DEDUCT'] === '1';
-const store = await openSqliteStore(dbPath, hang ? {
+const store = await openTestStore(dbPath, hang ? {
   loyalty: {
     onDeducted: () => {
       process.stdout.write('deducted\n');

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { Database } from '../../../data/sqlite/database.js';
 import { loadConfig } from '../../config.js';
+import { describeDatabase } from '../store.js';
 
 /**
  * `crossfeed backup <file>`: a consistent copy of the database, safe while the bot runs.
@@ -13,6 +14,10 @@ import { loadConfig } from '../../config.js';
  */
 export async function runBackup(o: { config?: string; force?: boolean }, file: string): Promise<number> {
   const config = loadConfig(o.config ? { file: o.config } : {});
+  if (config.database.url) {
+    process.stderr.write(`crossfeed: backup copies a SQLite database; for PostgreSQL (${describeDatabase(config.database)}) use pg_dump (README, Backups)\n`);
+    return 1;
+  }
   const source = config.database.path;
   if (source === ':memory:') {
     process.stderr.write('crossfeed: database.path is :memory:; there is nothing on disk to back up\n');

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { PointsEntry } from '../../../data/loyalty.js';
-import { REWARD_ID } from '../../../data/sqlite/reward-catalog.js';
+import { REWARD_ID } from '../../../data/sql/reward-catalog.js';
 import { openStore } from '../store.js';
 import { loadConfig } from '../../config.js';
 

@@ -1,6 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { DuplicateUsernameError, type Agent, type AgentRole, type AgentStore } from '../support.js';
-import type { Database } from './database.js';
+import type { SqlDatabase } from './sql-database.js';
 
 interface AgentRow { id: number; username: string; password_hash: string; role: AgentRole; partner_id: string | null; created_at: string }
 
@@ -32,8 +32,8 @@ export async function checkPassword(password: string, stored: string): Promise<b
 /** A hash nobody's password matches, checked for unknown usernames so they take as long as known ones. */
 let decoy: Promise<string> | undefined;
 
-export class SqliteAgentStore implements AgentStore {
-  constructor(private readonly db: Database) {}
+export class SqlAgentStore implements AgentStore {
+  constructor(private readonly db: SqlDatabase) {}
 
   async create(username: string, password: string, role: AgentRole, partnerId?: string): Promise<Agent> {
     if ((role === 'partner') !== (partnerId !== undefined)) throw new Error('a partner login needs a partner id, and only a partner login has one');
@@ -41,19 +41,20 @@ export class SqliteAgentStore implements AgentStore {
     if (!name) throw new Error('an agent needs a username');
     if (!password) throw new Error('an agent needs a password');
     const hash = await hashPassword(password);
-    try {
-      const { lastID } = await this.db.run('INSERT INTO agents (username, password_hash, role, partner_id) VALUES (?, ?, ?, ?)', [name, hash, role, partnerId ?? null]);
-      const agent = await this.get(lastID);
-      if (!agent) throw new Error('agent vanished right after insert');
-      return agent;
-    } catch (err) {
-      if (/UNIQUE constraint failed: agents\.username/.test(String(err))) throw new DuplicateUsernameError(name);
-      throw err;
-    }
+    // Usernames are unique regardless of case; checked first, since a failed statement would end
+    // a PostgreSQL transaction (the unique index still backs it).
+    const id = await this.db.transaction(async (tx) => {
+      if (await tx.get('SELECT 1 FROM agents WHERE lower(username) = lower(?)', [name])) return undefined;
+      return tx.insertId('INSERT INTO agents (username, password_hash, role, partner_id) VALUES (?, ?, ?, ?)', [name, hash, role, partnerId ?? null]);
+    });
+    if (id === undefined) throw new DuplicateUsernameError(name);
+    const agent = await this.get(id);
+    if (!agent) throw new Error('agent vanished right after insert');
+    return agent;
   }
 
   async verify(username: string, password: string): Promise<Agent | undefined> {
-    const row = await this.db.get<AgentRow>('SELECT * FROM agents WHERE username = ?', [username.trim()]);
+    const row = await this.db.get<AgentRow>('SELECT * FROM agents WHERE lower(username) = lower(?)', [username.trim()]);
     if (!row) {
       decoy ??= hashPassword(randomBytes(16).toString('hex'));
       await checkPassword(password, await decoy);

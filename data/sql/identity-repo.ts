@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { IdentityStore, LinkResult } from '../store.js';
-import type { Database } from './database.js';
+import type { SqlDatabase } from './sql-database.js';
 
 /** No 0/O, 1/I/L: codes are read off one screen and typed into another. */
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -11,8 +11,8 @@ const CODE_LENGTH = 8;
  * another platform moves that identity, its interactions and its coupon codes to the first user,
  * in one transaction. A code works once, for ten minutes by default.
  */
-export class SqliteIdentityStore implements IdentityStore {
-  constructor(private readonly db: Database) {}
+export class SqlIdentityStore implements IdentityStore {
+  constructor(private readonly db: SqlDatabase) {}
 
   async createLinkCode(userId: number, ttlMs = 10 * 60_000, now = new Date()): Promise<string> {
     const code = Array.from({ length: CODE_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');

@@ -1,5 +1,5 @@
 import type { HandoffReason, QueueEntry, QueueStatus, SupportQueue, TakeResult } from '../support.js';
-import type { Database, SqlRunner } from './database.js';
+import type { SqlDatabase, SqlRunner } from './sql-database.js';
 
 interface EntryRow {
   conversation_id: number; platform: string; channel: string; user_id: number; display_name: string | null;
@@ -7,7 +7,6 @@ interface EntryRow {
   closed_at: string | null; tag: string | null; contact_email: string | null; contact_message: string | null;
 }
 
-const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
 /** A queue entry with where the conversation happens and who the visitor is (their name on that platform). */
 const SELECT = `SELECT q.*, c.platform, c.channel, c.user_id,
   (SELECT i.display_name FROM identities i WHERE i.user_id = c.user_id ORDER BY i.platform = c.platform DESC, i.platform_user_id LIMIT 1) AS display_name
@@ -16,11 +15,11 @@ const OPEN = "q.status IN ('waiting','taken')";
 
 /**
  * The handoff queue. A partial unique index keeps at most one open (waiting or taken) entry per
- * conversation; state changes run in BEGIN IMMEDIATE transactions, so two agents (or two
+ * conversation; state changes run in transactions that behave as the only writer, so two agents (or two
  * processes) racing to take a conversation cannot both win.
  */
-export class SqliteSupportQueue implements SupportQueue {
-  constructor(private readonly db: Database) {}
+export class SqlSupportQueue implements SupportQueue {
+  constructor(private readonly db: SqlDatabase) {}
 
   enqueue(conversationId: number, reason: HandoffReason): Promise<QueueEntry> {
     return this.db.transaction(async (tx) => {
@@ -58,14 +57,14 @@ export class SqliteSupportQueue implements SupportQueue {
         `SELECT q.id, q.status FROM support_queue q WHERE q.conversation_id = ? AND ${OPEN}`, [conversationId]);
       if (!row) return 'not_waiting';
       if (row.status === 'taken') return 'already_taken';
-      const r = await tx.run(`UPDATE support_queue SET status = 'taken', agent_id = ?, taken_at = ${NOW} WHERE id = ? AND status = 'waiting'`, [agentId, row.id]);
+      const r = await tx.run(`UPDATE support_queue SET status = 'taken', agent_id = ?, taken_at = ${tx.dialect.now} WHERE id = ? AND status = 'waiting'`, [agentId, row.id]);
       return r.changes === 1 ? 'taken' : 'already_taken';
     });
   }
 
   async handBack(conversationId: number, agentId: number): Promise<boolean> {
     const r = await this.db.run(
-      `UPDATE support_queue SET status = 'closed', tag = 'handed_back', closed_at = ${NOW}
+      `UPDATE support_queue SET status = 'closed', tag = 'handed_back', closed_at = ${this.db.dialect.now}
        WHERE conversation_id = ? AND status = 'taken' AND agent_id = ?`, [conversationId, agentId]);
     return r.changes > 0;
   }
@@ -76,7 +75,7 @@ export class SqliteSupportQueue implements SupportQueue {
    */
   async close(conversationId: number, agentId: number, tag: string): Promise<boolean> {
     const r = await this.db.run(
-      `UPDATE support_queue SET status = 'closed', tag = ?, closed_at = ${NOW}, agent_id = coalesce(agent_id, ?)
+      `UPDATE support_queue SET status = 'closed', tag = ?, closed_at = ${this.db.dialect.now}, agent_id = coalesce(agent_id, ?)
        WHERE conversation_id = ? AND (status = 'waiting' OR (status = 'taken' AND agent_id = ?))`,
       [tag, agentId, conversationId, agentId]);
     return r.changes > 0;
@@ -87,7 +86,7 @@ export class SqliteSupportQueue implements SupportQueue {
       const done: number[] = [];
       for (const id of new Set(conversationIds)) {
         const r = await tx.run(
-          `UPDATE support_queue SET status = 'closed', tag = ?, closed_at = ${NOW}, agent_id = ? WHERE conversation_id = ? AND status = 'waiting'`,
+          `UPDATE support_queue SET status = 'closed', tag = ?, closed_at = ${tx.dialect.now}, agent_id = ? WHERE conversation_id = ? AND status = 'waiting'`,
           [tag, agentId, id]);
         if (r.changes > 0) done.push(id);
       }
@@ -97,7 +96,7 @@ export class SqliteSupportQueue implements SupportQueue {
 
   async leave(conversationId: number): Promise<boolean> {
     const r = await this.db.run(
-      `UPDATE support_queue SET status = 'closed', tag = 'left', closed_at = ${NOW} WHERE conversation_id = ? AND status = 'waiting'`, [conversationId]);
+      `UPDATE support_queue SET status = 'closed', tag = 'left', closed_at = ${this.db.dialect.now} WHERE conversation_id = ? AND status = 'waiting'`, [conversationId]);
     return r.changes > 0;
   }
 

@@ -1,12 +1,12 @@
 import type { FaqEntry, FaqLanguage, FaqStore } from '../support.js';
-import type { Database, SqlRunner } from './database.js';
+import type { SqlDatabase, SqlRunner } from './sql-database.js';
 
 interface EntryRow { id: string; answer: string; tags: string; language: FaqLanguage; updated_at: string }
 interface QuestionRow { entry_id: string; question: string }
 
 /** The FAQ knowledge base: entries with their phrasings in order; one version counter for all. */
-export class SqliteFaqStore implements FaqStore {
-  constructor(private readonly db: Database) {}
+export class SqlFaqStore implements FaqStore {
+  constructor(private readonly db: SqlDatabase) {}
 
   async list(): Promise<FaqEntry[]> {
     const [entries, questions] = await Promise.all([
@@ -38,7 +38,7 @@ export class SqliteFaqStore implements FaqStore {
     await this.db.transaction(async (tx) => {
       for (const e of entries) {
         await tx.run(
-          `INSERT INTO faq_entries (id, answer, tags, language, updated_at) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+          `INSERT INTO faq_entries (id, answer, tags, language, updated_at) VALUES (?, ?, ?, ?, ${tx.dialect.now})
            ON CONFLICT(id) DO UPDATE SET answer = excluded.answer, tags = excluded.tags, language = excluded.language, updated_at = excluded.updated_at`,
           [e.id, e.answer, JSON.stringify(e.tags), e.language]);
         await tx.run('DELETE FROM faq_questions WHERE entry_id = ?', [e.id]);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ClaimErrorCode, ClaimRequest, ClaimResult, CouponCode, CouponLedger } from '../partners.js';
-import type { Database, SqlRunner } from './database.js';
+import type { SqlDatabase, SqlRunner } from './sql-database.js';
 import type { SpendLedgerWriter } from './spend-ledger.js';
 
 /** 32 symbols without 0/O and 1/I, so a code read aloud or typed from a stream is unambiguous. */
@@ -26,17 +26,17 @@ export interface CouponLedgerOptions {
 interface CodeRow { code: string; item_id: string; user_id: number; request_id: string; claimed_at: string; redeemed_at: string | null }
 interface CouponRow { kind: string; active: number; stock: number | null; expires_at: string | null; per_user_limit: number | null }
 
-export class SqliteCouponLedger implements CouponLedger {
+export class SqlCouponLedger implements CouponLedger {
   private readonly now: () => Date;
   private readonly billing: SpendLedgerWriter | undefined;
 
-  constructor(private readonly db: Database, o: CouponLedgerOptions = {}) {
+  constructor(private readonly db: SqlDatabase, o: CouponLedgerOptions = {}) {
     this.now = o.now ?? (() => new Date());
     this.billing = o.billing;
   }
 
   claim(r: ClaimRequest): Promise<ClaimResult> {
-    // BEGIN IMMEDIATE takes the write lock before the first read, so no other connection (in this
+    // The transaction behaves as the only writer (sql-database.ts), so no other connection (in this
     // process or another) can change stock or codes between our checks and our writes.
     return this.db.transaction(async (tx) => {
       const previous = await tx.get<CodeRow>('SELECT * FROM coupon_codes WHERE request_id = ?', [r.requestId]);
@@ -69,7 +69,7 @@ export class SqliteCouponLedger implements CouponLedger {
   }
 
   async held(userId: number, limit = 20): Promise<CouponCode[]> {
-    const rows = await this.db.all<CodeRow>('SELECT * FROM coupon_codes WHERE user_id = ? ORDER BY claimed_at DESC, rowid DESC LIMIT ?', [userId, limit]);
+    const rows = await this.db.all<CodeRow>(`SELECT * FROM coupon_codes WHERE user_id = ? ORDER BY claimed_at DESC, ${this.db.dialect.couponCodeOrder} DESC LIMIT ?`, [userId, limit]);
     return rows.map(toCode);
   }
 }
@@ -82,19 +82,18 @@ function refuse(error: ClaimErrorCode): ClaimResult {
   return { ok: false, error };
 }
 
-/** Inserts a fresh code, drawing again on the (astronomically rare) collision with an existing one. */
-async function insertCode(tx: SqlRunner, r: ClaimRequest, claimedAt: string): Promise<string> {
-  for (let attempt = 0; ; attempt++) {
-    const code = newCouponCode();
-    try {
-      await tx.run(
-        'INSERT INTO coupon_codes (code, item_id, user_id, request_id, claimed_at, platform, channel) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [code, r.itemId, r.userId, r.requestId, claimedAt, r.platform, r.channel]);
-      return code;
-    } catch (err) {
-      // The request id was checked inside this transaction, so a UNIQUE failure here is the code.
-      if (attempt < 5 && /UNIQUE constraint failed: coupon_codes\.code/.test(String(err))) continue;
-      throw err;
-    }
-  }
+/**
+ * Inserts a fresh code in the caller's transaction, drawing again on the (astronomically rare)
+ * collision with an existing one. Checked before the insert: a failed statement would end a
+ * PostgreSQL transaction.
+ */
+export async function insertCode(
+  tx: SqlRunner, r: { itemId: string; userId: number; requestId: string; platform: string; channel: string }, claimedAt: string,
+): Promise<string> {
+  let code = newCouponCode();
+  while (await tx.get('SELECT 1 FROM coupon_codes WHERE code = ?', [code])) code = newCouponCode();
+  await tx.run(
+    'INSERT INTO coupon_codes (code, item_id, user_id, request_id, claimed_at, platform, channel) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    [code, r.itemId, r.userId, r.requestId, claimedAt, r.platform, r.channel]);
+  return code;
 }

@@ -1,5 +1,5 @@
 import type { DecisionSums, PersonRecord, EventCounts, ReportScope, ReportStore, SpendByKey, SqlGroup } from '../reports.js';
-import type { Database, SqlValue } from './database.js';
+import type { SqlDatabase, SqlValue } from './sql-database.js';
 
 const COUNTS = `sum(CASE WHEN type = 'impression' THEN n ELSE 0 END) AS impressions, sum(CASE WHEN type = 'click' THEN n ELSE 0 END) AS clicks,
   sum(CASE WHEN type = 'claim' THEN n ELSE 0 END) AS claims, sum(CASE WHEN type IN ('redeem','purchase') THEN n ELSE 0 END) AS conversions`;
@@ -9,8 +9,8 @@ const COUNTS = `sum(CASE WHEN type = 'impression' THEN n ELSE 0 END) AS impressi
  * so a report over a million interactions reads thousands of rows. A partner's or campaign's
  * report by channel or platform reads its own items' interactions (index on item and time).
  */
-export class SqliteReportStore implements ReportStore {
-  constructor(private readonly db: Database) {}
+export class SqlReportStore implements ReportStore {
+  constructor(private readonly db: SqlDatabase) {}
 
   async counts(s: ReportScope, group: SqlGroup): Promise<({ key: string } & EventCounts)[]> {
     const range = days(s);
@@ -28,7 +28,7 @@ export class SqliteReportStore implements ReportStore {
     const items = itemFilter(s, 'item_id');
     return (await this.db.all<{ key: string } & EventCounts>(
       `SELECT ${key} AS key, ${COUNTS} FROM (SELECT platform, channel, type, 1 AS n FROM interactions
-         WHERE created_at >= ? AND created_at < ?${items.sql}) GROUP BY key ORDER BY key`,
+         WHERE created_at >= ? AND created_at < ?${items.sql}) AS x GROUP BY key ORDER BY key`,
       [s.from.toISOString(), s.to.toISOString(), ...items.params])).map(numbers);
   }
 
@@ -36,7 +36,7 @@ export class SqliteReportStore implements ReportStore {
     const { where, params } = ledgerScope(s);
     const key = group === 'campaign' ? 'CAST(campaign_id AS TEXT)' : group === 'item' ? 'item_id' : group === 'platform' ? 'platform' : "platform || ':' || channel";
     return this.db.all<SpendByKey>(
-      `SELECT ${key} AS key, currency, sum(amount_minor) AS amount, count(*) AS billedEvents
+      `SELECT ${key} AS key, currency, sum(amount_minor) AS amount, count(*) AS "billedEvents"
        FROM spend_ledger WHERE ${where} AND outcome = 'billed' GROUP BY key, currency ORDER BY key`, params);
   }
 
@@ -59,8 +59,8 @@ export class SqliteReportStore implements ReportStore {
   async decisions(s: ReportScope): Promise<DecisionSums[]> {
     const items = itemFilter(s, 'item_id');
     const rows = await this.db.all<Omit<DecisionSums, 'baseTop'> & { likely: number }>(
-      `SELECT variant, item_id AS itemId, likely, sum(impressions) AS impressions, sum(clicks) AS clicks, sum(sum_w) AS sumW, sum(sum_w2) AS sumW2,
-         sum(sum_w_click) AS sumWClick, sum(sum_w2_click) AS sumW2Click
+      `SELECT variant, item_id AS "itemId", likely, sum(impressions) AS impressions, sum(clicks) AS clicks, sum(sum_w) AS "sumW", sum(sum_w2) AS "sumW2",
+         sum(sum_w_click) AS "sumWClick", sum(sum_w2_click) AS "sumW2Click"
        FROM report_decision_days WHERE day >= ? AND day < ?${items.sql} GROUP BY variant, item_id, likely`, [...days(s), ...items.params]);
     return rows.map(({ likely, ...r }) => ({ ...r, baseTop: likely === 1 }));
   }
@@ -84,12 +84,12 @@ export class SqliteReportStore implements ReportStore {
     const who = await this.db.get<{ user_id: number }>('SELECT user_id FROM identities WHERE platform = ? AND platform_user_id = ?', [platform, platformUserId]);
     if (!who) return undefined;
     const userId = who.user_id;
-    const identities = await this.db.all<{ platform: string; displayName: string }>('SELECT platform, display_name AS displayName FROM identities WHERE user_id = ? ORDER BY platform', [userId]);
+    const identities = await this.db.all<{ platform: string; displayName: string }>('SELECT platform, display_name AS "displayName" FROM identities WHERE user_id = ? ORDER BY platform', [userId]);
     const conversations = (await this.db.all<{ platform: string; channel: string; state: string; messages: number }>(
       `SELECT c.platform, c.channel, c.state, (SELECT count(*) FROM messages WHERE conversation_id = c.id) AS messages
        FROM conversations c WHERE c.user_id = ? ORDER BY c.updated_at DESC`, [userId])).map((c) => ({ ...c, state: safeJson(c.state) }));
     const engagements = await this.db.all<{ itemId: string; n: number }>(
-      `SELECT item_id AS itemId, count(*) AS n FROM interactions WHERE user_id = ? AND type IN ('click','claim','redeem','purchase') GROUP BY item_id ORDER BY n DESC LIMIT 50`, [userId]);
+      `SELECT item_id AS "itemId", count(*) AS n FROM interactions WHERE user_id = ? AND type IN ('click','claim','redeem','purchase') GROUP BY item_id ORDER BY n DESC LIMIT 50`, [userId]);
     const points = (await this.db.get<{ balance: number }>('SELECT balance FROM points_balances WHERE user_id = ?', [userId]))?.balance ?? 0;
     return { userId, identities, conversations, engagements, points };
   }
@@ -100,7 +100,7 @@ export class SqliteReportStore implements ReportStore {
     if (s.partnerId !== undefined) { where.push('c.partner_id = ?'); params.push(s.partnerId); }
     if (s.campaignId !== undefined) { where.push('c.id = ?'); params.push(s.campaignId); }
     return this.db.all<{ campaignId: number; partnerId: string; itemId: string }>(
-      `SELECT c.id AS campaignId, c.partner_id AS partnerId, ci.item_id AS itemId FROM campaigns c JOIN campaign_items ci ON ci.campaign_id = c.id
+      `SELECT c.id AS "campaignId", c.partner_id AS "partnerId", ci.item_id AS "itemId" FROM campaigns c JOIN campaign_items ci ON ci.campaign_id = c.id
        WHERE ${where.join(' AND ')} ORDER BY c.id, ci.item_id`, params);
   }
 }

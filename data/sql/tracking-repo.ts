@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Impression, NewImpression, PartnerEvent, PartnerEventOutcome, TrackingStore } from '../partners.js';
-import type { Database, SqlRunner } from './database.js';
+import type { SqlDatabase, SqlRunner } from './sql-database.js';
 import type { SpendLedgerWriter } from './spend-ledger.js';
 
 /** 128 random bits, base64url: 22 characters from [A-Za-z0-9_-]. */
@@ -11,8 +11,8 @@ interface ImpressionRow {
   created_at: string; clicked_at: string | null; link: string; active: number;
 }
 
-export class SqliteTrackingStore implements TrackingStore {
-  constructor(private readonly db: Database, private readonly billing?: SpendLedgerWriter) {}
+export class SqlTrackingStore implements TrackingStore {
+  constructor(private readonly db: SqlDatabase, private readonly billing?: SpendLedgerWriter) {}
 
   async createImpression(i: NewImpression): Promise<string> {
     const token = randomBytes(16).toString('base64url');
@@ -40,7 +40,7 @@ export class SqliteTrackingStore implements TrackingStore {
   recordClick(token: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const marked = await tx.run(
-        "UPDATE impressions SET clicked_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE token = ? AND clicked_at IS NULL", [token]);
+        `UPDATE impressions SET clicked_at = ${tx.dialect.now} WHERE token = ? AND clicked_at IS NULL`, [token]);
       if (marked.changes !== 1) return false;
       await tx.run(
         "INSERT INTO interactions (user_id, item_id, type, platform, channel) SELECT user_id, item_id, 'click', platform, channel FROM impressions WHERE token = ?",

@@ -1,13 +1,13 @@
 import type { Conversation, ConversationStore, NewMessage, StoredMessage } from '../store.js';
-import type { Database } from './database.js';
+import type { SqlDatabase } from './sql-database.js';
 
 interface MessageRow {
   id: number; role: StoredMessage['role']; text: string; cards: string; intent: string | null;
   confidence: number | null; client_id: string | null; created_at: string;
 }
 
-export class SqliteConversationStore implements ConversationStore {
-  constructor(private readonly db: Database) {}
+export class SqlConversationStore implements ConversationStore {
+  constructor(private readonly db: SqlDatabase) {}
 
   resolveUser(platform: string, platformUserId: string, displayName: string): Promise<number> {
     return this.db.transaction(async (tx) => {
@@ -19,15 +19,15 @@ export class SqliteConversationStore implements ConversationStore {
         }
         return found.user_id;
       }
-      const { lastID } = await tx.run('INSERT INTO users DEFAULT VALUES');
+      const userId = await tx.insertId('INSERT INTO users DEFAULT VALUES');
       await tx.run('INSERT INTO identities (platform, platform_user_id, user_id, display_name) VALUES (?, ?, ?, ?)',
-        [platform, platformUserId, lastID, displayName]);
-      return lastID;
+        [platform, platformUserId, userId, displayName]);
+      return userId;
     });
   }
 
   async open(platform: string, channel: string, userId: number): Promise<Conversation> {
-    await this.db.run('INSERT OR IGNORE INTO conversations (platform, channel, user_id) VALUES (?, ?, ?)', [platform, channel, userId]);
+    await this.db.run('INSERT INTO conversations (platform, channel, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [platform, channel, userId]);
     const row = await this.db.get<{ id: number; state: string }>(
       'SELECT id, state FROM conversations WHERE platform = ? AND channel = ? AND user_id = ?', [platform, channel, userId]);
     if (!row) throw new Error('conversation vanished right after insert');
@@ -45,11 +45,11 @@ export class SqliteConversationStore implements ConversationStore {
   async append(conversationId: number, m: NewMessage): Promise<StoredMessage> {
     const cards = JSON.stringify(m.cards ?? []);
     const row = await this.db.transaction(async (tx) => {
-      const { lastID } = await tx.run(
+      const id = await tx.insertId(
         'INSERT INTO messages (conversation_id, role, text, cards, intent, confidence, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
         [conversationId, m.role, m.text, cards, m.intent ?? null, m.confidence ?? null, m.clientId ?? null]);
-      await tx.run("UPDATE conversations SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?", [conversationId]);
-      return tx.get<MessageRow>('SELECT * FROM messages WHERE id = ?', [lastID]);
+      await tx.run(`UPDATE conversations SET updated_at = ${tx.dialect.now} WHERE id = ?`, [conversationId]);
+      return tx.get<MessageRow>('SELECT * FROM messages WHERE id = ?', [id]);
     });
     if (!row) throw new Error('message vanished right after insert');
     return toMessage(row);
@@ -57,12 +57,12 @@ export class SqliteConversationStore implements ConversationStore {
 
   async recent(conversationId: number, limit: number): Promise<StoredMessage[]> {
     const rows = await this.db.all<MessageRow>(
-      'SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id', [conversationId, limit]);
+      'SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?) AS m ORDER BY id', [conversationId, limit]);
     return rows.map(toMessage);
   }
 
   async saveState(conversationId: number, state: unknown): Promise<void> {
-    await this.db.run("UPDATE conversations SET state = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?",
+    await this.db.run(`UPDATE conversations SET state = ?, updated_at = ${this.db.dialect.now} WHERE id = ?`,
       [JSON.stringify(state), conversationId]);
   }
 }

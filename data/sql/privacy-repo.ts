@@ -1,9 +1,9 @@
 import type { ForgetReport, PrivacyStore } from '../support.js';
-import type { Database } from './database.js';
+import type { SqlDatabase } from './sql-database.js';
 
 /** Retention and "delete my data" over the whole schema; see `PrivacyStore` for what goes and what stays. */
-export class SqlitePrivacyStore implements PrivacyStore {
-  constructor(private readonly db: Database) {}
+export class SqlPrivacyStore implements PrivacyStore {
+  constructor(private readonly db: SqlDatabase) {}
 
   purgeBefore(cutoff: Date): Promise<{ messages: number; queueEntries: number }> {
     const at = cutoff.toISOString();

@@ -1,6 +1,6 @@
 import type { CatalogItem, ItemKind } from '../catalog/types.js';
 import type { CatalogStore } from '../store.js';
-import type { Database, SqlRunner } from './database.js';
+import type { Dialect, SqlDatabase, SqlRunner } from './sql-database.js';
 
 interface ItemRow {
   id: string; kind: ItemKind; title: string; description: string; language: 'en' | 'zh'; price: number; currency: string;
@@ -12,19 +12,19 @@ interface ItemRow {
   min_age: number | null; max_age: number | null; regions: string | null; eligibility: string | null;
 }
 
-const SELECT = `
+const select = (d: Dialect) => `
 SELECT i.*, c.level, c.duration_hours, c.rating, c.ratings_count, c.provider,
   p.partner, p.category, p.cuisine, p.city, p.area, p.discount, p.value, p.stock, p.expires_at, p.per_user_limit, p.terms,
   n.insurer, n.insurance_type, n.price_period, n.min_age, n.max_age, n.regions, n.eligibility,
-  (SELECT group_concat(topic, '|') FROM (SELECT topic FROM item_topics t WHERE t.item_id = i.id ORDER BY position)) AS topics
+  (SELECT ${d.stringAgg}(topic, '|' ORDER BY position) FROM item_topics t WHERE t.item_id = i.id) AS topics
 FROM items i
 LEFT JOIN course_details c ON c.item_id = i.id
 LEFT JOIN coupon_details p ON p.item_id = i.id
 LEFT JOIN insurance_details n ON n.item_id = i.id
 WHERE i.active = 1`;
 
-export class SqliteCatalogStore implements CatalogStore {
-  constructor(private readonly db: Database) {}
+export class SqlCatalogStore implements CatalogStore {
+  constructor(private readonly db: SqlDatabase) {}
 
   upsert(items: readonly CatalogItem[], onProgress?: (done: number, total: number) => void): Promise<void> {
     return this.db.transaction(async (tx) => {
@@ -37,13 +37,13 @@ export class SqliteCatalogStore implements CatalogStore {
 
   async list(kind?: ItemKind): Promise<CatalogItem[]> {
     const rows = kind
-      ? await this.db.all<ItemRow>(`${SELECT} AND i.kind = ? ORDER BY i.id`, [kind])
-      : await this.db.all<ItemRow>(`${SELECT} ORDER BY i.id`);
+      ? await this.db.all<ItemRow>(`${select(this.db.dialect)} AND i.kind = ? ORDER BY i.id`, [kind])
+      : await this.db.all<ItemRow>(`${select(this.db.dialect)} ORDER BY i.id`);
     return rows.map(toItem);
   }
 
   async get(id: string): Promise<CatalogItem | undefined> {
-    const row = await this.db.get<ItemRow>(`${SELECT} AND i.id = ?`, [id]);
+    const row = await this.db.get<ItemRow>(`${select(this.db.dialect)} AND i.id = ?`, [id]);
     return row && toItem(row);
   }
 
@@ -53,7 +53,7 @@ export class SqliteCatalogStore implements CatalogStore {
   }
 
   async setActive(id: string, active: boolean): Promise<boolean> {
-    const r = await this.db.run("UPDATE items SET active = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?", [active ? 1 : 0, id]);
+    const r = await this.db.run(`UPDATE items SET active = ?, updated_at = ${this.db.dialect.now} WHERE id = ?`, [active ? 1 : 0, id]);
     return r.changes === 1;
   }
 
@@ -69,7 +69,7 @@ async function upsertOne(tx: SqlRunner, item: CatalogItem): Promise<void> {
      ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, title = excluded.title, description = excluded.description,
        language = excluded.language, price = excluded.price, currency = excluded.currency, link = excluded.link,
        sponsored = excluded.sponsored, disclosure = excluded.disclosure, active = 1,
-       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
+       updated_at = ${tx.dialect.now}`,
     [item.id, item.kind, item.title, item.description, item.language, item.price, item.currency, item.link, item.sponsored ? 1 : 0, item.disclosure],
   );
   // An item may change kind on update: clear every detail table, then write the one that applies.
@@ -77,7 +77,7 @@ async function upsertOne(tx: SqlRunner, item: CatalogItem): Promise<void> {
     await tx.run(`DELETE FROM ${table} WHERE item_id = ?`, [item.id]);
   }
   for (const [position, topic] of item.topics.entries()) {
-    await tx.run('INSERT OR IGNORE INTO item_topics (item_id, topic, position) VALUES (?, ?, ?)', [item.id, topic, position]);
+    await tx.run('INSERT INTO item_topics (item_id, topic, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [item.id, topic, position]);
   }
   switch (item.kind) {
     case 'course':

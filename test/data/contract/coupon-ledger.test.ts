@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CODE_PATTERN } from '../../data/sqlite/coupon-ledger.js';
-import { Database } from '../../data/sqlite/database.js';
-import { migrations } from '../../data/sqlite/migrations.js';
-import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
-import { coupon, course } from '../helpers/catalog.js';
+import { CODE_PATTERN } from '../../../data/sql/coupon-ledger.js';
+import { Database } from '../../../data/sqlite/database.js';
+import { migrations } from '../../../data/sqlite/migrations.js';
+import { openSqliteStore } from '../../../data/sqlite/sqlite-store.js';
+import { forEachStore, type TestStore } from '../../helpers/stores.js';
+import { coupon, course } from '../../helpers/catalog.js';
 
-type TestStore = Awaited<ReturnType<typeof openSqliteStore>>;
 
-describe('data/sqlite coupon ledger', () => {
+forEachStore('store: coupon ledger', (s) => {
   let store: TestStore;
   let clock: Date;
   let alice: number;
@@ -21,7 +21,7 @@ describe('data/sqlite coupon ledger', () => {
 
   beforeEach(async () => {
     clock = new Date('2029-06-01T12:00:00Z');
-    store = await openSqliteStore(':memory:', { coupons: { now: () => clock } });
+    store = await s.fresh({ coupons: { now: () => clock } });
     await store.catalog.upsert([
       coupon('cpn-ramen', { stock: 3, perUserLimit: 1, expiresAt: '2029-12-31T00:00:00.000Z' }),
       coupon('cpn-coffee', { stock: 10, perUserLimit: 3 }),
@@ -107,7 +107,7 @@ describe('data/sqlite coupon ledger', () => {
     await store.db.run('DELETE FROM items WHERE id = ?', ['cpn-coffee']); // nothing claimed: deleting is allowed
   });
 
-  it('brings a database at version 2 up to the latest version keeping its codes', async () => {
+  if (s.engine === 'sqlite') it('brings a database at version 2 up to the latest version keeping its codes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'crossfeed-ledger-'));
     try {
       const db = await Database.open(join(dir, 'v2.db'));

@@ -3,7 +3,7 @@ import type {
   RedeemRequest, RedeemResult,
 } from '../loyalty.js';
 import { localDay, nextStreak } from '../loyalty-calendar.js';
-import type { Database, SqlRunner } from './database.js';
+import type { SqlDatabase, SqlRunner } from './sql-database.js';
 import { issueCouponCode } from './reward-catalog.js';
 
 export interface PointsLedgerOptions {
@@ -30,19 +30,17 @@ class Refusal extends Error {
   }
 }
 
-const NEGATIVE = /CHECK constraint failed: points_never_negative/;
-const DUPLICATE_KEY = /UNIQUE constraint failed: points_ledger\.idempotency_key/;
 
 /**
- * The points ledger on SQLite. Every change is one INSERT into `points_ledger`; a trigger adds it
+ * The points ledger. Every change is one INSERT into `points_ledger`; a trigger adds it
  * to `points_balances` in the same statement, whose CHECK refuses a negative balance, so an entry
  * and its cached effect exist together or not at all. Multi-step operations (check-in, redemption)
- * run in one BEGIN IMMEDIATE transaction, which holds the write lock across processes.
+ * run in one transaction that behaves as the only writer (sql-database.ts), across processes.
  */
-export class SqlitePointsLedger implements PointsLedger {
+export class SqlPointsLedger implements PointsLedger {
   private readonly now: () => Date;
 
-  constructor(private readonly db: Database, private readonly o: PointsLedgerOptions = {}) {
+  constructor(private readonly db: SqlDatabase, private readonly o: PointsLedgerOptions = {}) {
     this.now = o.now ?? (() => new Date());
   }
 
@@ -65,20 +63,22 @@ export class SqlitePointsLedger implements PointsLedger {
   /** `withBalance` false skips reading the new balance back (bulk runs); the result then says -1. */
   private async applyIn(tx: SqlRunner, c: PointsChange, withBalance: boolean): Promise<ApplyResult> {
     if (!Number.isSafeInteger(c.delta) || c.delta === 0) return { ok: false, error: 'invalid', balance: await balanceIn(tx, c.userId) };
-    const createdAt = this.now().toISOString();
-    let id: number;
-    try {
-      id = (await tx.run(
-        'INSERT INTO points_ledger (user_id, delta, reason, note, idempotency_key, platform, channel, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [c.userId, c.delta, c.reason, c.note ?? null, c.key, c.platform ?? null, c.channel ?? null, c.actor ?? null, createdAt])).lastID;
-    } catch (err) {
-      if (NEGATIVE.test(String(err))) return { ok: false, error: 'insufficient', balance: await balanceIn(tx, c.userId) };
-      if (!DUPLICATE_KEY.test(String(err))) throw err;
-      const first = (await tx.get<EntryRow>('SELECT * FROM points_ledger WHERE idempotency_key = ?', [c.key]))!;
+    // Checked before writing, inside the caller's transaction: a failed statement would end a
+    // PostgreSQL transaction. The UNIQUE key and the balance CHECK still back both checks.
+    const first = await tx.get<EntryRow>('SELECT * FROM points_ledger WHERE idempotency_key = ?', [c.key]);
+    if (first) {
       const same = first.user_id === c.userId && first.delta === c.delta && first.reason === c.reason;
       const balance = await balanceIn(tx, c.userId);
       return same ? { ok: true, status: 'repeat', entry: toEntry(first), balance } : { ok: false, error: 'key_conflict', balance };
     }
+    if (c.delta < 0) {
+      const balance = await balanceIn(tx, c.userId);
+      if (balance + c.delta < 0) return { ok: false, error: 'insufficient', balance };
+    }
+    const createdAt = this.now().toISOString();
+    const id = await tx.insertId(
+      'INSERT INTO points_ledger (user_id, delta, reason, note, idempotency_key, platform, channel, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [c.userId, c.delta, c.reason, c.note ?? null, c.key, c.platform ?? null, c.channel ?? null, c.actor ?? null, createdAt]);
     const entry: PointsEntry = {
       id, userId: c.userId, delta: c.delta, reason: c.reason, note: c.note ?? null, key: c.key,
       platform: c.platform ?? null, channel: c.channel ?? null, actor: c.actor ?? null, createdAt,
@@ -160,12 +160,12 @@ export class SqlitePointsLedger implements PointsLedger {
     const limit = o.limit ?? 10;
     if (o.scope === undefined) {
       return this.db.all<LeaderboardRow>(
-        `SELECT t.user_id AS userId, ${name} AS displayName, t.balance AS points FROM points_balances t WHERE t.balance > 0 ORDER BY t.balance DESC, t.user_id LIMIT ?`, [limit]);
+        `SELECT t.user_id AS "userId", ${name} AS "displayName", t.balance AS points FROM points_balances t WHERE t.balance > 0 ORDER BY t.balance DESC, t.user_id LIMIT ?`, [limit]);
     }
     const colon = o.scope.indexOf(':');
     const [platform, channel] = colon > 0 ? [o.scope.slice(0, colon), o.scope.slice(colon + 1)] : [o.scope, ''];
     return this.db.all<LeaderboardRow>(
-      `SELECT t.user_id AS userId, ${name} AS displayName, t.points FROM
+      `SELECT t.user_id AS "userId", ${name} AS "displayName", t.points FROM
          (SELECT user_id, SUM(delta) AS points FROM points_ledger WHERE platform = ? AND channel = ? GROUP BY user_id) t
        WHERE t.points > 0 ORDER BY t.points DESC, t.user_id LIMIT ?`, [platform, channel, limit]);
   }
@@ -180,10 +180,10 @@ export class SqlitePointsLedger implements PointsLedger {
   reconcile(): Promise<Mismatch[]> {
     // One statement, so one consistent snapshot even while other processes write.
     return this.db.all<Mismatch>(
-      `SELECT user_id AS userId, MAX(cached) AS cached, SUM(amount) AS ledger FROM (
+      `SELECT * FROM (SELECT user_id AS "userId", MAX(cached) AS cached, SUM(amount) AS ledger FROM (
          SELECT user_id, NULL AS cached, delta AS amount FROM points_ledger
-         UNION ALL SELECT user_id, balance AS cached, 0 AS amount FROM points_balances)
-       GROUP BY user_id HAVING cached IS NULL OR cached <> ledger OR ledger < 0 ORDER BY user_id`);
+         UNION ALL SELECT user_id, balance AS cached, 0 AS amount FROM points_balances) AS e
+       GROUP BY user_id) AS r WHERE cached IS NULL OR cached <> ledger OR ledger < 0 ORDER BY "userId"`);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { NewReward, RedeemErrorCode, Reward, RewardCatalog } from '../loyalty.js';
-import { newCouponCode } from './coupon-ledger.js';
-import type { Database, SqlRunner } from './database.js';
+import { insertCode } from './coupon-ledger.js';
+import type { SqlDatabase, SqlRunner } from './sql-database.js';
 
 interface RewardRow { id: string; name: string; price: number; stock: number | null; kind: 'coupon' | 'code'; coupon_item_id: string | null; code: string | null; scope: string | null; active: number }
 interface CouponRow { kind: string; active: number; stock: number | null; expires_at: string | null; per_user_limit: number | null }
@@ -8,8 +8,8 @@ interface CouponRow { kind: string; active: number; stock: number | null; expire
 export const REWARD_ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 
 /** Rewards offered for points, per `platform:channel` or everywhere. */
-export class SqliteRewardCatalog implements RewardCatalog {
-  constructor(private readonly db: Database) {}
+export class SqlRewardCatalog implements RewardCatalog {
+  constructor(private readonly db: SqlDatabase) {}
 
   async put(r: NewReward): Promise<void> {
     if (!REWARD_ID.test(r.id)) throw new Error(`reward id "${r.id}": lowercase letters, digits, _ or -, at most 40`);
@@ -45,7 +45,7 @@ function toReward(r: RewardRow): Reward {
 
 /**
  * Claims one code of a catalog coupon inside the caller's open transaction, by the same rules as
- * `SqliteCouponLedger.claim` (active coupon, not expired, per-user limit, stock > 0, a 'claim'
+ * `SqlCouponLedger.claim` (active coupon, not expired, per-user limit, stock > 0, a 'claim'
  * interaction), so a redemption's deduction and the code it buys commit or vanish together.
  */
 export async function issueCouponCode(
@@ -59,17 +59,7 @@ export async function issueCouponCode(
   if ((held?.n ?? 0) >= (item.per_user_limit ?? 1)) return { error: 'coupon_unavailable' };
   const taken = await tx.run('UPDATE coupon_details SET stock = stock - 1 WHERE item_id = ? AND stock > 0', [r.itemId]);
   if (taken.changes !== 1) return { error: 'out_of_stock' };
-  const claimedAt = now.toISOString();
-  for (let attempt = 0; ; attempt++) {
-    const code = newCouponCode();
-    try {
-      await tx.run('INSERT INTO coupon_codes (code, item_id, user_id, request_id, claimed_at, platform, channel) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [code, r.itemId, r.userId, r.requestId, claimedAt, r.platform, r.channel]);
-      await tx.run('INSERT INTO interactions (user_id, item_id, type, platform, channel) VALUES (?, ?, ?, ?, ?)', [r.userId, r.itemId, 'claim', r.platform, r.channel]);
-      return code;
-    } catch (err) {
-      if (attempt < 5 && /UNIQUE constraint failed: coupon_codes\.code/.test(String(err))) continue;
-      throw err;
-    }
-  }
+  const code = await insertCode(tx, r, now.toISOString());
+  await tx.run('INSERT INTO interactions (user_id, item_id, type, platform, channel) VALUES (?, ?, ?, ?, ?)', [r.userId, r.itemId, 'claim', r.platform, r.channel]);
+  return code;
 }

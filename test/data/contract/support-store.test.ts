@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatFaqCsv, formatFaqYaml, parseFaqCsv, parseFaqYaml } from '../../data/faq/format.js';
-import { seedFaqIfEmpty } from '../../data/faq/seed.js';
-import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
-import { DuplicateUsernameError, type FaqEntry } from '../../data/support.js';
-import { coupon } from '../helpers/catalog.js';
+import { formatFaqCsv, formatFaqYaml, parseFaqCsv, parseFaqYaml } from '../../../data/faq/format.js';
+import { seedFaqIfEmpty } from '../../../data/faq/seed.js';
+import { forEachStore, type TestStore } from '../../helpers/stores.js';
+import { DuplicateUsernameError, type FaqEntry } from '../../../data/support.js';
+import { coupon } from '../../helpers/catalog.js';
 
-type TestStore = Awaited<ReturnType<typeof openSqliteStore>>;
 
 const refund: Omit<FaqEntry, 'updatedAt'> = { id: 'refund-policy', questions: ['Can I get a refund?', 'How do I get my money back?'], answer: 'Within 30 days.', tags: ['billing'], language: 'en' };
 
@@ -20,13 +17,13 @@ async function conversation(store: TestStore, visitor: string, name = visitor): 
 /** Agents without paying for scrypt: the queue only needs their ids. */
 async function agentIds(store: TestStore, n: number): Promise<number[]> {
   const ids: number[] = [];
-  for (let i = 0; i < n; i++) ids.push((await store.db.run("INSERT INTO agents (username, password_hash, role) VALUES (?, 'x', 'agent')", [`agent${i}`])).lastID);
+  for (let i = 0; i < n; i++) ids.push(await store.db.insertId("INSERT INTO agents (username, password_hash, role) VALUES (?, 'x', 'agent')", [`agent${i}`]));
   return ids;
 }
 
-describe('data/sqlite support desk: FAQ store', () => {
+forEachStore('store: support desk: FAQ store', (s) => {
   let store: TestStore;
-  beforeEach(async () => { store = await openSqliteStore(':memory:'); });
+  beforeEach(async () => { store = await s.fresh(); });
   afterEach(() => store.close());
 
   it('adds, reads, replaces and removes entries, bumping the version on every change', async () => {
@@ -73,9 +70,9 @@ describe('data/sqlite support desk: FAQ store', () => {
   });
 });
 
-describe('data/sqlite support desk: queue', () => {
+forEachStore('store: support desk: queue', (s) => {
   let store: TestStore;
-  beforeEach(async () => { store = await openSqliteStore(':memory:'); });
+  beforeEach(async () => { store = await s.fresh(); });
   afterEach(() => store.close());
 
   it('enqueues once per conversation and numbers the waiting line, oldest first', async () => {
@@ -107,22 +104,19 @@ describe('data/sqlite support desk: queue', () => {
     assert.equal((await store.support.open(conv))!.agentId, winner);
   });
 
-  it('lets exactly one take win across separate connections to one database file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cf-queue-'));
-    const path = join(dir, 'q.db');
-    const stores = [await openSqliteStore(path)];
+  it('lets exactly one take win across separate connections to one database', async () => {
+    const stores = [await s.fresh({}, true)];
     try {
       const conv = await conversation(stores[0]!, 'v');
       await stores[0]!.support.enqueue(conv, 'asked');
       const agents = await agentIds(stores[0]!, 10);
       // Two connections, not more: in one process a connection waiting on SQLite's lock holds a
       // libuv thread, and enough of them would starve the holder (processes don't share threads).
-      stores.push(await openSqliteStore(path));
+      stores.push(await s.another());
       const results = await Promise.all(agents.map((id, i) => stores[i % stores.length]!.support.take(conv, id)));
       assert.deepEqual(results.filter((r) => r === 'taken').length, 1, JSON.stringify(results));
     } finally {
-      for (const s of stores) await s.close();
-      rmSync(dir, { recursive: true, force: true });
+      for (const each of stores) await each.close();
     }
   });
 
@@ -180,9 +174,9 @@ describe('data/sqlite support desk: queue', () => {
   });
 });
 
-describe('data/sqlite support desk: agents', () => {
+forEachStore('store: support desk: agents', (s) => {
   let store: TestStore;
-  beforeEach(async () => { store = await openSqliteStore(':memory:'); });
+  beforeEach(async () => { store = await s.fresh(); });
   afterEach(() => store.close());
 
   it('stores a salted scrypt hash, verifies the right password only, and refuses duplicate usernames', async () => {
@@ -204,9 +198,9 @@ describe('data/sqlite support desk: agents', () => {
   });
 });
 
-describe('data/sqlite privacy', () => {
+forEachStore('store: privacy', (s) => {
   let store: TestStore;
-  beforeEach(async () => { store = await openSqliteStore(':memory:'); });
+  beforeEach(async () => { store = await s.fresh(); });
   afterEach(() => store.close());
 
   it('purges messages and closed queue entries older than the cutoff', async () => {

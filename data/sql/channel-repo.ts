@@ -1,10 +1,10 @@
 import type { ChannelRecord, ChannelStore } from '../store.js';
-import type { Database } from './database.js';
+import type { SqlDatabase } from './sql-database.js';
 
 interface Row { platform: string; name: string; settings: string; added_at: string }
 
-export class SqliteChannelStore implements ChannelStore {
-  constructor(private readonly db: Database) {}
+export class SqlChannelStore implements ChannelStore {
+  constructor(private readonly db: SqlDatabase) {}
 
   async list(platform?: string): Promise<ChannelRecord[]> {
     const rows = platform

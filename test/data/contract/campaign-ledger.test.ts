@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { CampaignValidationError } from '../../data/campaigns.js';
-import { Database } from '../../data/sqlite/database.js';
-import { migrate, migrations } from '../../data/sqlite/migrations.js';
-import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
-import { parseCampaign } from '../../recommender/campaigns/schema.js';
-import { coupon, course } from '../helpers/catalog.js';
+import { CampaignValidationError } from '../../../data/campaigns.js';
+import { Database } from '../../../data/sqlite/database.js';
+import { migrate, migrations } from '../../../data/sqlite/migrations.js';
+import { openSqliteStore } from '../../../data/sqlite/sqlite-store.js';
+import { forEachStore, type TestStore } from '../../helpers/stores.js';
+import { parseCampaign } from '../../../recommender/campaigns/schema.js';
+import { coupon, course } from '../../helpers/catalog.js';
 
-type TestStore = Awaited<ReturnType<typeof openSqliteStore>>;
 
-describe('data/sqlite campaigns and the spend ledger', () => {
+forEachStore('store: campaigns and the spend ledger', (s) => {
   let store: TestStore;
   let clock: Date;
   let alice: number;
@@ -21,7 +21,7 @@ describe('data/sqlite campaigns and the spend ledger', () => {
 
   beforeEach(async () => {
     clock = new Date('2029-06-05T12:00:00Z');
-    store = await openSqliteStore(':memory:', { coupons: { now: () => clock }, campaigns: { now: () => clock } });
+    store = await s.fresh({ coupons: { now: () => clock }, campaigns: { now: () => clock } });
     await store.catalog.upsert([coupon('cpn-ramen', { stock: 100, perUserLimit: 100 }), course('crs-py'), course('crs-free')]);
     await store.campaigns.putPartner('noodle', 'Noodle Yard');
     await store.campaigns.putPartner('other', 'Other Brand');
@@ -135,7 +135,7 @@ describe('data/sqlite campaigns and the spend ledger', () => {
     assert.equal(await store.agents.remove(p.id), true);
   });
 
-  it('migration 9 keeps agents, and which agent holds which queue entry, while adding the partner role', async () => {
+  if (s.engine === 'sqlite') it('migration 9 keeps agents, and which agent holds which queue entry, while adding the partner role', async () => {
     const db = await Database.open(':memory:');
     await db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT)');
     for (const m of migrations.filter((x) => x.version <= 8)) {

@@ -1,8 +1,8 @@
 import type { InteractionStore, InteractionType } from '../store.js';
-import type { Database } from './database.js';
+import type { SqlDatabase } from './sql-database.js';
 
-export class SqliteInteractionStore implements InteractionStore {
-  constructor(private readonly db: Database) {}
+export class SqlInteractionStore implements InteractionStore {
+  constructor(private readonly db: SqlDatabase) {}
 
   async record(e: { userId: number | null; itemId: string; type: InteractionType; platform: string; channel: string }): Promise<void> {
     await this.db.run('INSERT INTO interactions (user_id, item_id, type, platform, channel) VALUES (?, ?, ?, ?, ?)',
@@ -40,7 +40,7 @@ export class SqliteInteractionStore implements InteractionStore {
 
   async itemStats(since: Date): Promise<{ itemId: string; impressions: number; clicks: number }[]> {
     const rows = await this.db.all<{ item_id: string; impressions: number; clicks: number }>(
-      `SELECT item_id, sum(type = 'impression') AS impressions, sum(type = 'click') AS clicks FROM interactions
+      `SELECT item_id, sum(CASE WHEN type = 'impression' THEN 1 ELSE 0 END) AS impressions, sum(CASE WHEN type = 'click' THEN 1 ELSE 0 END) AS clicks FROM interactions
        WHERE created_at >= ? AND type IN ('impression','click') GROUP BY item_id`, [since.toISOString()]);
     return rows.map((r) => ({ itemId: r.item_id, impressions: r.impressions, clicks: r.clicks }));
   }

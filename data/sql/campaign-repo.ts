@@ -3,7 +3,7 @@ import {
   CampaignValidationError, type Campaign, type CampaignInput, type CampaignStatus, type CampaignStore, type CampaignWithSpend,
   type Partner, type SpendEntry,
 } from '../campaigns.js';
-import type { Database, SqlRunner, SqlValue } from './database.js';
+import type { Dialect, SqlDatabase, SqlRunner, SqlValue } from './sql-database.js';
 
 interface CampaignRow {
   id: number; partner_id: string; name: string; status: CampaignStatus; starts_at: string; ends_at: string; currency: string;
@@ -12,13 +12,14 @@ interface CampaignRow {
   item_ids: string | null; spent_minor: number | null; billed_events: number | null;
 }
 
-const SELECT = `SELECT c.*, s.spent_minor, s.billed_events, (SELECT group_concat(item_id, char(31)) FROM campaign_items WHERE campaign_id = c.id) AS item_ids
+const select = (d: Dialect) => `SELECT c.*, s.spent_minor, s.billed_events,
+  (SELECT ${d.stringAgg}(item_id, ${d.chr(31)}) FROM campaign_items WHERE campaign_id = c.id) AS item_ids
   FROM campaigns c LEFT JOIN campaign_spend s ON s.campaign_id = c.id`;
 
-export class SqliteCampaignStore implements CampaignStore {
+export class SqlCampaignStore implements CampaignStore {
   private readonly now: () => Date;
 
-  constructor(private readonly db: Database, o: { now?: () => Date } = {}) {
+  constructor(private readonly db: SqlDatabase, o: { now?: () => Date } = {}) {
     this.now = o.now ?? (() => new Date());
   }
 
@@ -40,11 +41,11 @@ export class SqliteCampaignStore implements CampaignStore {
   create(input: CampaignInput): Promise<Campaign> {
     return this.db.transaction(async (tx) => {
       await checkReferences(tx, input);
-      const { lastID } = await tx.run(
+      const id = await tx.insertId(
         `INSERT INTO campaigns (partner_id, name, starts_at, ends_at, currency, total_budget_minor, daily_budget_minor, pricing, price_minor,
            pacing, time_zone, targeting, frequency_cap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, columns(input));
-      await putItems(tx, lastID, input.itemIds);
-      return lastID;
+      await putItems(tx, id, input.itemIds);
+      return id;
     }).then(async (id) => (await this.get(id))!);
   }
 
@@ -55,7 +56,7 @@ export class SqliteCampaignStore implements CampaignStore {
       await tx.run(
         `UPDATE campaigns SET partner_id = ?, name = ?, starts_at = ?, ends_at = ?, currency = ?, total_budget_minor = ?, daily_budget_minor = ?,
            pricing = ?, price_minor = ?, pacing = ?, time_zone = ?, targeting = ?, frequency_cap = ?,
-           updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`, [...columns(input), id]);
+           updated_at = ${tx.dialect.now} WHERE id = ?`, [...columns(input), id]);
       await tx.run('DELETE FROM campaign_items WHERE campaign_id = ?', [id]);
       await putItems(tx, id, input.itemIds);
       return true;
@@ -64,7 +65,7 @@ export class SqliteCampaignStore implements CampaignStore {
   }
 
   async setStatus(id: number, status: CampaignStatus): Promise<boolean> {
-    const r = await this.db.run("UPDATE campaigns SET status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?", [status, id]);
+    const r = await this.db.run(`UPDATE campaigns SET status = ?, updated_at = ${this.db.dialect.now} WHERE id = ?`, [status, id]);
     return r.changes === 1;
   }
 
@@ -85,7 +86,7 @@ export class SqliteCampaignStore implements CampaignStore {
     const out = new Map<number, { sinceCount: number; total: number }>();
     if (campaignIds.length === 0) return out;
     const rows = await this.db.all<{ campaign_id: number; since_count: number; total: number }>(
-      `SELECT ci.campaign_id, sum(m.created_at >= ?) AS since_count, count(*) AS total
+      `SELECT ci.campaign_id, sum(CASE WHEN m.created_at >= ? THEN 1 ELSE 0 END) AS since_count, count(*) AS total
        FROM impressions m JOIN campaign_items ci ON ci.item_id = m.item_id
        WHERE m.user_id = ? AND ci.campaign_id IN (${campaignIds.map(() => '?').join(',')}) GROUP BY ci.campaign_id`,
       [since.toISOString(), userId, ...campaignIds]);
@@ -108,7 +109,7 @@ export class SqliteCampaignStore implements CampaignStore {
   }
 
   private async select(tail: string, params: SqlValue[], now: Date): Promise<CampaignWithSpend[]> {
-    const rows = await this.db.all<CampaignRow>(`${SELECT} ${tail}`, params);
+    const rows = await this.db.all<CampaignRow>(`${select(this.db.dialect)} ${tail}`, params);
     const out: CampaignWithSpend[] = [];
     for (const r of rows) {
       const today = await this.db.get<{ s: number | null }>(

@@ -1,6 +1,6 @@
 import { billingOutcome, startOfDay } from '../campaign-budget.js';
 import type { CampaignStatus, PricingModel, SpendOutcome } from '../campaigns.js';
-import type { SqlRunner } from './database.js';
+import type { SqlRunner } from './sql-database.js';
 
 /** One event that a campaign may be charged for. `key` is unique per event, forever. */
 export interface BillableEvent {
@@ -22,7 +22,7 @@ interface CandidateRow {
 /**
  * Charges campaigns for billable events. `bill` runs inside the caller's write transaction (the
  * one that records the click, claim or conversion), so the event and its ledger row commit
- * together or not at all, and BEGIN IMMEDIATE serializes every process sharing the database.
+ * together or not at all, and the transaction behaves as the only writer across processes.
  */
 export class SpendLedgerWriter {
   constructor(private readonly now: () => Date = () => new Date()) {}
