@@ -1,12 +1,19 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
-const BIN = process.env.CROSSFEED_PG_BIN || '/usr/lib/postgresql/15/bin';
+/** Debian's newest installed PostgreSQL (its binaries are not on PATH), or CROSSFEED_PG_BIN. */
+const BIN = process.env.CROSSFEED_PG_BIN || newestDebianPostgres();
+
+function newestDebianPostgres(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  return join(root, versions[0] ?? '15', 'bin');
+}
 
 /**
  * A PostgreSQL server of one test's own, in a temporary directory on a free port, that the test
