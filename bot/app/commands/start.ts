@@ -1,6 +1,7 @@
 import type { SupportDesk } from '../../../adapters/web/agent-desk.js';
 import { startWebServer } from '../../../adapters/web/server.js';
 import { buildCore, type Core } from '../app.js';
+import { openCluster, type Cluster } from '../cluster.js';
 import { loadConfig, publicUrlWarning, type Config } from '../../config.js';
 import { createProcessLog, type ProcessLog } from '../../log.js';
 import { runShutdown, type ShutdownStep } from '../../shutdown.js';
@@ -18,10 +19,10 @@ interface Platform { stop(): Promise<void> }
 let log: ProcessLog = createProcessLog();
 
 /** discord.js (0.4 s to import) and tmi.js are loaded only when their platform is switched on. */
-async function startPlatforms(config: Config, core: Core): Promise<{ twitch?: Platform; discord?: Platform }> {
+async function startPlatforms(config: Config, core: Core, cluster: Cluster): Promise<{ twitch?: Platform; discord?: Platform }> {
   const out: { twitch?: Platform; discord?: Platform } = {};
   if (config.twitch.username && config.twitch.token) {
-    const twitch = (await import('./twitch.js')).startTwitch(config, core, log);
+    const twitch = (await import('./twitch.js')).startTwitch(config, core, log, cluster);
     if (twitch) out.twitch = twitch;
   }
   if (config.discord.token) {
@@ -41,6 +42,7 @@ export async function runStart(o: { config?: string }): Promise<number> {
   let core: Core | undefined;
   let platforms: { twitch?: Platform; discord?: Platform } = {};
   let desk: SupportDesk | undefined;
+  let cluster: Cluster | undefined;
   const web = await startWebServer({
     logger: log.pino,
     host: config.web.host, port: config.web.port, allowedOrigins: config.web.allowedOrigins,
@@ -67,13 +69,16 @@ export async function runStart(o: { config?: string }): Promise<number> {
   });
   log(`web chat listening on ${web.url} (health: ${web.url}/healthz)`);
   try {
+    // Redis unreachable is a clear error (naming the URL without its password) before models load.
+    cluster = await openCluster(config);
     const built = await buildCore(config, log, { trackingBaseUrl: web.url, agentsOnline: () => web.agentsOnline(), logError: log.error });
     core = built;
-    platforms = await startPlatforms(config, built);
+    platforms = await startPlatforms(config, built, cluster);
     log(`ready in ${Math.round(performance.now() - started)} ms (database ${Math.round(built.timings.databaseMs)} ms, models ${Math.round(built.timings.modelsMs)} ms); open ${web.url}`);
   } catch (err) {
     await web.close();
     await core?.close().catch(() => undefined);
+    await cluster?.close().catch(() => undefined);
     throw err;
   }
   const signal = await new Promise<string>((resolve) => {
@@ -113,6 +118,8 @@ export async function runStart(o: { config?: string }): Promise<number> {
     });
   }
   steps.push({ name: 'web server', budgetMs: 1_500, run: () => web.close() });
+  const shared = cluster;
+  if (shared) steps.push({ name: 'cluster', budgetMs: 500, run: () => shared.close() });
   steps.push({
     name: 'database', budgetMs: 1_500,
     run: async () => {
