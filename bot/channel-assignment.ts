@@ -35,9 +35,9 @@ export const DefaultAssignmentTimings = { ttlMs: 15_000, renewMs: 5_000, safetyM
  * channel is a lease (`<group>:channel:<name>`); the holder joins and answers it, renews it every
  * `renewMs`, and answers only while its last renewal is fresh (`holds`). A dead instance stops
  * renewing; its channels fall free after `ttlMs` and the others take them. The spread is fair:
- * an instance takes up to ceil(channels / live instances), sheds above that plus one, and takes
- * any channel that stayed free across two of its rounds regardless (instances missing from the
- * roster). A graceful stop leaves the channels and releases the leases at once.
+ * an instance takes up to ceil(channels / live instances) and sheds above that, and takes any
+ * channel that stayed free across two of its rounds regardless (an instance died but is still on
+ * the roster). A graceful stop leaves the channels and releases the leases at once.
  */
 export class ChannelAssignment {
   private readonly held = new Map<string, number>();
@@ -110,7 +110,9 @@ export class ChannelAssignment {
     }));
 
     const quota = Math.ceil(wanted.size / this.members);
-    if (this.held.size > quota + 1) {
+    // Above its share (another instance came up): shed the excess for it to take. Not while channels
+    // stay free (an instance is gone but still counted): then the excess is what covers them.
+    if (this.held.size > quota && this.freeLastRound.size === 0) {
       for (const channel of this.shuffled([...this.held.keys()]).slice(0, this.held.size - quota)) await this.giveUp(channel, 'rebalancing');
     }
 
