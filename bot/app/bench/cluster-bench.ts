@@ -9,7 +9,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalTwitchServer } from '../../../adapters/twitch/local-server/server.js';
@@ -17,16 +16,12 @@ import { TwitchChatRules } from '../../../adapters/twitch/rules.js';
 import { packageRoot } from '../../../data/paths.js';
 import { connectRedis, redactRedisUrl } from '../../../data/redis/connection.js';
 import { buildCore } from '../app.js';
+import { busiestWindow, freePort, numberOption } from './bench-util.js';
 import { redactUrl } from '../store.js';
 import { loadConfig } from '../../config.js';
 
 const args = process.argv.slice(2);
-const opt = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-  return v;
-};
+const opt = (name: string, fallback: number): number => numberOption(args, name, fallback);
 const INSTANCES = opt('instances', 3);
 const CHANNELS = opt('channels', 100);
 const MESSAGES = opt('messages', 5_000);
@@ -199,26 +194,7 @@ async function pipelineRate(url: string | undefined): Promise<number | undefined
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
-function busiestWindow(times: readonly number[]): number {
-  let best = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while ((times[j] ?? 0) <= (times[i] ?? 0) - TwitchChatRules.messageWindowMs) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
 
 function printTable(): void {
   const width = Math.max(...rows.map(([k]) => k.length));
