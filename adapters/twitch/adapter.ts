@@ -9,6 +9,7 @@ import { planFor } from './plan.js';
 import { renderForChat } from './render.js';
 import { TwitchChatRules, type TwitchRules } from './rules.js';
 import { TwitchScheduler, type SchedulerStats } from './scheduler.js';
+import type { SharedChatBudget } from './shared-budget.js';
 import { splitForChat } from './split.js';
 
 export interface TwitchAdapterOptions {
@@ -27,6 +28,13 @@ export interface TwitchAdapterOptions {
   log?: (line: string) => void;
   /** Sees every message as the bot gets it (demo transcript, tests). */
   onMessage?: (message: ChatMessage) => void;
+  /** Several instances on one account: the account's limits as all of them use them together. */
+  shared?: SharedChatBudget;
+  /**
+   * Several instances: whether this one answers in `channel` now (it holds the channel's lease).
+   * Messages in other channels are ignored and answers to them are not sent. Absent: every channel.
+   */
+  holds?: (channel: string) => boolean;
 }
 
 export interface TwitchStats extends SchedulerStats {
@@ -35,6 +43,8 @@ export interface TwitchStats extends SchedulerStats {
   handling: number;
   /** Messages from one viewer beyond their per-minute share, ignored. */
   flooded: number;
+  /** Messages in a channel another instance answers (while its lease moves), ignored. */
+  notHeld: number;
   /** Answers not sent because the viewer already had their share this minute. */
   answersRefused: number;
   sessions: number;
@@ -53,6 +63,7 @@ export class TwitchAdapter {
   private readonly log: (line: string) => void;
   private received = 0;
   private handling = 0;
+  private notHeld = 0;
 
   constructor(private readonly bot: Bot, private readonly o: TwitchAdapterOptions) {
     const plan = planFor(o.rules ?? TwitchChatRules);
@@ -60,9 +71,11 @@ export class TwitchAdapter {
     this.connection = new TwitchConnection({
       ...DefaultTwitchConnectionOptions, ...o.connection,
       server: o.server, username: o.username.toLowerCase(), token: o.token, plan, log: this.log,
+      ...(o.shared ? { shared: o.shared } : {}),
     });
     this.scheduler = new TwitchScheduler(this.connection, this.channels, {
-      plan, maxAnswerAgeMs: o.maxAnswerAgeMs ?? 20_000, maxPromotionAgeMs: 5 * 60_000,
+      plan, maxAnswerAgeMs: o.maxAnswerAgeMs ?? 20_000, maxPromotionAgeMs: 5 * 60_000, log: this.log,
+      ...(o.shared ? { shared: o.shared } : {}), ...(o.holds ? { holds: o.holds } : {}),
     });
     this.inbound = new PerUserQuota(o.inboundPerUserPerMinute ?? 30);
     this.answers = new PerUserQuota(o.answersPerUserPerMinute ?? 4);
@@ -88,7 +101,7 @@ export class TwitchAdapter {
   }
 
   stats(): TwitchStats {
-    return { ...this.scheduler.stats, dropped: { ...this.scheduler.stats.dropped }, received: this.received, handling: this.handling, flooded: this.inbound.refused, answersRefused: this.answers.refused, sessions: this.connection.sessions };
+    return { ...this.scheduler.stats, dropped: { ...this.scheduler.stats.dropped }, received: this.received, handling: this.handling, notHeld: this.notHeld, flooded: this.inbound.refused, answersRefused: this.answers.refused, sessions: this.connection.sessions };
   }
 
   async stop(): Promise<void> {
@@ -97,6 +110,10 @@ export class TwitchAdapter {
   }
 
   private onMessage(channel: string, tags: Parameters<typeof toChatMessage>[1], text: string): void {
+    if (this.o.holds && !this.o.holds(channel)) {
+      this.notHeld++;
+      return;
+    }
     this.received++;
     let message: ChatMessage;
     try {

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import tmi from 'tmi.js';
 import { normalizeChannel } from './channel-state.js';
 import type { SendPlan } from './plan.js';
+import { BUDGET_UNREACHABLE_RETRY_MS, type SharedChatBudget } from './shared-budget.js';
 import { SlidingWindow } from './sliding-window.js';
 
 export interface TwitchConnectionOptions {
@@ -21,6 +22,8 @@ export interface TwitchConnectionOptions {
   /** A JOIN not confirmed within this time is sent again. */
   joinTimeoutMs: number;
   log: (line: string) => void;
+  /** Several instances on one account: each JOIN also takes a slot of the account's shared join window. */
+  shared?: Pick<SharedChatBudget, 'takeJoin'>;
 }
 
 export const DefaultTwitchConnectionOptions = {
@@ -194,6 +197,7 @@ export class TwitchConnection extends EventEmitter<TwitchConnectionEvents> {
   }
 
   private lastPong = 0;
+  private sharedErrorLoggedAt = Number.NEGATIVE_INFINITY;
 
   private onRaw(client: tmi.Client, msg: Record<string, unknown>): void {
     const command = String(msg['command'] ?? '');
@@ -320,9 +324,32 @@ export class TwitchConnection extends EventEmitter<TwitchConnectionEvents> {
         await new Promise((r) => setTimeout(r, wait));
         continue;
       }
-      this.joinWindow.record(now);
+      if (this.o.shared) {
+        // The other instances' JOINs count against the same account limit.
+        const sharedWait = await this.sharedJoinWait();
+        if (sharedWait > 0) {
+          await new Promise((r) => setTimeout(r, sharedWait));
+          continue;
+        }
+        if (this.client !== client || !this.live || !this.desired.has(next) || this.joined.has(next)) continue;
+      }
+      this.joinWindow.record(Date.now());
       this.pendingJoins.set(next, now);
       client.raw(`JOIN #${next}`).catch(() => undefined);
+    }
+  }
+
+  /** 0 once a shared join slot is taken; otherwise how long to wait (unreachable: retry soon, never join unchecked). */
+  private async sharedJoinWait(): Promise<number> {
+    try {
+      const answer = await this.o.shared!.takeJoin({ limit: this.o.plan.joinLimit, windowMs: this.o.plan.joinWindowMs });
+      return answer.granted ? 0 : 'waitMs' in answer ? Math.max(1, answer.waitMs) : BUDGET_UNREACHABLE_RETRY_MS;
+    } catch (err) {
+      if (Date.now() - this.sharedErrorLoggedAt > 10_000) {
+        this.sharedErrorLoggedAt = Date.now();
+        this.o.log(`shared join budget unreachable, joins wait: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      return BUDGET_UNREACHABLE_RETRY_MS;
     }
   }
 

@@ -1,8 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import Bottleneck from 'bottleneck';
 import { observeSend } from '../../bot/metrics.js';
-import { ChannelStates, normalizeChannel, roomBlocks } from './channel-state.js';
+import { ChannelStates, normalizeChannel, roomBlocks, type ChannelView } from './channel-state.js';
 import type { SendPlan } from './plan.js';
+import { BUDGET_UNREACHABLE_RETRY_MS, type BudgetAnswer, type SharedChatBudget } from './shared-budget.js';
 import { SlidingWindow } from './sliding-window.js';
 
 /** One chat line waiting to go out. */
@@ -17,7 +18,8 @@ export interface OutboundLine {
   readonly createdAt: number;
 }
 
-export type DropReason = 'stale' | 'duplicate' | 'emote_only' | 'followers_only' | 'subs_only' | 'not_connected' | 'stopped';
+/** `not_held`: another instance answers in this channel now (its lease moved, see bot/channel-assignment.ts). */
+export type DropReason = 'stale' | 'duplicate' | 'emote_only' | 'followers_only' | 'subs_only' | 'not_connected' | 'not_held' | 'stopped';
 export type SendOutcome = 'sent' | DropReason;
 
 /** Where lines finally go: the live connection. */
@@ -35,6 +37,14 @@ export interface SchedulerOptions {
   maxAnswerAgeMs: number;
   maxPromotionAgeMs: number;
   now?: () => number;
+  /**
+   * Several instances on one account: every line also takes a slot here (account window, channel
+   * gap, duplicate rule across instances). Absent: this process is the account's only sender.
+   */
+  shared?: SharedChatBudget;
+  /** Whether this instance may answer in `channel` now (it holds the channel's lease). Absent: always. */
+  holds?: (channel: string) => boolean;
+  log?: (line: string) => void;
 }
 
 export interface SchedulerStats {
@@ -53,13 +63,14 @@ export class TwitchScheduler {
   readonly stats: SchedulerStats = {
     queued: 0,
     sent: 0,
-    dropped: { stale: 0, duplicate: 0, emote_only: 0, followers_only: 0, subs_only: 0, not_connected: 0, stopped: 0 },
+    dropped: { stale: 0, duplicate: 0, emote_only: 0, followers_only: 0, subs_only: 0, not_connected: 0, not_held: 0, stopped: 0 },
   };
   private readonly account = new Bottleneck({ maxConcurrent: 1 });
   private readonly lanes = new Map<string, Bottleneck>();
   private readonly window: SlidingWindow;
   private readonly now: () => number;
   private readonly stopping = new AbortController();
+  private sharedErrorLoggedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly transport: ChatTransport,
@@ -131,21 +142,35 @@ export class TwitchScheduler {
     }
     const view = this.channels.get(channel);
     for (;;) {
-      // Standing can change while waiting (a USERSTATE after reconnect), so re-plan each time.
-      const limit = view.privileged ? this.o.plan.privilegedLimit : this.o.plan.userLimit;
-      const wait = Math.max(this.window.waitFor(limit, this.now()), view.lastSentAt + this.channelGap(channel) - this.now());
-      if (wait <= 0) break;
-      if (this.now() + wait > deadline) return this.drop('stale');
-      await this.sleep(wait);
+      for (;;) {
+        // Standing can change while waiting (a USERSTATE after reconnect), so re-plan each time.
+        const wait = Math.max(this.window.waitFor(this.limitFor(view), this.now()), view.lastSentAt + this.channelGap(channel) - this.now());
+        if (wait <= 0) break;
+        if (this.now() + wait > deadline) return this.drop('stale');
+        await this.sleep(wait);
+        if (this.stopping.signal.aborted) return this.drop('stopped');
+      }
+      const blocked = roomBlocks(view);
+      if (blocked) return this.drop(blocked);
+      if (!view.privileged && view.lastText === line.text && this.now() - view.lastSentAt < this.o.plan.duplicateWindowMs) {
+        return this.drop('duplicate');
+      }
+      if (this.o.holds && !this.o.holds(channel)) return this.drop('not_held');
+      if (!this.transport.canSend(channel)) return this.drop('not_connected');
+      if (!this.o.shared) break;
+      // What the other instances sent counts too: take a slot from the shared budget, or wait.
+      const answer = await this.takeShared(channel, line.text, view);
+      if (answer.granted) {
+        if (this.o.holds && !this.o.holds(channel)) return this.drop('not_held');
+        if (!this.transport.canSend(channel)) return this.drop('not_connected');
+        break;
+      }
+      if ('duplicate' in answer) return this.drop('duplicate');
+      if (this.now() + answer.waitMs > deadline) return this.drop('stale');
+      await this.sleep(answer.waitMs);
       if (this.stopping.signal.aborted) return this.drop('stopped');
     }
-    const blocked = roomBlocks(view);
-    if (blocked) return this.drop(blocked);
     const now = this.now();
-    if (!view.privileged && view.lastText === line.text && now - view.lastSentAt < this.o.plan.duplicateWindowMs) {
-      return this.drop('duplicate');
-    }
-    if (!this.transport.canSend(channel)) return this.drop('not_connected');
     // Recorded before sending: Twitch counts a message even when it drops it.
     this.window.record(now);
     view.lastSentAt = now;
@@ -153,6 +178,27 @@ export class TwitchScheduler {
     this.transport.send(channel, line.text, line.replyParentId);
     this.stats.sent++;
     return 'sent';
+  }
+
+  private limitFor(view: ChannelView): number {
+    return view.privileged ? this.o.plan.privilegedLimit : this.o.plan.userLimit;
+  }
+
+  /** A slot from the shared budget; unreachable means wait and ask again, never send unchecked. */
+  private async takeShared(channel: string, text: string, view: ChannelView): Promise<BudgetAnswer> {
+    try {
+      return await this.o.shared!.takeMessage({
+        channel, text, limit: this.limitFor(view), windowMs: this.o.plan.windowMs, gapMs: this.channelGap(channel),
+        duplicateWindowMs: view.privileged ? 0 : this.o.plan.duplicateWindowMs,
+      });
+    } catch (err) {
+      const now = this.now();
+      if (now - this.sharedErrorLoggedAt > 10_000) {
+        this.sharedErrorLoggedAt = now;
+        this.o.log?.(`shared send budget unreachable, holding answers back: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      return { granted: false, waitMs: BUDGET_UNREACHABLE_RETRY_MS };
+    }
   }
 
   private channelGap(channel: string): number {

@@ -12,15 +12,11 @@ import { TwitchAdapter } from '../../../adapters/twitch/adapter.js';
 import { LocalTwitchServer } from '../../../adapters/twitch/local-server/server.js';
 import { TwitchChatRules } from '../../../adapters/twitch/rules.js';
 import { buildCore } from '../app.js';
+import { busiestWindow, numberOption } from './bench-util.js';
 import { loadConfig } from '../../config.js';
 
 const args = process.argv.slice(2);
-const opt = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-  return v;
-};
+const opt = (name: string, fallback: number): number => numberOption(args, name, fallback);
 const CHANNELS = opt('channels', 50);
 const MESSAGES = opt('messages', 10_000);
 const RATE = opt('rate', 250);
@@ -96,14 +92,6 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
-function busiestWindow(times: readonly number[]): number {
-  let best = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while ((times[j] ?? 0) <= (times[i] ?? 0) - TwitchChatRules.messageWindowMs) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
 
 function print(line: string): void {
   process.stdout.write(`${line}\n`);

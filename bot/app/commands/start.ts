@@ -22,7 +22,7 @@ let log: ProcessLog = createProcessLog();
 async function startPlatforms(config: Config, core: Core, cluster: Cluster): Promise<{ twitch?: Platform; discord?: Platform }> {
   const out: { twitch?: Platform; discord?: Platform } = {};
   if (config.twitch.username && config.twitch.token) {
-    const twitch = (await import('./twitch.js')).startTwitch(config, core, log);
+    const twitch = (await import('./twitch.js')).startTwitch(config, core, log, cluster);
     if (twitch) out.twitch = twitch;
   }
   if (config.discord.token) {
@@ -69,9 +69,10 @@ export async function runStart(o: { config?: string }): Promise<number> {
   });
   log(`web chat listening on ${web.url} (health: ${web.url}/healthz)`);
   try {
+    // Redis unreachable is a clear error (naming the URL without its password) before models load.
+    cluster = await openCluster(config);
     const built = await buildCore(config, log, { trackingBaseUrl: web.url, agentsOnline: () => web.agentsOnline(), logError: log.error });
     core = built;
-    cluster = await openCluster(config);
     platforms = await startPlatforms(config, built, cluster);
     log(`ready in ${Math.round(performance.now() - started)} ms (database ${Math.round(built.timings.databaseMs)} ms, models ${Math.round(built.timings.modelsMs)} ms); open ${web.url}`);
   } catch (err) {
@@ -116,7 +117,9 @@ export async function runStart(o: { config?: string }): Promise<number> {
       ]),
     });
   }
-  steps.push({ name: 'web server', budgetMs: 1_500, run: () => Promise.all([web.close(), cluster?.close()]) });
+  steps.push({ name: 'web server', budgetMs: 1_500, run: () => web.close() });
+  const shared = cluster;
+  if (shared) steps.push({ name: 'cluster', budgetMs: 500, run: () => shared.close() });
   steps.push({
     name: 'database', budgetMs: 1_500,
     run: async () => {
