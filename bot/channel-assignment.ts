@@ -1,13 +1,13 @@
 import type { LeaseStore } from '../data/leases.js';
-import type { Roster } from '../data/roster.js';
+import type { MemberRegistry } from '../data/members.js';
 
 export interface ChannelAssignmentOptions {
   /** This instance (its lease owner name). */
   owner: string;
-  /** What the leases and the roster are scoped by, e.g. `twitch:<account>`. */
+  /** What the leases and the members list are scoped by, e.g. `twitch:<account>`. */
   group: string;
   leases: LeaseStore;
-  roster: Roster;
+  members: MemberRegistry;
   /** Every channel the instances together must be in (config and database). */
   channels: () => readonly string[];
   /** Called once this instance holds a channel: join it. */
@@ -37,7 +37,7 @@ export const DefaultAssignmentTimings = { ttlMs: 15_000, renewMs: 5_000, safetyM
  * renewing; its channels fall free after `ttlMs` and the others take them. The spread is fair:
  * an instance takes up to ceil(channels / live instances) and sheds above that, and takes any
  * channel that stayed free across two of its rounds regardless (an instance died but is still on
- * the roster). A graceful stop leaves the channels and releases the leases at once.
+ * the members list). A graceful stop leaves the channels and releases the leases at once.
  */
 export class ChannelAssignment {
   private readonly held = new Map<string, number>();
@@ -91,7 +91,7 @@ export class ChannelAssignment {
     if (this.stopped) return;
     const startedAt = this.now();
     const { ttlMs } = this.t;
-    const alive = await this.o.roster.beat(this.o.group, this.o.owner, ttlMs).catch(() => undefined);
+    const alive = await this.o.members.heartbeat(this.o.group, this.o.owner, ttlMs).catch(() => undefined);
     if (alive) this.members = Math.max(1, alive.length);
     const wanted = new Set(this.o.channels().map(normalize));
 
@@ -149,7 +149,7 @@ export class ChannelAssignment {
     clearTimeout(this.timer);
     await this.round;
     await Promise.all([...this.held.keys()].map((c) => this.giveUp(c, 'shutting down')));
-    await this.o.roster.leave(this.o.group, this.o.owner).catch(() => undefined);
+    await this.o.members.leave(this.o.group, this.o.owner).catch(() => undefined);
   }
 
   /** Stops answering, leaves, then releases the lease (in that order: never two answerers). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { LocalLeaseStore } from '../../data/leases.js';
-import { LocalRoster } from '../../data/roster.js';
+import { LocalMemberRegistry } from '../../data/members.js';
 import { seededRng } from '../../recommender/random.js';
 import { ChannelAssignment } from '../../bot/channel-assignment.js';
 
@@ -9,14 +9,14 @@ function world(channelCount: number, instanceCount: number) {
   let now = 1_000_000;
   const clock = () => now;
   const leases = new LocalLeaseStore(clock);
-  const roster = new LocalRoster(clock);
+  const roster = new LocalMemberRegistry(clock);
   let channels = Array.from({ length: channelCount }, (_, i) => `chan${i}`);
   const joined = new Map<string, Set<string>>();
   const events: string[] = [];
   const make = (id: string) => {
     joined.set(id, new Set());
     return new ChannelAssignment({
-      owner: id, group: 'twitch:bot', leases, roster, channels: () => channels, now: clock, random: seededRng(id.length * 7 + id.charCodeAt(id.length - 1)),
+      owner: id, group: 'twitch:bot', leases, members: roster, channels: () => channels, now: clock, random: seededRng(id.length * 7 + id.charCodeAt(id.length - 1)),
       join: (c) => { joined.get(id)!.add(c); events.push(`${id} join ${c}`); },
       part: (c) => { joined.get(id)!.delete(c); events.push(`${id} part ${c}`); },
     });

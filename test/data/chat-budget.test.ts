@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../../data/redis/connection.js';
 import { RedisChatBudget } from '../../data/redis/chat-budget.js';
-import { RedisRoster } from '../../data/redis/roster.js';
+import { RedisMemberRegistry } from '../../data/redis/members.js';
 import { TEST_REDIS_URL, redisPrefix } from '../helpers/servers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -69,14 +69,14 @@ describe('data/redis: a chat account\'s budget shared by instances (real Redis)'
     assert.equal((await a.takeMessage(line('c', 'still free for messages'))).granted, true);
   });
 
-  it('the roster lists members alive within their TTL; leaving takes one out at once', async () => {
-    const roster = new RedisRoster(redis, redisPrefix('roster'));
-    await roster.beat('g', 'a', 5_000);
-    await roster.beat('g', 'short', 50);
-    assert.deepEqual(await roster.beat('g', 'b', 5_000), ['a', 'b', 'short']);
+  it('the members list shows those alive within their TTL; leaving takes one out at once', async () => {
+    const roster = new RedisMemberRegistry(redis, redisPrefix('members'));
+    await roster.heartbeat('g', 'a', 5_000);
+    await roster.heartbeat('g', 'short', 50);
+    assert.deepEqual(await roster.heartbeat('g', 'b', 5_000), ['a', 'b', 'short']);
     await sleep(100);
-    assert.deepEqual(await roster.beat('g', 'b', 5_000), ['a', 'b']);
+    assert.deepEqual(await roster.heartbeat('g', 'b', 5_000), ['a', 'b']);
     await roster.leave('g', 'a');
-    assert.deepEqual(await roster.beat('g', 'b', 5_000), ['b']);
+    assert.deepEqual(await roster.heartbeat('g', 'b', 5_000), ['b']);
   });
 });

@@ -2,7 +2,7 @@ import { TwitchAdapter, type TwitchAdapterOptions } from '../../../adapters/twit
 import type { LeaseStore } from '../../../data/leases.js';
 import { maskingLog } from '../../../data/pii.js';
 import { RedisChatBudget } from '../../../data/redis/chat-budget.js';
-import { RedisRoster } from '../../../data/redis/roster.js';
+import { RedisMemberRegistry } from '../../../data/redis/members.js';
 import type { Bot } from '../../bot.js';
 import { ChannelAssignment, type ChannelAssignmentOptions } from '../../channel-assignment.js';
 import type { Core } from '../app.js';
@@ -55,7 +55,7 @@ export interface TwitchLaunch {
   channels: () => readonly string[];
   /** Several instances sharing Redis: channels by lease, one send budget (docs/cluster-twitch.md). */
   cluster?: Pick<Cluster, 'id' | 'redis' | 'leases'>;
-  /** Key prefix for the shared budget and roster (tests keep apart on one Redis). */
+  /** Key prefix for the shared budget and members list (tests keep apart on one Redis). */
   redisPrefix?: string;
   /** Lease timings (tests scale them down). */
   leaseTimings?: Pick<ChannelAssignmentOptions, 'ttlMs' | 'renewMs' | 'safetyMs'>;
@@ -80,7 +80,7 @@ export function launchTwitch(o: TwitchLaunch): { adapter: TwitchAdapter; assignm
   if (o.cluster && redis) {
     assignment = new ChannelAssignment({
       owner: o.cluster.id, group: `twitch:${account}`, leases: o.cluster.leases,
-      roster: new RedisRoster(redis, `${o.redisPrefix ?? 'crossfeed:'}roster:`),
+      members: new RedisMemberRegistry(redis, `${o.redisPrefix ?? 'crossfeed:'}members:`),
       channels: o.channels, join: (c) => adapter.join(c), part: (c) => adapter.part(c),
       log: (line) => o.log(`twitch: ${line}`), ...o.leaseTimings,
     });
