@@ -55,6 +55,8 @@ export class RedisBus implements Bus {
     if (this.closed) return;
     const envelope = `{"from":${JSON.stringify(this.o.instanceId)},"payload":${json}}`;
     try {
+      // While the connection is down a publish fails at once instead of waiting in the offline queue.
+      if (this.redis.status !== 'ready') throw new Error(`connection ${this.redis.status}`);
       await this.redis.publish(this.prefix + topic, envelope);
       if (this.failing) {
         this.failing = false;
