@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
 import { PrivateRedis } from '../helpers/redis-server.js';
-import { ServerProcess } from '../helpers/server-process.js';
+import { freePort, ServerProcess } from '../helpers/server-process.js';
 import { FrameClient } from '../helpers/ws-client.js';
 
 /**
@@ -37,6 +37,15 @@ describe('e2e: two instances behind one Redis: visitor on A, agent console on B'
     await b?.stop();
     await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('Redis unreachable at start: a clear error naming the URL without its password, and a non-zero exit', async () => {
+    const url = `redis://crossfeed:hunter2@127.0.0.1:${await freePort()}`;
+    const err = await ServerProcess.start({ REDIS_URL: url }).then(() => undefined, (e: Error) => e);
+    assert.ok(err, 'start must fail');
+    assert.match(err.message, /exited with 1/);
+    assert.match(err.message, /cannot reach Redis at redis:\/\/crossfeed:\*\*\*@127\.0\.0\.1:\d+/);
+    assert.doesNotMatch(err.message, /hunter2/);
   });
 
   it('the agent on B sees the visitor on A, takes the conversation and replies; the visitor gets it once; the login from A works on B', async () => {
@@ -91,5 +100,34 @@ describe('e2e: two instances behind one Redis: visitor on A, agent console on B'
     // Logging out on B ends the session on A too.
     assert.equal((await call('/agent/logout')).status, 204);
     assert.equal((await fetch(`${a.url}/agent/api/me`, { headers: { Cookie: cookie } })).status, 401);
+  });
+
+  it('Redis stops: the bot keeps answering and says so once; Redis back: logins shared again', async () => {
+    await redis.stop();
+    const visitor = await FrameClient.connect(`${a.url.replace('http', 'ws')}/ws?visitor=${randomUUID()}`);
+    sockets.push(visitor);
+    await visitor.next((f) => f.type === 'history');
+    for (const text of ['any python course?', 'what are your opening hours?', 'I want to talk to a human']) {
+      visitor.send({ type: 'message', text });
+      await visitor.next((f) => f.type === 'message' && f.message.role === 'bot', 20_000);
+    }
+    // The handoff above published a conversation event (and presence is announced every few seconds): one line for the outage.
+    const failing = () => a.output.join('').split('\n').filter((l) => /cannot publish to Redis/.test(l)).length;
+    assert.equal(failing(), 1, a.output.join(''));
+
+    await redis.restart();
+    // The restarted Redis is empty (no persistence): log in again on A, once A's connection is back.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const login = await fetch(`${a.url}/agent/login`, {
+        method: 'POST', redirect: 'manual', headers: { Origin: a.url, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'username=alice&password=alice-password-1',
+      });
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+      if (login.status === 303 && (await fetch(`${b.url}/agent/api/me`, { headers: { Cookie: cookie } })).status === 200) break;
+      if (Date.now() > deadline) throw new Error(`logins not shared again after Redis came back (login ${login.status})`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    assert.equal(failing(), 1);
   });
 });
