@@ -77,3 +77,18 @@ export async function openCluster(config: Config, o: ClusterOptions = {}): Promi
     },
   };
 }
+
+/**
+ * A one-shot command (catalog or FAQ import) tells the running instances what it changed, so they
+ * reload now. They check the version on a timer anyway: an unreachable Redis is only a warning.
+ */
+export async function announceChange(config: Config, topic: string, warn: (line: string) => void): Promise<void> {
+  if (!config.redis.url) return;
+  try {
+    const cluster = await openCluster(config, { log: warn });
+    await cluster.bus.publish(topic, {});
+    await cluster.close();
+  } catch (err) {
+    warn(`running instances will see the change at their next version check: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
