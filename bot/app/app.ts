@@ -81,6 +81,10 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
       name: 'retention', owner: cluster.id, leases: cluster.leases, ttlMs: JOB_LEASE_MS, everyMs: 86_400_000, runOnTakeover: true,
       run: () => retention.runOnce(), log: onProgress,
     });
+    // The first election (and purge, when this instance wins) happens here, before the rest of the
+    // start-up queues its database work, as the purge at start always did.
+    await retentionJob.tick();
+    await retentionJob.settled();
     const catalogVersion = await store.catalog.version();
     const items = await store.catalog.list();
     const t1 = performance.now();
@@ -140,7 +144,6 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
     const close = async () => {
       for (const u of unsubscribe.splice(0)) u();
       await stepDown();
-      await Promise.all(jobs.map((j) => j.settled()));
       await catalogSync.stop(); collaborative.stop(); retention.stop(); await nlu.close(); await store.close();
     };
     return {
