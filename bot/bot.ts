@@ -99,6 +99,7 @@ export class Bot {
   /** Messages waiting their turn, being handled, and dropped by stop(). */
   private readonly work = { queued: 0, running: 0, dropped: 0 };
   private stopping = false;
+  private readonly knowledge: FaqKnowledge;
   private idle: (() => void)[] = [];
 
   constructor(private readonly deps: BotDeps) {
@@ -115,6 +116,7 @@ export class Bot {
       }
     };
     const knowledge = new FaqKnowledge(deps.store.faq, { refreshMs: o.support.faqRefreshMs, encoder: deps.nlu.encoder });
+    this.knowledge = knowledge;
     // Catalog search with the same encoder (hybrid relevance); lexical until the items are embedded.
     const encoder = deps.nlu.encoder;
     if (encoder) void deps.recommender.useEncoder((t) => encoder.embed(t)).catch((err) => this.onError(err, { platform: 'web', channel: '', user: { platformId: '', displayName: '', roles: [] }, text: 'catalog embedding', time: new Date(), direct: false }));
@@ -151,6 +153,11 @@ export class Bot {
       }, deps.random),
       recommendAndRender(deps.recommender),
     ]);
+  }
+
+  /** The FAQ changed (on this instance or another): the next question re-reads it instead of waiting for the version check. */
+  faqChanged(): void {
+    this.knowledge.invalidate();
   }
 
   /** Handles one inbound message; answers go to `out`. Never throws: failures are reported and answered politely. */

@@ -212,6 +212,7 @@ export class FaqKnowledge {
   private current: { version: number; index: FaqIndex } | undefined;
   private checkedAt = -Infinity;
   private pending: Promise<FaqIndex> | undefined;
+  private stale = 0;
   private readonly now: () => number;
 
   constructor(private readonly store: FaqStore, private readonly o: FaqKnowledgeOptions) {
@@ -219,14 +220,22 @@ export class FaqKnowledge {
   }
 
   index(): Promise<FaqIndex> {
-    if (this.current && this.now() - this.checkedAt < this.o.refreshMs) return Promise.resolve(this.current.index);
+    if (this.current && this.stale === 0 && this.now() - this.checkedAt < this.o.refreshMs) return Promise.resolve(this.current.index);
     this.pending ??= this.refresh().finally(() => (this.pending = undefined));
     return this.pending;
   }
 
+  /** The FAQ changed (another instance said so): the next question checks the version, whenever it was last checked. */
+  invalidate(): void {
+    this.stale++;
+  }
+
   private async refresh(): Promise<FaqIndex> {
+    const stale = this.stale;
     const version = await this.store.version();
     this.checkedAt = this.now();
+    // A change announced while this check ran may be newer than the version it read: check again next time.
+    this.stale -= stale;
     if (!this.current || this.current.version !== version) {
       this.current = { version, index: await FaqIndex.build(await this.store.list(), this.o.encoder) };
     }

@@ -22,7 +22,8 @@ export const faqEntryBody = z.object({
 
 /**
  * `/admin/faq`: admins list, add, edit and delete FAQ entries. Writes go straight to the store,
- * whose version the bot watches, so answers change within seconds.
+ * whose version the bot watches, so answers change within seconds; `faqChanged` tells every
+ * instance at once.
  */
 export async function registerAdminFaq(app: FastifyInstance, o: AdminFaqOptions): Promise<void> {
   const extraOrigins = o.extraOrigins ?? [];
@@ -55,6 +56,7 @@ export async function registerAdminFaq(app: FastifyInstance, o: AdminFaqOptions)
     }
     const existed = (await d.faq.get(id.data)) !== undefined;
     await d.faq.upsert([{ id: id.data, ...body.data, questions: dedupe(body.data.questions), tags: dedupe(body.data.tags) }]);
+    d.faqChanged?.();
     return reply.code(existed ? 200 : 201).send({ entry: await d.faq.get(id.data) });
   });
 
@@ -62,6 +64,7 @@ export async function registerAdminFaq(app: FastifyInstance, o: AdminFaqOptions)
     const d = withDesk(reply);
     if (!d) return reply;
     if (!(await d.faq.remove(req.params.id))) return reply.code(404).send({ error: 'not_found', message: 'no such entry' });
+    d.faqChanged?.();
     return reply.code(204).send();
   });
 }

@@ -14,6 +14,8 @@ export interface SupportDesk {
   entities?: (text: string) => Promise<{ label: string; text: string; value: unknown }[]>;
   /** The bot reports activity in a conversation (a visitor line while taken, a new queue entry). */
   onConversationEvent?: (listener: (conversationId: number) => void) => () => void;
+  /** The admin page changed the FAQ: every instance reloads it now (absent: at its next version check). */
+  faqChanged?: () => void;
 }
 
 /** A transcript line as the console shows it. */

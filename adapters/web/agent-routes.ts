@@ -8,6 +8,8 @@ import { registerAdminFaq } from './admin-faq-routes.js';
 import type { SupportDesk } from './agent-desk.js';
 import { ConsoleDesk, supportFrame } from './agent-desk.js';
 import { AgentHub, queueItem } from './agent-socket.js';
+import { LocalBus, type Bus } from '../../data/bus.js';
+import { DeskRelay } from './desk-relay.js';
 import { consolePageHeaders, guard, LoginThrottle, sameOrigin, sessionOf, SessionStore, type SessionOptions } from './auth.js';
 import { AccountThrottle, type AccountThrottleOptions } from './account-throttle.js';
 import { KeyedBuckets } from './keyed-limit.js';
@@ -37,6 +39,11 @@ export interface AgentConsoleOptions {
   log: (message: string) => void;
   /** The operator dashboard at /admin (dashboard-routes.ts), in this scope so it shares the login, Origin and rate-limit rules. */
   dashboard?: Omit<DashboardOptions, 'sessions' | 'extraOrigins'>;
+  /**
+   * What the instances share (data/bus.ts): agent actions reach visitors and consoles connected to
+   * any instance. Absent: this instance only.
+   */
+  bus?: Bus;
 }
 
 export const DefaultAgentConsoleOptions = {
@@ -51,11 +58,12 @@ export const DefaultAgentConsoleOptions = {
   apiPerSecond: 20,
   maxReplyChars: 2000,
   pollMs: 1000,
-} as const satisfies Required<Omit<AgentConsoleOptions, 'desk' | 'hub' | 'publicDir' | 'log' | 'dashboard'>>;
+} as const satisfies Required<Omit<AgentConsoleOptions, 'desk' | 'hub' | 'publicDir' | 'log' | 'dashboard' | 'bus'>>;
 
 export interface AgentConsole {
   sessions: SessionStore;
   agents: AgentHub;
+  relay: DeskRelay;
   /** Agents with the console open now (the bot offers "leave a message" when none). */
   agentsOnline(): number;
   close(): void;
@@ -81,6 +89,7 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
   const sessions = new SessionStore(o.session);
   const desk = new ConsoleDesk(o.hub);
   const agents = new AgentHub({ desk: o.desk, console: desk, sessions, pollMs: o.pollMs, log: o.log });
+  const relay = new DeskRelay(o.bus ?? new LocalBus(), { desk: o.desk, console: desk, agents, log: o.log });
   const loginThrottle = new LoginThrottle(o.loginFailures, o.loginWindowMs);
   const accountThrottle = new AccountThrottle({
     freeFailures: o.accountFreeFailures, baseBackoffMs: o.accountBaseBackoffMs, maxBackoffMs: o.accountMaxBackoffMs,
@@ -115,8 +124,8 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
       scope.get(file, (_req, reply) => reply.redirect(to, 302));
     }
 
-    scope.get<{ Querystring: { error?: string; next?: string } }>('/agent/login', (req, reply) => {
-      if (sessions.fromRequest(req)) return reply.redirect('/agent', 302);
+    scope.get<{ Querystring: { error?: string; next?: string } }>('/agent/login', async (req, reply) => {
+      if (await sessions.fromRequest(req).catch(() => undefined)) return reply.redirect('/agent', 302);
       // Only fixed strings are put into the page, never anything from the request.
       let html = req.query.error === '1' ? loginHtml.replace('data-testid="login-error" hidden', 'data-testid="login-error"') : loginHtml;
       if (req.query.next === 'admin') html = html.replace('name="next" value="agent"', 'name="next" value="admin"');
@@ -140,16 +149,16 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
         loginThrottle.fail(req.ip);
         return reply.redirect(`/agent/login?error=1${body.success && body.data.next === 'admin' ? '&next=admin' : ''}`, 303);
       }
-      const session = sessions.create(agent);
+      const session = await sessions.create(agent);
       sessions.setCookie(reply, session);
       // Partner logins only ever see the dashboard (their own campaigns).
       return reply.redirect(agent.role === 'partner' ? '/admin' : body.success && body.data.next === 'admin' ? '/admin/faq' : '/agent', 303);
     });
 
     // Partner logins (dashboard only) log out here too.
-    scope.post('/agent/logout', { onRequest: guard(sessions, { kind: 'api', allowPartner: true, extraOrigins: o.extraOrigins }) }, (req, reply) => {
+    scope.post('/agent/logout', { onRequest: guard(sessions, { kind: 'api', allowPartner: true, extraOrigins: o.extraOrigins }) }, async (req, reply) => {
       const session = sessionOf(req);
-      sessions.destroy(session.id);
+      await sessions.destroy(session.id);
       agents.closeSession(session.id);
       sessions.clearCookie(reply);
       return reply.code(204).send();
@@ -179,7 +188,7 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
       const body = dismissBody.safeParse(req.body);
       if (!body.success) return reply.code(400).send({ error: 'bad_ids', message: 'conversationIds: 1 to 500 conversation ids' });
       const dismissed = await d.support.dismiss(body.data.conversationIds, 'dismissed', sessionOf(req).agent.id);
-      if (dismissed.length) agents.poke();
+      if (dismissed.length) relay.toConsoles();
       return reply.send({ dismissed });
     });
 
@@ -215,10 +224,9 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
           message: result === 'already_taken' ? `Already taken${owner ? ` by ${owner.username}` : ''}.` : 'This conversation is not waiting any more.',
         });
       }
-      agents.broadcast({ type: 'taken', conversationId: id, agent: me.username });
+      relay.toConsoles({ type: 'taken', conversationId: id, agent: me.username });
       const entry = await d.support.open(id);
-      if (entry) await desk.toVisitor(d, entry, supportFrame('taken'));
-      agents.poke();
+      if (entry) relay.toVisitor(entry, supportFrame('taken'));
       return reply.send({ result });
     });
 
@@ -232,8 +240,8 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
       const entry = await ownedEntry(d, id, sessionOf(req).agent.id, reply);
       if (!entry) return reply;
       const stored = await d.conversations.append(id, { role: 'agent', text: body.data.text });
-      await desk.toVisitor(d, entry, { type: 'message', message: toTranscript(stored) });
-      agents.poke();
+      relay.toVisitor(entry, { type: 'message', message: toTranscript(stored) });
+      relay.toConsoles();
       return reply.send({ message: await desk.line(d, stored) });
     });
 
@@ -245,8 +253,8 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
       const entry = await ownedEntry(d, id, sessionOf(req).agent.id, reply);
       if (!entry) return reply;
       if (!(await d.support.handBack(id, sessionOf(req).agent.id))) return notOwner(reply);
-      await desk.toVisitor(d, entry, supportFrame('bot'));
-      agents.poke();
+      relay.toVisitor(entry, supportFrame('bot'));
+      relay.toConsoles();
       return reply.send({ result: 'handed_back' });
     });
 
@@ -260,8 +268,8 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
       const entry = await ownedEntry(d, id, sessionOf(req).agent.id, reply);
       if (!entry) return reply;
       if (!(await d.support.close(id, sessionOf(req).agent.id, body.data.tag))) return notOwner(reply);
-      await desk.toVisitor(d, entry, supportFrame('closed'));
-      agents.poke();
+      relay.toVisitor(entry, supportFrame('closed'));
+      relay.toConsoles();
       return reply.send({ result: 'closed', tag: body.data.tag });
     });
 
@@ -274,17 +282,25 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
         socket.close(CloseCode.policy, 'origin not allowed');
         return;
       }
-      const session = sessions.fromRequest(req);
-      if (!session || session.agent.role === 'partner') {
-        socket.close(CloseCode.policy, 'login required');
-        return;
-      }
-      agents.add(socket, session);
+      // Frames that arrive while the session is looked up are handed to the hub once it has the socket.
+      const early: [Buffer, boolean][] = [];
+      const hold = (data: Buffer, isBinary: boolean) => void early.push([data, isBinary]);
+      socket.on('message', hold);
+      void sessions.fromRequest(req).catch(() => undefined).then((session) => {
+        socket.off('message', hold);
+        if (!session || session.agent.role === 'partner') {
+          socket.close(CloseCode.policy, 'login required');
+          return;
+        }
+        agents.add(socket, session);
+        for (const [data, isBinary] of early) socket.emit('message', data, isBinary);
+      });
     });
   });
 
   agents.start();
-  return { sessions, agents, agentsOnline: () => agents.online(), close: () => agents.stop() };
+  relay.start();
+  return { sessions, agents, relay, agentsOnline: () => agents.online(), close: () => { relay.stop(); agents.stop(); } };
 }
 
 function conversationId(req: FastifyRequest, reply: FastifyReply): number | undefined {

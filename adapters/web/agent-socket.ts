@@ -144,8 +144,10 @@ export class AgentHub {
     const desk = this.o.desk();
     if (!desk) return;
     this.subscribe();
+    // A logout or revocation on any instance ends the session in the shared store; its sockets here close.
+    // When the store cannot be asked (Redis away), open consoles stay open.
     for (const [socket, c] of this.clients) {
-      if (!this.o.sessions.isLive(c.session.id)) socket.close(CloseCode.policy, 'session expired');
+      if (!(await this.o.sessions.isLive(c.session.id).catch(() => true))) socket.close(CloseCode.policy, 'session expired');
     }
 
     const waiting = await desk.support.waiting();

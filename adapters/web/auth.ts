@@ -1,23 +1,19 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MemorySessions, type SessionBackend, type StoredSession } from '../../data/sessions.js';
 import type { Agent } from '../../data/support.js';
 
 /**
  * Console sessions: a random 256-bit id in an HttpOnly, SameSite=Strict cookie, looked up in a
- * server-side map; each session has its own CSRF token (synchronizer token) that state-changing
- * requests send in the `X-CSRF-Token` header. Restarting the server logs everyone out.
+ * server-side store (data/sessions.ts: memory, or Redis shared by every instance); each session
+ * has its own CSRF token (synchronizer token) that state-changing requests send in the
+ * `X-CSRF-Token` header. With the in-memory store, restarting the server logs everyone out.
  */
 
 export const SESSION_COOKIE = 'cf_agent';
 export const CSRF_HEADER = 'x-csrf-token';
 
-export interface Session {
-  id: string;
-  agent: Agent;
-  csrfToken: string;
-  createdAt: number;
-  lastSeenAt: number;
-}
+export type Session = StoredSession;
 
 export interface SessionOptions {
   /** A session ends this long after login, however active. */
@@ -27,6 +23,8 @@ export interface SessionOptions {
   /** Adds `Secure` to the cookie (the console is reached over https). */
   secureCookies?: boolean;
   now?: () => number;
+  /** Where sessions are kept: in memory (default, one instance) or shared (Redis, several instances). */
+  backend?: SessionBackend;
 }
 
 export const DefaultSessionOptions = {
@@ -34,56 +32,55 @@ export const DefaultSessionOptions = {
   idleMs: 2 * 60 * 60_000,
   secureCookies: false,
   now: () => Date.now(),
-} as const satisfies Required<SessionOptions>;
+} as const satisfies Required<Omit<SessionOptions, 'backend'>>;
 
+/** Console sessions: when they end (max age, idle time) and their cookie; kept in a SessionBackend. */
 export class SessionStore {
-  private readonly sessions = new Map<string, Session>();
-  private readonly o: Required<SessionOptions>;
+  private readonly o: Required<Omit<SessionOptions, 'backend'>>;
+  private readonly backend: SessionBackend;
 
   constructor(options: SessionOptions = {}) {
-    this.o = { ...DefaultSessionOptions, ...options };
+    const { backend, ...rest } = options;
+    this.o = { ...DefaultSessionOptions, ...rest };
+    this.backend = backend ?? new MemorySessions(this.o.now);
   }
 
-  create(agent: Agent): Session {
-    this.sweep();
+  async create(agent: Agent): Promise<Session> {
     const t = this.o.now();
     const session: Session = { id: token(), agent, csrfToken: token(), createdAt: t, lastSeenAt: t };
-    this.sessions.set(session.id, session);
+    await this.backend.put(session, this.ttl(session, t));
     return session;
   }
 
   /** The live session of a request's cookie; touching it extends the idle deadline. */
-  fromRequest(req: FastifyRequest): Session | undefined {
+  async fromRequest(req: FastifyRequest): Promise<Session | undefined> {
     const id = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (!id) return undefined;
-    const session = this.sessions.get(id);
+    const session = await this.backend.get(id);
     if (!session) return undefined;
     const t = this.o.now();
     if (this.expired(session, t)) {
-      this.sessions.delete(id);
+      await this.backend.delete(id);
       return undefined;
     }
     session.lastSeenAt = t;
+    await this.backend.put(session, this.ttl(session, t));
     return session;
   }
 
   /** Whether a session still exists and has not expired (open sockets check this as they go). */
-  isLive(id: string): boolean {
-    const s = this.sessions.get(id);
+  async isLive(id: string): Promise<boolean> {
+    const s = await this.backend.get(id);
     return s !== undefined && !this.expired(s, this.o.now());
   }
 
-  destroy(id: string): void {
-    this.sessions.delete(id);
+  destroy(id: string): Promise<void> {
+    return this.backend.delete(id);
   }
 
-  /** Ends every session of an agent (e.g. after their account changed). */
-  destroyAgent(agentId: number): void {
-    for (const [id, s] of this.sessions) if (s.agent.id === agentId) this.sessions.delete(id);
-  }
-
-  get size(): number {
-    return this.sessions.size;
+  /** Ends every session of an agent (e.g. after their account changed), on every instance. */
+  destroyAgent(agentId: number): Promise<void> {
+    return this.backend.deleteAgent(agentId);
   }
 
   setCookie(reply: FastifyReply, session: Session): void {
@@ -102,9 +99,9 @@ export class SessionStore {
     return t - s.createdAt > this.o.maxAgeMs || t - s.lastSeenAt > this.o.idleMs;
   }
 
-  private sweep(): void {
-    const t = this.o.now();
-    for (const [id, s] of this.sessions) if (this.expired(s, t)) this.sessions.delete(id);
+  /** Time left until the session ends if untouched: the backend forgets it then. */
+  private ttl(s: Session, t: number): number {
+    return Math.max(1, Math.min(s.createdAt + this.o.maxAgeMs, s.lastSeenAt + this.o.idleMs) - t);
   }
 }
 
@@ -181,7 +178,12 @@ export function guard(sessions: SessionStore, o: GuardOptions) {
     if (unsafe && !sameOrigin(req, o.extraOrigins)) {
       return reply.code(403).send({ error: 'cross_site', message: 'requests must come from the console page' });
     }
-    const session = sessions.fromRequest(req);
+    let session: Session | undefined;
+    try {
+      session = await sessions.fromRequest(req);
+    } catch {
+      return reply.code(503).send({ error: 'sessions_unavailable', message: 'logins cannot be checked right now; retry shortly' });
+    }
     if (!session) {
       if (o.kind === 'page') return reply.redirect(`/agent/login${req.url.startsWith('/admin') ? '?next=admin' : ''}`, 302);
       return reply.code(401).send({ error: 'login_required', message: 'log in first' });

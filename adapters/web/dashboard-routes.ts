@@ -21,7 +21,7 @@ import { metrics } from '../../bot/metrics.js';
 /** What the dashboard needs from the running bot; undefined while starting (503). */
 export interface DashboardData {
   store: Store;
-  /** Reloads the recommender's in-memory catalog after an edit or import (no restart). */
+  /** Reloads the recommender's in-memory catalog after an edit or import (no restart), on every instance. */
   reloadCatalog(): Promise<void>;
 }
 
@@ -312,7 +312,7 @@ export async function registerDashboard(app: FastifyInstance, o: DashboardOption
     const id = Number(req.params.id);
     if (id === sessionOf(req).agent.id) return bad(reply, 'own_account', 'you cannot remove your own account', 409);
     if (!(await d.store.agents.remove(id))) return bad(reply, 'not_found', 'no such agent', 404);
-    o.sessions.destroyAgent(id);
+    await o.sessions.destroyAgent(id);
     return reply.code(204).send();
   });
   app.post<{ Params: { id: string } }>('/admin/api/agents/:id/password', admin, async (req, reply) => {
@@ -322,7 +322,7 @@ export async function registerDashboard(app: FastifyInstance, o: DashboardOption
     if (!body.success) return bad(reply, 'bad_password', `password: ${body.error.issues[0]?.message ?? 'invalid'}`);
     const id = Number(req.params.id);
     if (!(await d.store.agents.setPassword(id, body.data.password))) return bad(reply, 'not_found', 'no such agent', 404);
-    if (id !== sessionOf(req).agent.id) o.sessions.destroyAgent(id);
+    if (id !== sessionOf(req).agent.id) await o.sessions.destroyAgent(id);
     return { ok: true };
   });
 

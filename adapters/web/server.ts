@@ -6,6 +6,8 @@ import type { WebSocket } from 'ws';
 import type { Bot } from '../../bot/bot.js';
 import { packageRoot } from '../../data/paths.js';
 import { maskingLog } from '../../data/pii.js';
+import type { Bus } from '../../data/bus.js';
+import type { SessionBackend } from '../../data/sessions.js';
 import type { SupportDesk } from './agent-desk.js';
 import { registerAgentConsole, type AgentConsole, type AgentConsoleOptions } from './agent-routes.js';
 import type { DashboardData } from './dashboard-routes.js';
@@ -67,6 +69,10 @@ export interface WebServerOptions {
     secureCookies?: boolean;
     /** Origins besides this host the console is reached at (the public address behind a proxy). */
     extraOrigins?: readonly string[];
+    /** Where console logins are kept: memory (default) or shared by every instance (data/redis/sessions.ts). */
+    sessions?: SessionBackend;
+    /** What the instances share (data/bus.ts): agent actions reach visitors and consoles on any instance. */
+    bus?: Bus;
     /** Login throttling (per address and per account); defaults in DefaultAgentConsoleOptions. */
     login?: Partial<Pick<AgentConsoleOptions, 'loginFailures' | 'loginWindowMs' | 'accountFreeFailures' | 'accountBaseBackoffMs' | 'accountMaxBackoffMs'>>;
   };
@@ -194,7 +200,8 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   if (o.support) {
     agentConsole = await registerAgentConsole(app, {
       desk: o.support.desk, hub, publicDir: PUBLIC_DIR, log: warn,
-      session: { secureCookies: o.support.secureCookies ?? false }, extraOrigins: o.support.extraOrigins ?? [],
+      session: { secureCookies: o.support.secureCookies ?? false, ...(o.support.sessions ? { backend: o.support.sessions } : {}) },
+      extraOrigins: o.support.extraOrigins ?? [], ...(o.support.bus ? { bus: o.support.bus } : {}),
       ...o.support.login,
       ...(o.dashboard ? { dashboard: o.dashboard } : {}),
     });

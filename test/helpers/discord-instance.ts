@@ -5,6 +5,8 @@ import { loadConfig } from '../../bot/config.js';
 import { connectRedis } from '../../data/redis/connection.js';
 import { RedisLeaseStore } from '../../data/redis/leases.js';
 import { RedisMemberRegistry } from '../../data/redis/members.js';
+import { LocalBus } from '../../data/bus.js';
+import { MemorySessions } from '../../data/sessions.js';
 
 /**
  * One crossfeed instance running only Discord, as a separate process (test/e2e/discord-cluster):
@@ -21,6 +23,8 @@ const redis = await connectRedis(config.redis.url ?? '');
 const id = `instance-${process.pid}`;
 const cluster: Cluster = {
   id, redis, leases: new RedisLeaseStore(redis, `${prefix}lease:`), members: new RedisMemberRegistry(redis, `${prefix}members:`),
+  // Discord needs neither; the web's bus and sessions stay in this process.
+  bus: new LocalBus(), sessions: new MemorySessions(),
   close: async () => void (await redis.quit()),
 };
 const log = (line: string) => void process.stdout.write(`${line}\n`);

@@ -1,5 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import { readCatalogFile } from '../../../data/catalog/importer.js';
+import { announceChange, Topics } from '../cluster.js';
 import { openStore } from '../store.js';
 import { loadConfig } from '../../config.js';
 
@@ -25,6 +26,7 @@ export async function runCatalogImport(o: { config?: string }, file: string): Pr
   } finally {
     await store.close();
   }
+  await announceChange(config, Topics.catalogChanged, (line) => process.stderr.write(`crossfeed: ${line}\n`));
   const rejectedRows = new Set(parsed.errors.map((e) => e.row)).size;
   process.stdout.write(`imported ${parsed.items.length} items from ${file} into ${config.database.path}` +
     (rejectedRows ? `; ${rejectedRows} rows rejected (see above)` : '') + '\n');

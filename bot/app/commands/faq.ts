@@ -1,5 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import { formatFaqCsv, formatFaqYaml, readFaqFile } from '../../../data/faq/format.js';
+import { announceChange, Topics } from '../cluster.js';
 import { openStore } from '../store.js';
 import { loadConfig } from '../../config.js';
 
@@ -31,6 +32,7 @@ export async function runFaqImport(o: { config?: string }, file: string): Promis
   } finally {
     await store.close();
   }
+  await announceChange(config, Topics.faqChanged, (line) => process.stderr.write(`crossfeed: ${line}\n`));
   const rejected = new Set(parsed.errors.map((e) => e.row)).size;
   process.stdout.write(`imported ${parsed.entries.length} FAQ entries from ${file} into ${config.database.path}` +
     (rejected ? `; ${rejected} entries rejected (see above)` : '') + '\n');

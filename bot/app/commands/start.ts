@@ -2,6 +2,7 @@ import type { SupportDesk } from '../../../adapters/web/agent-desk.js';
 import { startWebServer } from '../../../adapters/web/server.js';
 import { buildCore, type Core } from '../app.js';
 import { openCluster, type Cluster } from '../cluster.js';
+import { shareAgentPresence } from '../presence.js';
 import { loadConfig, publicUrlWarning, type Config } from '../../config.js';
 import { createProcessLog, type ProcessLog } from '../../log.js';
 import { runShutdown, type ShutdownStep } from '../../shutdown.js';
@@ -39,10 +40,12 @@ export async function runStart(o: { config?: string }): Promise<number> {
   const started = performance.now();
   const warning = publicUrlWarning(config);
   if (warning) log.warn(warning);
+  // Redis (redis.url) unreachable: the error names the URL without its password, and start fails.
+  const cluster = await openCluster(config, { log: (line) => log.warn(line) });
+  if (cluster.redis) log(`sharing with other instances through Redis as ${cluster.id}`);
   let core: Core | undefined;
   let platforms: { twitch?: Platform; discord?: Platform } = {};
   let desk: SupportDesk | undefined;
-  let cluster: Cluster | undefined;
   const web = await startWebServer({
     logger: log.pino,
     host: config.web.host, port: config.web.port, allowedOrigins: config.web.allowedOrigins,
@@ -59,26 +62,30 @@ export async function runStart(o: { config?: string }): Promise<number> {
       // Behind an https proxy (web.publicUrl) the session cookie is Secure and that origin may post.
       secureCookies: config.web.publicUrl?.startsWith('https:') ?? false,
       extraOrigins: config.web.publicUrl ? [new URL(config.web.publicUrl).origin] : [],
+      sessions: cluster.sessions, bus: cluster.bus,
     },
     dashboard: {
       data: () => {
         const c = core;
-        return c && { store: c.store, reloadCatalog: async () => void (await c.catalogSync.check()) };
+        return c && { store: c.store, reloadCatalog: async () => { await c.catalogSync.check(); c.catalogChanged(); } };
       },
     },
+  }).catch(async (err: unknown) => {
+    await cluster.close().catch(() => undefined);
+    throw err;
   });
   log(`web chat listening on ${web.url} (health: ${web.url}/healthz)`);
+  const presence = shareAgentPresence(cluster, () => web.agentsOnline());
   try {
-    // Redis unreachable is a clear error (naming the URL without its password) before models load.
-    cluster = await openCluster(config);
-    const built = await buildCore(config, log, { trackingBaseUrl: web.url, agentsOnline: () => web.agentsOnline(), logError: log.error });
+    const built = await buildCore(config, log, { trackingBaseUrl: web.url, agentsOnline: () => presence.agentsOnline(), logError: log.error, cluster });
     core = built;
     platforms = await startPlatforms(config, built, cluster);
     log(`ready in ${Math.round(performance.now() - started)} ms (database ${Math.round(built.timings.databaseMs)} ms, models ${Math.round(built.timings.modelsMs)} ms); open ${web.url}`);
   } catch (err) {
     await web.close();
     await core?.close().catch(() => undefined);
-    await cluster?.close().catch(() => undefined);
+    presence.stop();
+    await cluster.close().catch(() => undefined);
     throw err;
   }
   const signal = await new Promise<string>((resolve) => {
@@ -105,6 +112,8 @@ export async function runStart(o: { config?: string }): Promise<number> {
   const work = running.bot.stop();
   log(`${signal}: shutting down; took no new messages, dropped ${work.dropped + webDropped} queued, ${work.inFlight} being handled`);
   const steps: ShutdownStep[] = [
+    // Elected jobs move to another instance at once, not after their leases expire.
+    { name: 'leases', budgetMs: 500, run: () => running.stepDown() },
     { name: 'messages in flight', budgetMs: IN_FLIGHT_BUDGET_MS, run: () => Promise.all([work.finished, web.intakeIdle()]) },
   ];
   const { twitch, discord } = platforms;
@@ -118,8 +127,6 @@ export async function runStart(o: { config?: string }): Promise<number> {
     });
   }
   steps.push({ name: 'web server', budgetMs: 1_500, run: () => web.close() });
-  const shared = cluster;
-  if (shared) steps.push({ name: 'cluster', budgetMs: 500, run: () => shared.close() });
   steps.push({
     name: 'database', budgetMs: 1_500,
     run: async () => {
@@ -127,6 +134,13 @@ export async function runStart(o: { config?: string }): Promise<number> {
       // Closing under a message still being handled would fail it (SQLITE_MISUSE); what is committed is safe on disk.
       if (left > 0) log(`shutdown: ${left} messages still being handled; leaving the database to the exit`);
       else await running.close();
+    },
+  });
+  steps.push({
+    name: 'cluster', budgetMs: 500,
+    run: async () => {
+      presence.stop();
+      await cluster.close();
     },
   });
   const outcomes = await runShutdown(steps, { deadlineMs: SHUTDOWN_DEADLINE_MS, log });
@@ -158,6 +172,7 @@ function supportDesk(core: Core): SupportDesk {
   return {
     conversations, faq, support, agents,
     onConversationEvent: (listener) => core.supportEvents.subscribe((e) => listener(e.conversationId)),
+    faqChanged: () => core.faqChanged(),
     entities: async (text) => (await core.nlu.parse(text)).entities.map((e) => ({ label: e.label, text: e.text, value: e.value })),
   };
 }
