@@ -91,7 +91,9 @@ export class ChannelAssignment {
     if (this.stopped) return;
     const startedAt = this.now();
     const { ttlMs } = this.t;
-    const alive = await this.o.members.heartbeat(this.o.group, this.o.owner, ttlMs).catch(() => undefined);
+    // Membership only sets the fair share (leases decide who answers): it lives twice a lease, so
+    // one late heartbeat under load doesn't make the others grab and then shed channels.
+    const alive = await this.o.members.heartbeat(this.o.group, this.o.owner, ttlMs * 2).catch(() => undefined);
     if (alive) this.members = Math.max(1, alive.length);
     const wanted = new Set(this.o.channels().map(normalize));
 
