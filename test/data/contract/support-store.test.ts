@@ -196,6 +196,17 @@ forEachStore('store: support desk: agents', (s) => {
     assert.deepEqual((await store.agents.list()).map((a) => a.username), ['ana', 'bob']);
     assert.deepEqual(await store.agents.get(bob.id), bob);
   });
+
+  it('matches usernames ignoring ASCII case, non-ASCII letters as typed, on every engine', async () => {
+    const eva = await store.agents.create('Éva', 'pw-1', 'agent');
+    assert.deepEqual(await store.agents.verify('Éva', 'pw-1'), eva);
+    assert.deepEqual(await store.agents.verify('ÉVA', 'pw-1'), eva);
+    await assert.rejects(store.agents.create('éVA', 'pw-2', 'agent').then(() => store.agents.create('ÉvA', 'pw-3', 'agent')), DuplicateUsernameError);
+    assert.equal(await store.agents.remove(eva.id), true);
+    assert.equal(await store.agents.remove(eva.id), false);
+    assert.equal(await store.agents.verify('Éva', 'pw-1'), undefined);
+    assert.equal(await store.agents.setPassword(eva.id, 'pw-4'), false);
+  });
 });
 
 forEachStore('store: privacy', (s) => {
