@@ -1,6 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { DuplicateUsernameError, type Agent, type AgentRole, type AgentStore } from '../support.js';
-import type { SqlDatabase } from './sql-database.js';
+import { asciiLower, type SqlDatabase } from './sql-database.js';
 
 interface AgentRow { id: number; username: string; password_hash: string; role: AgentRole; partner_id: string | null; created_at: string }
 
@@ -44,7 +44,7 @@ export class SqlAgentStore implements AgentStore {
     // Usernames are unique regardless of case; checked first, since a failed statement would end
     // a PostgreSQL transaction (the unique index still backs it).
     const id = await this.db.transaction(async (tx) => {
-      if (await tx.get('SELECT 1 FROM agents WHERE lower(username) = lower(?)', [name])) return undefined;
+      if (await tx.get('SELECT 1 FROM agents WHERE lower(username) = ?', [asciiLower(name)])) return undefined;
       return tx.insertId('INSERT INTO agents (username, password_hash, role, partner_id) VALUES (?, ?, ?, ?)', [name, hash, role, partnerId ?? null]);
     });
     if (id === undefined) throw new DuplicateUsernameError(name);
@@ -54,7 +54,7 @@ export class SqlAgentStore implements AgentStore {
   }
 
   async verify(username: string, password: string): Promise<Agent | undefined> {
-    const row = await this.db.get<AgentRow>('SELECT * FROM agents WHERE lower(username) = lower(?)', [username.trim()]);
+    const row = await this.db.get<AgentRow>('SELECT * FROM agents WHERE lower(username) = ?', [asciiLower(username.trim())]);
     if (!row) {
       decoy ??= hashPassword(randomBytes(16).toString('hex'));
       await checkPassword(password, await decoy);

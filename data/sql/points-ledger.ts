@@ -3,7 +3,7 @@ import type {
   RedeemRequest, RedeemResult,
 } from '../loyalty.js';
 import { localDay, nextStreak } from '../loyalty-calendar.js';
-import type { SqlDatabase, SqlRunner } from './sql-database.js';
+import { asciiLower, type SqlDatabase, type SqlRunner } from './sql-database.js';
 import { issueCouponCode } from './reward-catalog.js';
 
 export interface PointsLedgerOptions {
@@ -172,8 +172,8 @@ export class SqlPointsLedger implements PointsLedger {
 
   async findUser(platform: string, name: string): Promise<number | undefined> {
     const row = await this.db.get<{ user_id: number }>(
-      'SELECT user_id FROM identities WHERE platform = ? AND (lower(display_name) = lower(?) OR platform_user_id = ?) ORDER BY platform_user_id = ? DESC LIMIT 1',
-      [platform, name, name, name]);
+      'SELECT user_id FROM identities WHERE platform = ? AND (lower(display_name) = ? OR platform_user_id = ?) ORDER BY platform_user_id = ? DESC LIMIT 1',
+      [platform, asciiLower(name), name, name]);
     return row?.user_id;
   }
 

@@ -5,6 +5,12 @@ const COUNTS = `sum(CASE WHEN type = 'impression' THEN n ELSE 0 END) AS impressi
   sum(CASE WHEN type = 'claim' THEN n ELSE 0 END) AS claims, sum(CASE WHEN type IN ('redeem','purchase') THEN n ELSE 0 END) AS conversions`;
 
 /**
+ * How the bot's reply offering FAQ choices begins. Matched exactly by prefix: LIKE ignores ASCII
+ * case on SQLite but not on PostgreSQL.
+ */
+const FAQ_CHOICES = ["I'm not sure which of these you mean:", '不太确定你问的是哪一个：'];
+
+/**
  * Report queries over the daily rollups of migration 10 (a few rows per item or channel and day),
  * so a report over a million interactions reads thousands of rows. A partner's or campaign's
  * report by channel or platform reads its own items' interactions (index on item and time).
@@ -37,7 +43,7 @@ export class SqlReportStore implements ReportStore {
     const key = group === 'campaign' ? 'CAST(campaign_id AS TEXT)' : group === 'item' ? 'item_id' : group === 'platform' ? 'platform' : "platform || ':' || channel";
     return this.db.all<SpendByKey>(
       `SELECT ${key} AS key, currency, sum(amount_minor) AS amount, count(*) AS "billedEvents"
-       FROM spend_ledger WHERE ${where} AND outcome = 'billed' GROUP BY key, currency ORDER BY key`, params);
+       FROM spend_ledger WHERE ${where} AND outcome = 'billed' GROUP BY key, currency ORDER BY key, currency`, params);
   }
 
   async series(s: ReportScope): Promise<({ at: string; spend: number } & EventCounts)[]> {
@@ -70,8 +76,8 @@ export class SqlReportStore implements ReportStore {
       `SELECT m.text, c.platform, c.channel, m.created_at AS at, m.intent FROM messages m JOIN conversations c ON c.id = m.conversation_id
        WHERE m.role = 'user' AND m.created_at >= ? AND (m.intent = 'oos' OR m.confidence < 0.5 OR (m.intent = 'faq' AND EXISTS (
          SELECT 1 FROM messages b WHERE b.id = (SELECT min(id) FROM messages WHERE conversation_id = m.conversation_id AND id > m.id AND role = 'bot')
-           AND (b.text LIKE 'I''m not sure which of these you mean:%' OR b.text LIKE '不太确定你问的是哪一个：%'))))
-       ORDER BY m.id DESC LIMIT ?`, [since.toISOString(), limit]);
+           AND (${FAQ_CHOICES.map(() => 'substr(b.text, 1, ?) = ?').join(' OR ')}))))
+       ORDER BY m.id DESC LIMIT ?`, [since.toISOString(), ...FAQ_CHOICES.flatMap((p) => [[...p].length, p]), limit]);
   }
 
   async activity(limit: number) {
@@ -87,9 +93,9 @@ export class SqlReportStore implements ReportStore {
     const identities = await this.db.all<{ platform: string; displayName: string }>('SELECT platform, display_name AS "displayName" FROM identities WHERE user_id = ? ORDER BY platform', [userId]);
     const conversations = (await this.db.all<{ platform: string; channel: string; state: string; messages: number }>(
       `SELECT c.platform, c.channel, c.state, (SELECT count(*) FROM messages WHERE conversation_id = c.id) AS messages
-       FROM conversations c WHERE c.user_id = ? ORDER BY c.updated_at DESC`, [userId])).map((c) => ({ ...c, state: safeJson(c.state) }));
+       FROM conversations c WHERE c.user_id = ? ORDER BY c.updated_at DESC, c.id DESC`, [userId])).map((c) => ({ ...c, state: safeJson(c.state) }));
     const engagements = await this.db.all<{ itemId: string; n: number }>(
-      `SELECT item_id AS "itemId", count(*) AS n FROM interactions WHERE user_id = ? AND type IN ('click','claim','redeem','purchase') GROUP BY item_id ORDER BY n DESC LIMIT 50`, [userId]);
+      `SELECT item_id AS "itemId", count(*) AS n FROM interactions WHERE user_id = ? AND type IN ('click','claim','redeem','purchase') GROUP BY item_id ORDER BY n DESC, item_id LIMIT 50`, [userId]);
     const points = (await this.db.get<{ balance: number }>('SELECT balance FROM points_balances WHERE user_id = ?', [userId]))?.balance ?? 0;
     return { userId, identities, conversations, engagements, points };
   }

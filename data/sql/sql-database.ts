@@ -33,6 +33,17 @@ export interface SqlRunner {
   exec(sql: string): Promise<void>;
 }
 
+/**
+ * What SQL's lower() makes of a column value on both engines: ASCII letters only (SQLite's
+ * lower(), and PostgreSQL's under the "C" collation every TEXT column has). Compare
+ * `lower(column) = ?` with this applied to the parameter, never `lower(?)`: on PostgreSQL a
+ * parameter has the database's default collation, whose lower() also folds 'É' to 'é', so a
+ * name with a non-ASCII capital would never match its own row.
+ */
+export function asciiLower(text: string): string {
+  return text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
 export interface SqlDatabase extends SqlRunner {
   /**
    * Runs `fn` as one transaction that behaves as if no other writer ran at the same time, in this

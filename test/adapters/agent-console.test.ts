@@ -3,106 +3,18 @@ import { randomUUID } from 'node:crypto';
 import type { SupportDesk } from '../../adapters/web/agent-desk.js';
 import { startWebServer, type WebServer } from '../../adapters/web/server.js';
 import type { Bot } from '../../bot/bot.js';
-import type { Store } from '../../data/store.js';
-import type { Agent, AgentRole, AgentStore, FaqEntry, FaqStore, HandoffReason, QueueEntry, SupportQueue, TakeResult } from '../../data/support.js';
+import type { FaqEntry } from '../../data/support.js';
 import { testBot } from '../helpers/test-bot.js';
 import { FrameClient } from '../helpers/ws-client.js';
 
-/** In-memory stand-ins for the support desk storage, per the contract in data/support.ts. */
-class FakeFaq implements FaqStore {
-  private readonly entries = new Map<string, FaqEntry>();
-  private v = 0;
-  async list() { return [...this.entries.values()]; }
-  async get(id: string) { return this.entries.get(id); }
-  async upsert(es: readonly Omit<FaqEntry, 'updatedAt'>[]) {
-    for (const e of es) this.entries.set(e.id, { ...e, updatedAt: new Date().toISOString() });
-    this.v++;
-  }
-  async remove(id: string) {
-    const had = this.entries.delete(id);
-    if (had) this.v++;
-    return had;
-  }
-  async version() { return this.v; }
-}
-
-class FakeQueue implements SupportQueue {
-  readonly entries: QueueEntry[] = [];
-  private open_(id: number) { return this.entries.find((e) => e.conversationId === id && e.status !== 'closed'); }
-  async enqueue(conversationId: number, reason: HandoffReason) {
-    const existing = this.open_(conversationId);
-    if (existing) return existing;
-    const e: QueueEntry = {
-      conversationId, platform: 'web', channel: 'web', userId: 1, displayName: 'Visitor', status: 'waiting', reason, agentId: null,
-      enqueuedAt: new Date().toISOString(), takenAt: null, closedAt: null, tag: null, contactEmail: null, contactMessage: null,
-    };
-    this.entries.push(e);
-    return e;
-  }
-  async position(id: number) {
-    const i = this.entries.filter((e) => e.status === 'waiting').findIndex((e) => e.conversationId === id);
-    return i < 0 ? undefined : i + 1;
-  }
-  async waiting() { return this.entries.filter((e) => e.status === 'waiting'); }
-  async ownedBy(agentId: number) { return this.entries.filter((e) => e.status === 'taken' && e.agentId === agentId); }
-  async open(id: number) { return this.open_(id); }
-  async take(id: number, agentId: number): Promise<TakeResult> {
-    const e = this.open_(id);
-    if (!e) return 'not_waiting';
-    if (e.status === 'taken') return 'already_taken';
-    Object.assign(e, { status: 'taken', agentId, takenAt: new Date().toISOString() });
-    return 'taken';
-  }
-  async handBack(id: number, agentId: number) { return this.close(id, agentId, 'handed_back'); }
-  async close(id: number, agentId: number, tag: string) {
-    const e = this.open_(id);
-    if (e?.status !== 'taken' || e.agentId !== agentId) return false;
-    Object.assign(e, { status: 'closed', tag, closedAt: new Date().toISOString() });
-    return true;
-  }
-  async leaveMessage() {}
-  async dismiss(ids: readonly number[], tag: string) {
-    const done: number[] = [];
-    for (const id of ids) {
-      const e = this.open_(id);
-      if (e?.status !== 'waiting') continue;
-      Object.assign(e, { status: 'closed', tag, closedAt: new Date().toISOString() });
-      done.push(id);
-    }
-    return done;
-  }
-  async leave() { return false; }
-}
-
-class FakeAgents implements AgentStore {
-  private readonly agents: (Agent & { password: string })[] = [];
-  async create(username: string, password: string, role: AgentRole) {
-    const a = { id: this.agents.length + 1, username, role, createdAt: new Date().toISOString(), password };
-    this.agents.push(a);
-    return this.strip(a);
-  }
-  async verify(username: string, password: string) {
-    const a = this.agents.find((x) => x.username === username && x.password === password);
-    return a && this.strip(a);
-  }
-  async get(id: number) {
-    const a = this.agents.find((x) => x.id === id);
-    return a && this.strip(a);
-  }
-  async list() { return this.agents.map((a) => this.strip(a)); }
-  async remove() { return false; }
-  async setPassword() { return false; }
-  private strip({ password: _, ...a }: Agent & { password: string }): Agent { return a; }
-}
-
-describe('adapters/web agent console (fake support storage)', () => {
+describe('adapters/web agent console (the SQLite store behind it)', () => {
   let server: WebServer;
   let bot: Bot | undefined;
-  let store: Store;
-  const faq = new FakeFaq();
-  const queue = new FakeQueue();
-  const agents = new FakeAgents();
+  let store: Awaited<ReturnType<typeof testBot>>['store'];
   let origin: string;
+  /** The tag of the conversation's newest queue entry (closed entries are not in the interface). */
+  const lastTag = async (conversationId: number) =>
+    (await store.db.get<{ tag: string | null }>('SELECT tag FROM support_queue WHERE conversation_id = ? ORDER BY id DESC LIMIT 1', [conversationId]))?.tag;
 
   const login = async (username: string, password: string, headers: Record<string, string> = {}) =>
     fetch(`${server.url}/agent/login`, {
@@ -128,16 +40,16 @@ describe('adapters/web agent console (fake support storage)', () => {
   before(async () => {
     const t = await testBot();
     store = t.store;
-    const desk: SupportDesk = { conversations: store.conversations, faq, support: queue, agents };
+    const desk: SupportDesk = { conversations: store.conversations, faq: store.faq, support: store.support, agents: store.agents };
     server = await startWebServer({
       host: '127.0.0.1', port: 0, allowedOrigins: [], maxConnectionsPerIp: 50, bot: () => bot, support: { desk: () => desk },
     });
     bot = t.bot;
     origin = server.url;
-    await agents.create('alice', 'alice-password-1', 'agent');
-    await agents.create('bob', 'bob-password-1', 'agent');
-    await agents.create('root', 'root-password-1', 'admin');
-    await faq.upsert([
+    await store.agents.create('alice', 'alice-password-1', 'agent');
+    await store.agents.create('bob', 'bob-password-1', 'agent');
+    await store.agents.create('root', 'root-password-1', 'admin');
+    await store.faq.upsert([
       { id: 'refund-policy', questions: ['How do I get a refund?', 'Can I return a course?'], answer: 'Refunds within 30 days.', tags: ['billing'], language: 'en' },
       { id: 'reset-password', questions: ['I forgot my password'], answer: 'Use the reset link.', tags: ['account'], language: 'en' },
     ]);
@@ -216,7 +128,7 @@ describe('adapters/web agent console (fake support storage)', () => {
     const bobWs = await FrameClient.connect(ws, { Cookie: bob.cookie, Origin: origin });
     assert.equal((await aliceWs.next((f) => f.type === 'hello')).agent.username, 'alice');
 
-    await queue.enqueue(conversationId, 'asked');
+    await store.support.enqueue(conversationId, 'asked');
     const queued = await aliceWs.next((f) => f.type === 'queue' && f.items.length === 1);
     assert.deepEqual(Object.keys(queued.items[0]).sort(), ['conversationId', 'displayName', 'enqueuedAt', 'platform', 'reason']);
     assert.equal(queued.items[0].conversationId, conversationId);
@@ -256,7 +168,7 @@ describe('adapters/web agent console (fake support storage)', () => {
     assert.equal((await loser.call('POST', `/agent/api/conversations/${conversationId}/hand-back`)).status, 409);
     assert.equal((await winner.call('POST', `/agent/api/conversations/${conversationId}/hand-back`)).status, 200);
     assert.equal((await v.next((f) => f.type === 'support' && f.state === 'bot')).text, 'The agent handed you back to the assistant.');
-    assert.equal(queue.entries[0]!.tag, 'handed_back');
+    assert.equal(await lastTag(conversationId), 'handed_back');
     assert.equal(server.agentsOnline(), 2);
     v.close();
     aliceWs.close();
@@ -265,19 +177,19 @@ describe('adapters/web agent console (fake support storage)', () => {
 
   it('closes with a tag, and refuses bad tags', async () => {
     const id = (await store.conversations.open('web', 'web', await store.conversations.resolveUser('web', randomUUID(), 'Visitor'))).id;
-    await queue.enqueue(id, 'frustration');
+    await store.support.enqueue(id, 'frustration');
     const alice = await session('alice', 'alice-password-1');
     assert.equal((await alice.call('POST', `/agent/api/conversations/${id}/take`)).status, 200);
     assert.equal((await alice.call('POST', `/agent/api/conversations/${id}/close`, { tag: '<script>' })).status, 400);
     assert.equal((await alice.call('POST', `/agent/api/conversations/${id}/close`, { tag: 'billing' })).status, 200);
-    assert.equal(queue.entries.at(-1)!.tag, 'billing');
+    assert.equal(await lastTag(id), 'billing');
   });
 
   it('lists the conversations an agent has taken under `mine`, for that agent only, until handed back or closed', async () => {
     const conversation = async () => (await store.conversations.open('web', 'web', await store.conversations.resolveUser('web', randomUUID(), 'Visitor'))).id;
     const [one, two] = [await conversation(), await conversation()];
-    await queue.enqueue(one, 'asked');
-    await queue.enqueue(two, 'misses');
+    await store.support.enqueue(one, 'asked');
+    await store.support.enqueue(two, 'misses');
     const alice = await session('alice', 'alice-password-1');
     const bob = await session('bob', 'bob-password-1');
     const lists = async (who: typeof alice) => {
@@ -319,11 +231,11 @@ describe('adapters/web agent console (fake support storage)', () => {
     const root = await session('root', 'root-password-1');
     assert.equal((await fetch(`${server.url}/admin/faq`, { headers: { Cookie: root.cookie } })).status, 200);
     const entry = { questions: ['Where is my order?', 'Track my order'], answer: 'See your account page.', tags: ['orders'], language: 'en' };
-    const v0 = await faq.version();
+    const v0 = await store.faq.version();
     assert.equal((await root.call('PUT', '/admin/api/faq/where-is-my-order', entry)).status, 201);
-    assert.ok((await faq.version()) > v0);
+    assert.ok((await store.faq.version()) > v0);
     assert.equal((await root.call('PUT', '/admin/api/faq/where-is-my-order', { ...entry, answer: 'Orders page.' })).status, 200);
-    assert.equal((await faq.get('where-is-my-order'))!.answer, 'Orders page.');
+    assert.equal((await store.faq.get('where-is-my-order'))!.answer, 'Orders page.');
     const bad = await root.call('PUT', '/admin/api/faq/where-is-my-order', { ...entry, questions: [] });
     assert.equal(bad.status, 400);
     assert.match(((await bad.json()) as { message: string }).message, /questions/);

@@ -133,6 +133,15 @@ forEachStore('store: loyalty: points ledger', (s) => {
     assert.equal(again.status, 'already', 'one check-in a day across platforms');
   });
 
+  it('finds a user by login or display name, ignoring ASCII case, non-ASCII letters as typed', async () => {
+    const unal = await store.conversations.resolveUser('twitch', 'unal_tv', 'Ünal');
+    assert.equal(await store.loyalty.points.findUser('twitch', 'Ünal'), unal);
+    assert.equal(await store.loyalty.points.findUser('twitch', 'ÜNAL'), unal);
+    assert.equal(await store.loyalty.points.findUser('twitch', 'unal_tv'), unal);
+    assert.equal(await store.loyalty.points.findUser('twitch', 'ALICE'), alice);
+    assert.equal(await store.loyalty.points.findUser('discord', 'Ünal'), undefined);
+  });
+
   it('ranks a leaderboard overall and per channel', async () => {
     await store.loyalty.points.apply({ ...grant(alice, 40, 'a'), platform: 'twitch', channel: 'streamer' });
     await store.loyalty.points.apply({ ...grant(bob, 70, 'b'), platform: 'discord', channel: 'guild' });

@@ -196,6 +196,17 @@ forEachStore('store: support desk: agents', (s) => {
     assert.deepEqual((await store.agents.list()).map((a) => a.username), ['ana', 'bob']);
     assert.deepEqual(await store.agents.get(bob.id), bob);
   });
+
+  it('matches usernames ignoring ASCII case, non-ASCII letters as typed, on every engine', async () => {
+    const eva = await store.agents.create('Éva', 'pw-1', 'agent');
+    assert.deepEqual(await store.agents.verify('Éva', 'pw-1'), eva);
+    assert.deepEqual(await store.agents.verify('ÉVA', 'pw-1'), eva);
+    await assert.rejects(store.agents.create('éVA', 'pw-2', 'agent').then(() => store.agents.create('ÉvA', 'pw-3', 'agent')), DuplicateUsernameError);
+    assert.equal(await store.agents.remove(eva.id), true);
+    assert.equal(await store.agents.remove(eva.id), false);
+    assert.equal(await store.agents.verify('Éva', 'pw-1'), undefined);
+    assert.equal(await store.agents.setPassword(eva.id, 'pw-4'), false);
+  });
 });
 
 forEachStore('store: privacy', (s) => {
@@ -237,5 +248,26 @@ forEachStore('store: privacy', (s) => {
     assert.deepEqual((await store.conversations.recent(other, 10)).map((m) => m.text), ['keep me']);
     const again = await store.conversations.resolveUser('web', 'visitor-1', 'Ana');
     assert.notEqual(again, userId, 'a returning visitor starts as a new user');
+  });
+
+  it('forgets a user with points: impressions and partner events detached, link codes gone, the user id never reused; purge keeps the cutoff instant', async () => {
+    await store.catalog.upsert([coupon('cpn-x', { stock: 5 })]);
+    const userId = await store.conversations.resolveUser('twitch', 'ana', 'Ana');
+    await store.loyalty.points.apply({ userId, delta: 10, reason: 'grant', key: 'g-1', actor: 'test' });
+    const token = await store.tracking.createImpression({ itemId: 'cpn-x', userId, platform: 'twitch', channel: 'c' });
+    await store.tracking.recordPartnerEvent('shop', [], { type: 'purchase', eventId: 'p-1', timestamp: '2029-01-01T00:00:00Z', token });
+    await store.identities.createLinkCode(userId);
+    assert.deepEqual(await store.privacy.forgetUser(userId), { conversations: 0, messages: 0, identities: 1, interactions: 1, couponCodesKept: 0 });
+    const left = await store.db.get<{ codes: number; imp: number; ev: number; users: number }>(
+      `SELECT (SELECT count(*) FROM link_codes) AS codes, (SELECT count(*) FROM impressions WHERE user_id IS NOT NULL) AS imp,
+        (SELECT count(*) FROM partner_events WHERE user_id IS NOT NULL) AS ev, (SELECT count(*) FROM users WHERE id = ?) AS users`, [userId]);
+    assert.deepEqual(left, { codes: 0, imp: 0, ev: 0, users: 1 });
+    assert.ok((await store.conversations.resolveUser('twitch', 'ana', 'Ana')) > userId);
+
+    const conv = await conversation(store, 'v');
+    for (const text of ['before', 'at', 'after']) await store.conversations.append(conv, { role: 'user', text });
+    await store.db.run("UPDATE messages SET created_at = CASE text WHEN 'before' THEN '2020-12-31T23:59:59.999Z' WHEN 'at' THEN '2021-01-01T00:00:00.000Z' ELSE created_at END");
+    assert.deepEqual(await store.privacy.purgeBefore(new Date('2021-01-01T00:00:00Z')), { messages: 1, queueEntries: 0 });
+    assert.deepEqual((await store.conversations.recent(conv, 10)).map((m) => m.text), ['at', 'after']);
   });
 });
