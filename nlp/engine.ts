@@ -169,8 +169,21 @@ export class NluEngine implements Nlu {
       const scores = await this.classify(texts, { top_k: INTENTS.length });
       chunk.forEach((i, j) => first.set(i, scores[j] ?? []));
     }
-    // Only what may be meant for the bot goes on to the entity models and the encoder.
-    const deep = todo.filter((i) => hints?.[i]?.addressed !== false || mayBeForBot(first.get(i)!));
+    // Only what may be meant for the bot goes on to the entity models and the encoder; with the
+    // caller's confidence known, only what they could still make answerable.
+    const deep = todo.filter((i) => {
+      const h = hints?.[i];
+      if (h?.addressed !== false) return true;
+      const scores = first.get(i)!;
+      if (!mayBeForBot(scores)) return false;
+      if (h.answerAt === undefined) return true;
+      const encoded = this.encoder !== undefined && prepared[i]!.language === 'en';
+      const shipped = (intent: string) => {
+        const s = scores.find((x) => x.label === intent)?.score ?? 0;
+        return encoded ? (1 - ENCODER_WEIGHT) * s + ENCODER_WEIGHT : s;
+      };
+      return canReach(tsRanked(i), h.answerAt, shipped);
+    });
     const deepSet = new Set(deep);
     for (const i of todo) {
       if (!deepSet.has(i)) results[i] = this.shallow(prepared[i]!, combineIntents(first.get(i)!, tsRanked(i)));
@@ -292,22 +305,26 @@ export function mayBeForBot(first: readonly { label: string; score: number }[]):
 type Ranked = readonly { intent: string; confidence: number }[];
 
 /**
- * Could an actionable intent's final confidence reach `answerAt`, whatever the transformers.js
- * models say? `combineIntents` averages the shipped probability s with the TypeScript model's t
- * (0.5 s + 0.5 t over the intents both know, t alone over the others, then normalised); the shipped
- * models know every actionable intent. With T the TypeScript model's mass on the bot's intents,
- * intent X's final share is at most (1 + t_X) / (1 + T), reached when the shipped models give X
- * everything. Below `answerAt` (less a rounding margin) no model can make the message answerable.
+ * Could an actionable intent's final confidence reach `answerAt`? `shipped(X)` is the most the
+ * transformers.js models can still give intent X (1 before any ran; after stage 1, stage 1's
+ * probability averaged with an encoder that gives X everything, or stage 1's alone for Chinese,
+ * which the encoder never reads). `combineIntents` averages that probability p with the TypeScript
+ * model's t (0.5 p + 0.5 t over the intents both know, t alone over the others, normalised); the
+ * shipped models know every actionable intent. With T the TypeScript model's mass on the bot's
+ * intents, X's final share is at most (p + t_X) / (1 + T) (p alone without a TypeScript model).
+ * Below `answerAt`, less a rounding margin, no model still to run can make the message answerable.
  */
-export function canReach(trained: Ranked, answerAt: number): boolean {
+export function canReach(trained: Ranked | undefined, answerAt: number, shipped: (intent: string) => number = () => 1): boolean {
   let total = 0;
-  let best = 0;
-  for (const t of trained) {
-    if (!INTENT_SET.has(t.intent)) continue;
-    total += t.confidence;
-    if (ACTIONABLE.has(t.intent)) best = Math.max(best, t.confidence);
+  const t = new Map<string, number>();
+  for (const x of trained ?? []) {
+    if (!INTENT_SET.has(x.intent)) continue;
+    total += x.confidence;
+    t.set(x.intent, x.confidence);
   }
-  return (1 + best) / (1 + total) >= answerAt - 1e-3;
+  let best = 0;
+  for (const intent of ACTIONABLE) best = Math.max(best, trained ? (shipped(intent) + (t.get(intent) ?? 0)) / (1 + total) : shipped(intent));
+  return best >= answerAt - 1e-3;
 }
 
 /** The first stage's and the encoder's intent probabilities, averaged (the first stage's alone without the encoder). */
