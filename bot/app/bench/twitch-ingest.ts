@@ -16,7 +16,8 @@
  * last message handled (for crossfeed this includes answers waiting their turn under Twitch's pacing,
  * up to the 20 s an answer may wait), messages/s, CPU ms per message of this process
  * (process.cpuUsage, every thread), the ratio to bare tmi.js, and RSS.
- * Run: npm run bench:twitch:ingest [-- --messages 20000 --questions 0.05]
+ * `--answer-unaddressed 0` runs the channel as one that does not answer unaddressed questions.
+ * Run: npm run bench:twitch:ingest [-- --messages 20000 --questions 0.05 --answer-unaddressed 0]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -125,6 +126,7 @@ async function crossfeed(child: ChildProcess, port: number, n: number, share: nu
   const dir = mkdtempSync(join(tmpdir(), 'crossfeed-bench-ingest-'));
   const config = loadConfig();
   config.database.path = join(dir, 'bench.db');
+  config.bot.answerUnaddressed = opt('answer-unaddressed', 1) !== 0;
   const core = await buildCore(config);
   const adapter = new TwitchAdapter(core.bot, {
     server: { host: '127.0.0.1', port, secure: false }, username: BOT, token: 'oauth:bench', channels: [CHANNEL], log: () => undefined,
@@ -166,7 +168,7 @@ async function main(): Promise<void> {
   const cpu = cpus();
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`Twitch ingest, ${new Date().toISOString()}, ${cpu[0]?.model ?? 'unknown CPU'} x ${cpu.length}, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  out(`  ${n} messages per client into one channel from a separate server process; ${(share * 100).toFixed(1)}% requests (half addressed), the rest chat noise`);
+  out(`  ${n} messages per client into one channel from a separate server process; ${(share * 100).toFixed(1)}% requests (half addressed), the rest chat noise; unaddressed questions ${opt('answer-unaddressed', 1) !== 0 ? 'answered' : 'not answered'}`);
   const child = fork(fileURLToPath(import.meta.url), ['--serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     const hello = await nextMessage(child);
