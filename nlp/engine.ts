@@ -134,19 +134,34 @@ export class NluEngine implements Nlu {
   async parseBatch(raws: readonly string[], hints?: readonly ParseHints[]): Promise<NluResult[]> {
     const prepared = raws.map(prepare);
     const results: NluResult[] = new Array(raws.length);
-    const todo: number[] = [];
+    const nonEmpty: number[] = [];
     prepared.forEach((p, i) => {
-      if (p.text) todo.push(i);
+      if (p.text) nonEmpty.push(i);
       else results[i] = { text: p.text, intent: 'oos', confidence: 1, alternatives: [], entities: [], language: p.language };
     });
-    todo.sort((a, b) => prepared[a]!.text.length - prepared[b]!.text.length || a - b);
     const chunked = (list: number[]) => {
       const chunks: number[][] = [];
       for (let k = 0; k < list.length; k += MODEL_BATCH) chunks.push(list.slice(k, k + MODEL_BATCH));
       return chunks;
     };
     const textsOf = (chunk: number[]) => chunk.map((i) => prepared[i]!.text);
-    // Stage 1: today's small intent model (and the user's TypeScript model) on every message.
+    // The TypeScript intent model, once per text (it votes in every result).
+    const trainedRanked = new Map<number, Ranked | undefined>();
+    const tsRanked = (i: number): Ranked | undefined => {
+      if (!trainedRanked.has(i)) trainedRanked.set(i, this.trained.intent?.predict(prepared[i]!.text).ranked);
+      return trainedRanked.get(i);
+    };
+    // Stage 0: unaddressed chat that cannot reach the caller's confidence, whatever the
+    // transformers.js models said, reaches none of them (see `canReach`).
+    const todo = nonEmpty.filter((i) => {
+      const answerAt = hints?.[i]?.addressed === false ? hints[i]!.answerAt : undefined;
+      const ranked = answerAt === undefined ? undefined : tsRanked(i);
+      if (!ranked || canReach(ranked, answerAt!)) return true;
+      results[i] = this.shallow(prepared[i]!, combineIntents([], ranked));
+      return false;
+    });
+    todo.sort((a, b) => prepared[a]!.text.length - prepared[b]!.text.length || a - b);
+    // Stage 1: today's small intent model (and the user's TypeScript model) on every message left.
     const first = new Map<number, { label: string; score: number }[]>();
     for (const chunk of chunked(todo)) {
       const texts = textsOf(chunk);
@@ -154,15 +169,24 @@ export class NluEngine implements Nlu {
       const scores = await this.classify(texts, { top_k: INTENTS.length });
       chunk.forEach((i, j) => first.set(i, scores[j] ?? []));
     }
-    // Only what may be meant for the bot goes on to the entity models and the encoder.
-    const deep = todo.filter((i) => hints?.[i]?.addressed !== false || mayBeForBot(first.get(i)!));
+    // Only what may be meant for the bot goes on to the entity models and the encoder; with the
+    // caller's confidence known, only what they could still make answerable.
+    const deep = todo.filter((i) => {
+      const h = hints?.[i];
+      if (h?.addressed !== false) return true;
+      const scores = first.get(i)!;
+      if (!mayBeForBot(scores)) return false;
+      if (h.answerAt === undefined) return true;
+      const encoded = this.encoder !== undefined && prepared[i]!.language === 'en';
+      const shipped = (intent: string) => {
+        const s = scores.find((x) => x.label === intent)?.score ?? 0;
+        return encoded ? (1 - ENCODER_WEIGHT) * s + ENCODER_WEIGHT : s;
+      };
+      return canReach(tsRanked(i), h.answerAt, shipped);
+    });
     const deepSet = new Set(deep);
     for (const i of todo) {
-      if (deepSet.has(i)) continue;
-      const ranked = combineIntents(first.get(i)!, this.trained.intent?.predict(prepared[i]!.text).ranked);
-      const best = ranked[0] ?? { intent: 'oos' as const, confidence: 1 };
-      const p = prepared[i]!;
-      results[i] = { text: p.text, intent: best.intent, confidence: best.confidence, alternatives: ranked.slice(1), entities: [], language: p.language };
+      if (!deepSet.has(i)) results[i] = this.shallow(prepared[i]!, combineIntents(first.get(i)!, tsRanked(i)));
     }
     const chunks = chunked(deep);
     // Every chunk goes to the worker first, so it never waits for this thread between chunks.
@@ -179,7 +203,7 @@ export class NluEngine implements Nlu {
       }
       chunk.forEach((i, j) => {
         const scores = mixScores(first.get(i)!, encoded[j]?.scores);
-        results[i] = this.finish(raws[i]!, prepared[i]!, scores, groups[j] ?? [], entityOut?.entities[j]);
+        results[i] = this.finish(raws[i]!, prepared[i]!, combineIntents(scores, tsRanked(i)), groups[j] ?? [], entityOut?.entities[j]);
         const vector = encoded[j]?.vector;
         if (vector) results[i]!.vector = vector;
       });
@@ -228,9 +252,8 @@ export class NluEngine implements Nlu {
    * Everything after the transformers.js models for one message: TypeScript models, rules, offsets.
    * `trainedSpans` is the TypeScript tagger's output when the worker computed it.
    */
-  private finish(raw: string, { text, map, language }: Prepared, scores: readonly { label: string; score: number }[],
+  private finish(raw: string, { text, map, language }: Prepared, ranked: ReturnType<typeof combineIntents>,
     groups: readonly TaggedGroup[], trainedSpans?: readonly PredictedEntity[]): NluResult {
-    const ranked = combineIntents(scores, this.trained.intent?.predict(text).ranked);
     const best = ranked[0] ?? { intent: 'oos' as const, confidence: 1 };
     const entities = this.rules.extract(text, language);
     entities.push(...this.modelEntities(text, groups, entities));
@@ -239,6 +262,12 @@ export class NluEngine implements Nlu {
     // Offsets refer to the caller's string, not to the cleaned copy.
     const located = entities.map((e) => ({ ...e, start: map[e.start]!, end: map[e.end - 1]! + 1, text: raw.slice(map[e.start]!, map[e.end - 1]! + 1) }));
     return { text, intent: best.intent, confidence: best.confidence, alternatives: ranked.slice(1), entities: located, language };
+  }
+
+  /** A result without entities (stages 0 and 1 only). */
+  private shallow(p: Prepared, ranked: ReturnType<typeof combineIntents>): NluResult {
+    const best = ranked[0] ?? { intent: 'oos' as const, confidence: 1 };
+    return { text: p.text, intent: best.intent, confidence: best.confidence, alternatives: ranked.slice(1), entities: [], language: p.language };
   }
 
   /** Spans the TypeScript-trained tagger found that neither rules nor the shipped tagger covered. */
@@ -271,6 +300,31 @@ export class NluEngine implements Nlu {
 export function mayBeForBot(first: readonly { label: string; score: number }[]): boolean {
   const actionable = first.reduce((s, x) => s + (ACTIONABLE.has(x.label) ? x.score : 0), 0);
   return actionable >= CASCADE_MIN_ACTIONABLE;
+}
+
+type Ranked = readonly { intent: string; confidence: number }[];
+
+/**
+ * Could an actionable intent's final confidence reach `answerAt`? `shipped(X)` is the most the
+ * transformers.js models can still give intent X (1 before any ran; after stage 1, stage 1's
+ * probability averaged with an encoder that gives X everything, or stage 1's alone for Chinese,
+ * which the encoder never reads). `combineIntents` averages that probability p with the TypeScript
+ * model's t (0.5 p + 0.5 t over the intents both know, t alone over the others, normalised); the
+ * shipped models know every actionable intent. With T the TypeScript model's mass on the bot's
+ * intents, X's final share is at most (p + t_X) / (1 + T) (p alone without a TypeScript model).
+ * Below `answerAt`, less a rounding margin, no model still to run can make the message answerable.
+ */
+export function canReach(trained: Ranked | undefined, answerAt: number, shipped: (intent: string) => number = () => 1): boolean {
+  let total = 0;
+  const t = new Map<string, number>();
+  for (const x of trained ?? []) {
+    if (!INTENT_SET.has(x.intent)) continue;
+    total += x.confidence;
+    t.set(x.intent, x.confidence);
+  }
+  let best = 0;
+  for (const intent of ACTIONABLE) best = Math.max(best, trained ? (shipped(intent) + (t.get(intent) ?? 0)) / (1 + total) : shipped(intent));
+  return best >= answerAt - 1e-3;
 }
 
 /** The first stage's and the encoder's intent probabilities, averaged (the first stage's alone without the encoder). */

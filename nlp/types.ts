@@ -60,6 +60,13 @@ export interface ParseHints {
    * Default: treated as addressed (every model runs).
    */
   addressed?: boolean;
+  /**
+   * With `addressed: false`: the least confidence at which the caller acts on an actionable intent
+   * (ChannelPolicy.unaddressedMinConfidence). A message the engine can show never reaches it, from
+   * the TypeScript intent model alone, reaches no transformers.js model at all (nlp/engine.ts,
+   * stage 0); its result is that model's reading. Absent: every unaddressed message reaches stage 1.
+   */
+  answerAt?: number;
 }
 
 export interface Nlu {

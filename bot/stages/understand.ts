@@ -9,8 +9,8 @@ const ACTIONABLE_UNADDRESSED = new Set<IntentName>(['recommend_course', 'get_cou
 /**
  * Runs the NLU; a command's intent is fixed and its arguments give the entities. A message nobody
  * addressed, in a channel that does not answer unaddressed chat, can never be answered: it ends
- * here without reaching any model. Other unaddressed chat reaches only the NLU's cheap first stage
- * unless that stage sees a possible request (nlp/engine.ts, the cascade).
+ * here without reaching any model. Other unaddressed chat reaches only the NLU's cheap first stages
+ * unless they see a request that could reach the channel's confidence (nlp/engine.ts, the cascade).
  */
 export function understand(nlu: Nlu): Middleware<BotContext> {
   return async (ctx, next) => {
@@ -22,7 +22,8 @@ export function understand(nlu: Nlu): Middleware<BotContext> {
       const parsed = await nlu.parse(ctx.command.args || ctx.command.name);
       ctx.nlu = { ...parsed, text: ctx.command.args, intent: COMMANDS[ctx.command.name] as IntentName, confidence: 1, alternatives: [] };
     } else {
-      ctx.nlu = await nlu.parse(ctx.text, { addressed: ctx.addressed !== 'maybe' });
+      // Unaddressed: the engine may skip its models for what can't reach the channel's confidence (attend).
+      ctx.nlu = await nlu.parse(ctx.text, ctx.addressed === 'maybe' ? { addressed: false, answerAt: ctx.policy.unaddressedMinConfidence } : { addressed: true });
     }
     await next();
   };

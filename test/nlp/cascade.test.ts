@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { defaultModelDir } from '../../data/paths.js';
 import { NluEngine } from '../../nlp/engine.js';
+import { loadTrainedModels, SHIPPED_TRAINED_DIR } from '../../nlp/trained-models.js';
 import { testBot } from '../helpers/test-bot.js';
 
 /**
@@ -51,5 +52,17 @@ describe('nlp cascade: noise never reaches the encoder, requests do', function (
     const { conversation } = await testBot({ nlu, platform: 'twitch', direct: false, options: { answerUnaddressed: false } });
     await conversation.say('@crossfeed gg wp');
     assert.ok(reached('encoder', 'gg wp') && reached('entities', 'gg wp'));
+  });
+
+  it('with the TypeScript intent model (as the bot runs): unaddressed noise reaches no transformers.js model, requests still do', async () => {
+    const full = await NluEngine.load({ modelDir: defaultModelDir, threads: 1, trained: loadTrainedModels(SHIPPED_TRAINED_DIR), onModelCall: (model, texts) => void calls.push({ model, texts: [...texts] }) });
+    try {
+      const { conversation } = await testBot({ nlu: full, platform: 'twitch', direct: false, options: { answerUnaddressed: true } });
+      for (const t of [...noise, ...requests]) await conversation.say(t);
+      for (const t of noise) assert.ok(!calls.some((c) => c.texts.includes(t)), `no model saw "${t}"`);
+      for (const t of requests) assert.ok(reached('intent', t) && reached('encoder', t) && reached('entities', t), `every model saw "${t}"`);
+    } finally {
+      await full.close();
+    }
   });
 });

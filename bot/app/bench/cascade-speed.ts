@@ -3,6 +3,8 @@
  *   today: every model on every message (no hints; the engine without the encoder)
  *   new:   unaddressed chat (hints { addressed: false }): the first stage on everything, entity
  *          models and the encoder only on what it lets through
+ *   bot:   as the bot runs it: the TypeScript intent model loaded too, and the channel's confidence
+ *          passed (hints { addressed: false, answerAt: 0.85 }), so stage 0 drops what can't be answered
  * on the chat-noise lines (data/nlu/eval/chat-noise.txt) mixed with the held-out requests in the
  * proportion given by --requests (default 0.02: 2 of 100 chat lines are requests), in batches of 64.
  * Also: single-message latency (p50/p99) of an addressed English message, which reaches the encoder,
@@ -16,6 +18,7 @@ import { parse } from 'yaml';
 import { NluEngine } from '../../../nlp/engine.js';
 import { packageRoot } from '../../../data/paths.js';
 import { loadConfig } from '../../config.js';
+import { loadTrainedModels } from '../../../nlp/trained-models.js';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,13 +41,20 @@ out(`  ${N} unaddressed chat messages (${(REQ * 100).toFixed(1)}% held-out reque
 out('| engine | messages/s | encoder saw | entity models saw | p50 ms | p99 ms (addressed, English) | RSS MiB before -> after |');
 out('|---|---|---|---|---|---|---|');
 
-for (const variant of ['today', 'new'] as const) {
+const NAMES = {
+  today: 'today (every model on every message)',
+  new: 'cascade, no TypeScript model (stage 1 on everything)',
+  bot: 'cascade as the bot runs it (TypeScript model, stage 0 at 0.85)',
+} as const;
+for (const variant of ['today', 'new', 'bot'] as const) {
   const seen = { encoder: 0, entities: 0 };
   const nlu = await NluEngine.load({
-    modelDir: config.models.dir, threads: config.models.threads, encoder: variant === 'new',
+    modelDir: config.models.dir, threads: config.models.threads, encoder: variant !== 'today',
+    ...(variant === 'bot' ? { trained: loadTrainedModels(config.nlu.trainedDir) } : {}),
     onModelCall: (m, texts) => { if (m !== 'intent') seen[m] += texts.length; },
   });
-  const hints = variant === 'new' ? stream.map(() => ({ addressed: false })) : undefined;
+  const hints = variant === 'today' ? undefined
+    : stream.map(() => (variant === 'bot' ? { addressed: false, answerAt: config.bot.unaddressedMinConfidence } : { addressed: false }));
   await nlu.parseBatch(stream.slice(0, 256), hints?.slice(0, 256)); // warm-up
   seen.encoder = 0;
   seen.entities = 0;
@@ -60,7 +70,7 @@ for (const variant of ['today', 'new'] as const) {
   }
   times.sort((a, b) => a - b);
   const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(2);
-  out(`| ${variant === 'today' ? 'today (every model on every message)' : 'new (cascade, encoder on what stage 1 lets through)'} | ${rate.toFixed(0)} | ` +
+  out(`| ${NAMES[variant]} | ${rate.toFixed(0)} | ` +
     `${seen.encoder} | ${seen.entities} | ${q(0.5)} | ${q(0.99)} | ${before} -> ${mib()} |`);
   await nlu.close();
 }
