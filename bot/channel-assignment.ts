@@ -28,7 +28,13 @@ export interface ChannelAssignmentOptions {
   log?: (line: string) => void;
 }
 
-export const DefaultAssignmentTimings = { ttlMs: 15_000, renewMs: 5_000, safetyMs: 3_000 } as const;
+/**
+ * A SIGKILLed instance's channels are free at most `ttlMs` after its last renewal and taken one
+ * round (`renewMs`) after being seen free, then JOINed within the account's join window (18 per
+ * 10.5 s): 10 + 2 x 3.3 + 10.5 s for a third of 100 channels, inside Twitch's 30 s. A live
+ * instance stops answering `safetyMs` before its lease can expire (renewMs + safetyMs < ttlMs).
+ */
+export const DefaultAssignmentTimings = { ttlMs: 10_000, renewMs: 3_000, safetyMs: 2_000 } as const;
 
 /**
  * Which channels this instance answers in, among several instances sharing one account. Each
@@ -42,6 +48,8 @@ export const DefaultAssignmentTimings = { ttlMs: 15_000, renewMs: 5_000, safetyM
 export class ChannelAssignment {
   private readonly held = new Map<string, number>();
   private readonly freeLastRound = new Set<string>();
+  /** Until then this instance covers for a dead one that may still be on the members list: no shedding. */
+  private coveringUntil = Number.NEGATIVE_INFINITY;
   private readonly t: { ttlMs: number; renewMs: number; safetyMs: number };
   private readonly now: () => number;
   private readonly random: () => number;
@@ -113,12 +121,19 @@ export class ChannelAssignment {
 
     const quota = Math.ceil(wanted.size / this.members);
     // Above its share (another instance came up): shed the excess for it to take. Not while channels
-    // stay free (an instance is gone but still counted): then the excess is what covers them.
-    if (this.held.size > quota && this.freeLastRound.size === 0) {
-      for (const channel of this.shuffled([...this.held.keys()]).slice(0, this.held.size - quota)) await this.giveUp(channel, 'rebalancing');
+    // stay free (an instance is gone but still counted), nor while a dead instance whose channels it
+    // took may still be counted (membership lives 2 x ttlMs): then the excess is what covers them,
+    // and shedding it would only PART and re-JOIN the same channels.
+    const shed = new Set<string>();
+    if (this.held.size > quota && this.freeLastRound.size === 0 && startedAt >= this.coveringUntil) {
+      for (const channel of this.shuffled([...this.held.keys()]).slice(0, this.held.size - quota)) {
+        await this.giveUp(channel, 'rebalancing');
+        shed.add(channel);
+      }
     }
 
-    const free = this.shuffled([...wanted].filter((c) => !this.held.has(c)));
+    // What it just shed is for the others, not free channels to note as orphans.
+    const free = this.shuffled([...wanted].filter((c) => !this.held.has(c) && !shed.has(c)));
     const freeNow = new Set<string>();
     const taken: string[] = [];
     for (const channel of free) {
@@ -136,6 +151,7 @@ export class ChannelAssignment {
           return;
         }
         this.held.set(channel, takenAt + ttlMs - this.t.safetyMs);
+        if (orphan) this.coveringUntil = takenAt + 2 * ttlMs;
         this.o.join(channel);
         taken.push(channel);
       }

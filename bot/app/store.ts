@@ -32,6 +32,33 @@ export async function openStore(database: Config['database']): Promise<Store> {
   return openSqliteStore(database.path);
 }
 
+/**
+ * A fresh, empty PostgreSQL database on the server of `url` (benches measure on a clean one):
+ * its URL, and `drop()` to remove it afterwards.
+ */
+export async function scratchPostgresDatabase(url: string, label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `cf_${label.replace(/[^a-z0-9_]/g, '_')}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = await PgDatabase.open(url, { label: redactUrl(url), max: 1 });
+  try {
+    await admin.exec(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.close();
+  }
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const db = await PgDatabase.open(url, { label: redactUrl(url), max: 1 });
+      try {
+        await db.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await db.close();
+      }
+    },
+  };
+}
+
 /** Brings the configured database's schema up to date; answers the versions applied now (`crossfeed migrate`). */
 export async function migrateDatabase(database: Config['database']): Promise<number[]> {
   if (database.url) {

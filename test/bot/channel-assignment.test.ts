@@ -77,6 +77,28 @@ describe('bot/channel-assignment: channels spread over instances through leases'
     for (const c of lost) assert.equal(w.instances.get('i2')!.holds(c), false, 'the dead one would not answer any more');
   });
 
+  it('after a takeover the survivors keep the channels: no shedding while the dead one is still on the members list', async () => {
+    const w = world(30, 3);
+    await rounds(w, 3, ['i0', 'i1', 'i2'], 3_000);
+    const lost = w.instances.get('i2')!.channels();
+    assert.ok(lost.length > 0);
+    const survivors = [w.instances.get('i0')!, w.instances.get('i1')!];
+    let step = 0;
+    while (!lost.every((c) => survivors.some((a) => a.holds(c))) && step++ < 20) await rounds(w, 1, ['i0', 'i1'], 3_000);
+    assert.ok(step <= 20, 'taken over');
+    const eventsAfterTakeover = w.events.length;
+    // Long enough for the dead instance to drop off the members list and the shares to settle.
+    await rounds(w, 15, ['i0', 'i1'], 3_000);
+    // Once the dead one is off the list, one rebalancing between the survivors may move channels;
+    // what must not happen is an instance parting channels and taking them back (PART/JOIN churn).
+    const after = w.events.slice(eventsAfterTakeover);
+    const churn = after.filter((e, i) => e.includes(' part ') && after.slice(i + 1).includes(e.replace(' part ', ' join ')));
+    assert.deepEqual(churn, [], 'no channel parted and re-joined by the same instance after the takeover');
+    const parted = after.filter((e) => e.includes(' part ')).map((e) => e.split(' ')[2]);
+    assert.equal(new Set(parted).size, parted.length, 'a channel moves at most once');
+    assert.equal(survivors.reduce((n, a) => n + a.channels().length, 0), 30);
+  });
+
   it('a graceful stop parts and releases at once; the others take the channels at their next round', async () => {
     const w = world(6, 2);
     await rounds(w, 3, ['i0', 'i1']);

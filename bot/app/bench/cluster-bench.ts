@@ -1,9 +1,13 @@
 /**
  * Several instances as one bot: N real `crossfeed start` processes sharing one database and one
  * Redis, one Twitch account on the local Twitch server (Twitch's real limits, enforced and
- * recorded there), one instance SIGKILLed halfway through the chat. Then the pipeline's
- * throughput per instance on SQLite and, with DATABASE_URL set, on PostgreSQL.
- * Run: npm run bench:cluster [-- --instances 3 --channels 100 --messages 5000 --rate 50 --questions 0.05 --mod]
+ * recorded there), concurrent coupon claims and points redemptions over the instances' web chat
+ * (cluster-commerce.ts), one instance SIGKILLed halfway through the chat. Then the pipeline's
+ * throughput per instance on SQLite and, with a PostgreSQL server given, on PostgreSQL.
+ * Run: npm run bench:cluster [-- --instances 3 --channels 100 --messages 5000 --rate 50 --questions 0.05 --mod
+ *        --claims 1000 --claim-stock 600 --redemptions 1000 --reward-stock 400 --database-url postgres://...]
+ * With DATABASE_URL (or --database-url) the bench creates a fresh database on that server for the
+ * instances, another for the throughput run, and drops both after; otherwise a shared SQLite file.
  * Needs Redis (REDIS_URL, default redis://127.0.0.1:6379).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,7 +21,8 @@ import { packageRoot } from '../../../data/paths.js';
 import { connectRedis, redactRedisUrl } from '../../../data/redis/connection.js';
 import { buildCore } from '../app.js';
 import { busiestWindow, freePort, numberOption } from './bench-util.js';
-import { redactUrl } from '../store.js';
+import { openStore, redactUrl, scratchPostgresDatabase } from '../store.js';
+import { commerce } from './cluster-commerce.js';
 import { loadConfig } from '../../config.js';
 
 const args = process.argv.slice(2);
@@ -30,7 +35,12 @@ const QUESTION_SHARE = opt('questions', 0.05);
 const THROUGHPUT_MESSAGES = opt('throughput-messages', 2_000);
 const MOD = args.includes('--mod');
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-const DATABASE_URL = process.env.DATABASE_URL;
+const urlArg = args.indexOf('--database-url');
+const DATABASE_URL = (urlArg >= 0 ? args[urlArg + 1] : undefined) || process.env.DATABASE_URL || undefined;
+const CLAIMS = opt('claims', 1_000);
+const CLAIM_STOCK = opt('claim-stock', 600);
+const REDEMPTIONS = opt('redemptions', 1_000);
+const REWARD_STOCK = opt('reward-stock', 400);
 const NOISE = ['gg', 'LUL', 'KEKW', 'what rank is he', 'first time here', 'lmao that play', '!so otherstreamer', 'Kappa', '哈哈哈', '666', 'is this live?', 'nice shot'];
 const QUESTIONS = ['!course python', '@{bot} any coupon for pizza in Brooklyn?', 'anyone know a good course to learn javascript?', '有没有python入门课', '!course data science under $50'];
 const rows: [string, string][] = [];
@@ -43,14 +53,19 @@ async function main(): Promise<void> {
     throw new Error(`bench:cluster needs Redis: ${err instanceof Error ? err.message : String(err)}`);
   });
   await redis.quit();
-  print(`Redis ${redactRedisUrl(REDIS_URL)}; database: ${DATABASE_URL ? redactUrl(DATABASE_URL) : 'a shared SQLite file'}`);
+  print(`Redis ${redactRedisUrl(REDIS_URL)}; database: ${DATABASE_URL ? `a fresh database on ${redactUrl(DATABASE_URL)}` : 'a shared SQLite file'}`);
   if (!DATABASE_URL) print('DATABASE_URL is not set: the instances share one SQLite file, and throughput is measured on SQLite only.');
-  await twitchCluster();
+  const scratch = DATABASE_URL ? await scratchPostgresDatabase(DATABASE_URL, 'bench_cluster') : undefined;
+  try {
+    await twitchCluster(scratch?.url);
+  } finally {
+    await scratch?.drop();
+  }
   await throughput();
   printTable();
 }
 
-async function twitchCluster(): Promise<void> {
+async function twitchCluster(databaseUrl: string | undefined): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'crossfeed-bench-cluster-'));
   const login = `cf_bench_${randomBytes(3).toString('hex')}`;
   const channels = Array.from({ length: CHANNELS }, (_, i) => `channel${i}`);
@@ -59,17 +74,31 @@ async function twitchCluster(): Promise<void> {
   const env = {
     CROSSFEED_DB: join(dir, 'shared.db'), REDIS_URL, TWITCH_USERNAME: login, TWITCH_OAUTH_TOKEN: 'oauth:bench',
     CROSSFEED_TWITCH_SERVER: `ws://127.0.0.1:${server.port}`, TWITCH_CHANNELS: channels.join(','), HOST: '127.0.0.1',
-    ...(DATABASE_URL ? { DATABASE_URL } : {}),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
+  row('database shared by the instances', databaseUrl ? 'PostgreSQL (a fresh database)' : 'SQLite (one file)');
   const instances: Instance[] = [];
   try {
     // The first one creates the schema and seeds; the others start once it is ready.
     instances.push(await startInstance(env, dir));
     instances.push(...(await Promise.all(Array.from({ length: INSTANCES - 1 }, () => startInstance(env, dir)))));
-    const allJoined = (what: string, ms: number) => server.waitFor(() => channels.every((c) => server.joinedChannels(login).has(c)), ms, what);
+    const everyJoined = () => channels.every((c) => server.joinedChannels(login).has(c));
+    const allJoined = (what: string, ms: number) => server.waitFor(everyJoined, ms, what);
     let t0 = performance.now();
     await allJoined('every channel joined', 180_000);
     row('channels joined by the instances together', `${CHANNELS} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    if (CLAIMS + REDEMPTIONS > 0) {
+      const database = { ...loadConfig().database, path: env.CROSSFEED_DB };
+      if (databaseUrl) database.url = databaseUrl;
+      else delete database.url;
+      const store = await openStore(database);
+      try {
+        await commerce({ instances: instances.map((i) => i.url), store, claims: CLAIMS, claimStock: CLAIM_STOCK, redemptions: REDEMPTIONS, rewardStock: REWARD_STOCK, row });
+      } finally {
+        await store.close();
+      }
+    }
 
     const askedAt = new Map<string, number>();
     const latencies: number[] = [];
@@ -82,6 +111,7 @@ async function twitchCluster(): Promise<void> {
     });
     const victim = instances[instances.length - 1]!;
     let killedAt = 0;
+    let rejoined: Promise<number> | undefined;
     t0 = performance.now();
     for (let i = 0; i < MESSAGES; i++) {
       const isQuestion = (i * 7919) % 1000 < QUESTION_SHARE * 1000;
@@ -91,13 +121,18 @@ async function twitchCluster(): Promise<void> {
       if (i === Math.floor(MESSAGES / 2)) {
         victim.child.kill('SIGKILL');
         killedAt = performance.now();
+        // Timed while the chat goes on: the server drops the dead connection's channels, then the others re-join them.
+        rejoined = (async () => {
+          await server.waitFor(() => !everyJoined(), 10_000, 'the killed instance\'s channels dropped').catch(() => undefined);
+          await allJoined('every channel re-joined after the SIGKILL', 120_000);
+          return (performance.now() - killedAt) / 1000;
+        })();
       }
       const ahead = t0 + ((i + 1) * 1000) / RATE - performance.now();
       if (ahead > 1) await new Promise((r) => setTimeout(r, ahead));
     }
     const sendS = (performance.now() - t0) / 1000;
-    await allJoined('every channel re-joined after the SIGKILL', 120_000);
-    const rejoinS = (performance.now() - killedAt) / 1000;
+    const rejoinS = await rejoined!;
     // Answers still in the queues go out or go stale (20 s) before counting.
     await new Promise((r) => setTimeout(r, 22_000));
 
@@ -154,7 +189,8 @@ async function throughput(): Promise<void> {
     row('pipeline throughput per instance, PostgreSQL', 'not measured (DATABASE_URL not set)');
     return;
   }
-  const pg = await pipelineRate(DATABASE_URL);
+  const scratch = await scratchPostgresDatabase(DATABASE_URL, 'bench_pipeline');
+  const pg = await pipelineRate(scratch.url).finally(() => scratch.drop());
   if (pg === undefined) return;
   row('pipeline throughput per instance, PostgreSQL', `${pg.toFixed(0)} messages/s`);
   row('PostgreSQL / SQLite', (pg / sqlite).toFixed(2));
