@@ -5,7 +5,7 @@ import { Database } from '../../data/sqlite/database.js';
 import { migrate as migrateSqlite } from '../../data/sqlite/migrations.js';
 import { openSqliteStore } from '../../data/sqlite/sqlite-store.js';
 import type { Store } from '../../data/store.js';
-import type { Config } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 
 /** Where the store lives, in words safe for logs (a server URL without its password). */
 export function describeDatabase(database: Config['database']): string {
@@ -74,5 +74,16 @@ export async function migrateDatabase(database: Config['database']): Promise<num
     return await migrateSqlite(db);
   } finally {
     await db.close();
+  }
+}
+
+/** Opens the store named by the configuration (`-c` or the defaults), runs `fn`, and closes it. */
+export async function withConfiguredStore<T>(o: { config?: string }, fn: (store: Store) => Promise<T>): Promise<T> {
+  const config = loadConfig(o.config ? { file: o.config } : {});
+  const store = await openStore(config.database);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
   }
 }

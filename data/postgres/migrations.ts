@@ -1,4 +1,4 @@
-import type { Migration } from '../sql/migration.js';
+import { applyMigrations, type Migration } from '../sql/migration.js';
 import type { PgDatabase } from './database.js';
 import { baseMigrations } from './migrations/base.js';
 import { campaignMigrations } from './migrations/campaigns.js';
@@ -19,15 +19,5 @@ export async function migrate(db: PgDatabase): Promise<number[]> {
   await db.exclusive(LOCK, (tx) => tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version BIGINT PRIMARY KEY, name TEXT NOT NULL,
     applied_at TEXT NOT NULL DEFAULT (${db.dialect.now}))`));
-  const applied: number[] = [];
-  for (const m of migrations) {
-    const ran = await db.exclusive(LOCK, async (tx) => {
-      if (await tx.get('SELECT 1 FROM schema_migrations WHERE version = ?', [m.version])) return false;
-      await tx.exec(m.sql);
-      await tx.run('INSERT INTO schema_migrations (version, name) VALUES (?, ?)', [m.version, m.name]);
-      return true;
-    });
-    if (ran) applied.push(m.version);
-  }
-  return applied;
+  return applyMigrations(migrations, (fn) => db.exclusive(LOCK, fn));
 }

@@ -1,4 +1,4 @@
-import type { Migration } from '../sql/migration.js';
+import { applyMigrations, type Migration } from '../sql/migration.js';
 import type { Database } from './database.js';
 import { baseMigrations } from './migrations/base.js';
 import { campaignMigrations } from './migrations/campaigns.js';
@@ -18,17 +18,6 @@ export async function migrate(db: Database): Promise<number[]> {
     applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))`);
   const rows = await db.all<{ version: number }>('SELECT version FROM schema_migrations');
   const done = new Set(rows.map((r) => r.version));
-  const applied: number[] = [];
-  for (const m of migrations) {
-    if (done.has(m.version)) continue;
-    const ran = await db.transaction(async (tx) => {
-      // Another process may have applied it since the read above (two starting at once).
-      if (await tx.get('SELECT 1 FROM schema_migrations WHERE version = ?', [m.version])) return false;
-      await tx.exec(m.sql);
-      await tx.run('INSERT INTO schema_migrations (version, name) VALUES (?, ?)', [m.version, m.name]);
-      return true;
-    });
-    if (ran) applied.push(m.version);
-  }
-  return applied;
+  // Skips what is done without a write lock; applyMigrations re-checks inside each transaction.
+  return applyMigrations(migrations, (fn) => db.transaction(fn), done);
 }

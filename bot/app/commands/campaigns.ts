@@ -1,25 +1,15 @@
-import type { Store } from '../../../data/store.js';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { CampaignValidationError } from '../../../data/campaigns.js';
-import { openStore } from '../store.js';
+import { withConfiguredStore } from '../store.js';
 import { formatMinor } from '../../../recommender/campaigns/money.js';
 import { parseCampaign } from '../../../recommender/campaigns/schema.js';
-import { loadConfig } from '../../config.js';
 
 const PARTNER_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 type Opts = { config?: string };
 
-async function withStore<T>(o: Opts, fn: (store: Store) => Promise<T>): Promise<T> {
-  const config = loadConfig(o.config ? { file: o.config } : {});
-  const store = await openStore(config.database);
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
+const withStore = withConfiguredStore;
 
 /** `crossfeed partners add <id> --name <name>` (adds or renames). */
 export async function runPartnersAdd(o: Opts & { name: string }, id: string): Promise<number> {

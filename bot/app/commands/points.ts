@@ -1,23 +1,13 @@
-import type { Store } from '../../../data/store.js';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { PointsEntry } from '../../../data/loyalty.js';
 import { REWARD_ID } from '../../../data/sql/reward-catalog.js';
-import { openStore } from '../store.js';
-import { loadConfig } from '../../config.js';
+import { withConfiguredStore } from '../store.js';
 
 const PLATFORMS = ['twitch', 'discord', 'web', 'cli'];
 
-async function withStore<T>(o: { config?: string }, fn: (store: Store) => Promise<T>): Promise<T> {
-  const config = loadConfig(o.config ? { file: o.config } : {});
-  const store = await openStore(config.database);
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
+const withStore = withConfiguredStore;
 
 function fail(message: string): number {
   process.stderr.write(`crossfeed: ${message}\n`);
