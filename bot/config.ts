@@ -108,6 +108,8 @@ export const configSchema = z.object({
   redis: z.object({
     /** What several instances share (limits, channel leases, events, elected jobs): redis://... */
     url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+    /** Start of every key and pub/sub channel: two deployments sharing one Redis need different ones. */
+    prefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, '1-64 letters, digits or _ . : -').default('crossfeed:'),
   }).strict().prefault({}),
   models: z.object({
     dir: z.string().min(1).default(defaultModelDir),
@@ -221,6 +223,7 @@ const ENV_KEYS: [string, string[], (v: string) => unknown][] = [
   ['CROSSFEED_DB', ['database', 'path'], (v) => v],
   ['DATABASE_URL', ['database', 'url'], (v) => v],
   ['REDIS_URL', ['redis', 'url'], (v) => v],
+  ['CROSSFEED_REDIS_PREFIX', ['redis', 'prefix'], (v) => v],
   ['CROSSFEED_MODEL_DIR', ['models', 'dir'], (v) => v],
   ['CROSSFEED_MODEL_THREADS', ['models', 'threads'], (v) => Number(v)],
   ['CROSSFEED_NLU_DIR', ['nlu', 'trainedDir'], (v) => v],

@@ -22,6 +22,8 @@ export interface Cluster {
   readonly id: string;
   /** The shared connection, when several instances run. */
   readonly redis: Redis | undefined;
+  /** Start of this deployment's Redis keys and channels (`redis.prefix`). */
+  readonly prefix: string;
   readonly leases: LeaseStore;
   /** Which instances are alive, per group (work such as Discord shards is shared out among them). */
   readonly members: MemberRegistry;
@@ -60,13 +62,14 @@ export async function openCluster(config: Config, o: ClusterOptions = {}): Promi
   const id = instanceId();
   if (!config.redis.url) {
     const bus = new LocalBus((err, topic) => o.log?.(`bus: a ${topic} handler failed: ${String(err)}`));
-    return { id, redis: undefined, leases: new LocalLeaseStore(), members: new LocalMemberRegistry(), bus, sessions: new MemorySessions(), close: () => bus.close() };
+    return { id, redis: undefined, prefix: config.redis.prefix, leases: new LocalLeaseStore(), members: new LocalMemberRegistry(), bus, sessions: new MemorySessions(), close: () => bus.close() };
   }
   const redis = await connectRedis(config.redis.url, { name: `crossfeed:${id}` });
+  const prefix = config.redis.prefix;
   let bus: RedisBus;
   try {
     bus = await RedisBus.open(redis, {
-      instanceId: id, log: (line) => o.log?.(line),
+      instanceId: id, prefix: `${prefix}bus:`, log: (line) => o.log?.(line),
       onHandlerError: (err, topic) => o.log?.(`bus: a ${topic} handler failed: ${String(err)}`),
     });
   } catch (err) {
@@ -74,7 +77,8 @@ export async function openCluster(config: Config, o: ClusterOptions = {}): Promi
     throw new Error(`cannot subscribe to Redis at ${redactRedisUrl(config.redis.url)}: ${err instanceof Error ? err.message : String(err)}`);
   }
   return {
-    id, redis, leases: new RedisLeaseStore(redis), members: new RedisMemberRegistry(redis), bus, sessions: new RedisSessions(redis),
+    id, redis, prefix, bus,
+    leases: new RedisLeaseStore(redis, `${prefix}lease:`), members: new RedisMemberRegistry(redis, `${prefix}members:`), sessions: new RedisSessions(redis, `${prefix}session:`),
     async close() {
       await bus.close();
       await redis.quit().catch(() => redis.disconnect());

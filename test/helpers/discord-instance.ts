@@ -22,7 +22,7 @@ const core = await buildCore(config);
 const redis = await connectRedis(config.redis.url ?? '');
 const id = `instance-${process.pid}`;
 const cluster: Cluster = {
-  id, redis, leases: new RedisLeaseStore(redis, `${prefix}lease:`), members: new RedisMemberRegistry(redis, `${prefix}members:`),
+  id, redis, prefix, leases: new RedisLeaseStore(redis, `${prefix}lease:`), members: new RedisMemberRegistry(redis, `${prefix}members:`),
   // Discord needs neither; the web's bus and sessions stay in this process.
   bus: new LocalBus(), sessions: new MemorySessions(),
   close: async () => void (await redis.quit()),

@@ -31,7 +31,7 @@ const redis = await connectRedis(a.redisUrl);
 const id = instanceId();
 const out = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const twitch = launchTwitch({
-  bot, channels: () => a.channels, cluster: { id, redis, leases: new RedisLeaseStore(redis, `${a.prefix}lease:`) }, redisPrefix: a.prefix,
+  bot, channels: () => a.channels, cluster: { id, redis, prefix: a.prefix, leases: new RedisLeaseStore(redis, `${a.prefix}lease:`) },
   leaseTimings: { ttlMs: a.ttlMs, renewMs: a.renewMs, safetyMs: a.safetyMs },
   log: (line) => process.stderr.write(`${id} ${line}\n`),
   adapter: {

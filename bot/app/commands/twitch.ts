@@ -54,8 +54,8 @@ export interface TwitchLaunch {
   /** Every channel the bot is in (all instances together). */
   channels: () => readonly string[];
   /** Several instances sharing Redis: channels by lease, one send budget (docs/cluster-twitch.md). */
-  cluster?: Pick<Cluster, 'id' | 'redis' | 'leases'>;
-  /** Key prefix for the shared budget and members list (tests keep apart on one Redis). */
+  cluster?: Pick<Cluster, 'id' | 'redis' | 'leases' | 'prefix'>;
+  /** Key prefix for the shared budget and members list; default the cluster's (`redis.prefix`). */
   redisPrefix?: string;
   /** Lease timings (tests scale them down). */
   leaseTimings?: Pick<ChannelAssignmentOptions, 'ttlMs' | 'renewMs' | 'safetyMs'>;
@@ -70,17 +70,18 @@ export interface TwitchLaunch {
 export function launchTwitch(o: TwitchLaunch): { adapter: TwitchAdapter; assignment: ChannelAssignment | undefined; stop(): Promise<void> } {
   const account = o.adapter.username.toLowerCase();
   const redis = o.cluster?.redis;
+  const prefix = o.redisPrefix ?? o.cluster?.prefix ?? 'crossfeed:';
   let assignment: ChannelAssignment | undefined;
   const adapter = new TwitchAdapter(o.bot, {
     ...o.adapter,
     channels: redis ? [] : o.channels(),
-    ...(redis ? { shared: new RedisChatBudget(redis, account, o.redisPrefix), holds: (c: string) => assignment?.holds(c) ?? false } : {}),
+    ...(redis ? { shared: new RedisChatBudget(redis, account, prefix), holds: (c: string) => assignment?.holds(c) ?? false } : {}),
   });
   adapter.start();
   if (o.cluster && redis) {
     assignment = new ChannelAssignment({
       owner: o.cluster.id, group: `twitch:${account}`, leases: o.cluster.leases,
-      members: new RedisMemberRegistry(redis, `${o.redisPrefix ?? 'crossfeed:'}members:`),
+      members: new RedisMemberRegistry(redis, `${prefix}members:`),
       channels: o.channels, join: (c) => adapter.join(c), part: (c) => adapter.part(c),
       log: (line) => o.log(`twitch: ${line}`), ...o.leaseTimings,
     });
