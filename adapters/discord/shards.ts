@@ -20,10 +20,18 @@ export interface DiscordShardsOptions {
    * so this is also the gap between two logins (Discord allows one IDENTIFY per 5 s per bucket).
    */
   renewEveryMs?: number;
+  /**
+   * Discord accepts one IDENTIFY per 5 s per bot (max_concurrency 1), counted over every
+   * connection: instances take one login slot at a time through the shared lease store.
+   */
+  identifyGapMs?: number;
   log?: (line: string) => void;
 }
 
-export const DefaultDiscordShardTimings = Object.freeze({ leaseTtlMs: 15_000, renewEveryMs: 5_000 });
+export const DefaultDiscordShardTimings = Object.freeze({ leaseTtlMs: 15_000, renewEveryMs: 5_000, identifyGapMs: 5_100 });
+
+/** The bot's login slot: held by one login (owner unique per login) for `identifyGapMs`, never renewed. */
+export const IdentifyLeaseKey = 'discord:identify';
 
 export const shardLeaseKey = (shard: number): string => `discord:shard:${shard}`;
 /** The membership group of instances running Discord shards. */
@@ -47,7 +55,8 @@ interface Running {
 export class DiscordShards {
   private readonly running = new Map<number, Running>();
   private readonly retired: DiscordAdapter[] = [];
-  private readonly t: { leaseTtlMs: number; renewEveryMs: number };
+  private readonly t: { leaseTtlMs: number; renewEveryMs: number; identifyGapMs: number };
+  private logins = 0;
   private readonly log: (line: string) => void;
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> = Promise.resolve();
@@ -129,6 +138,8 @@ export class DiscordShards {
     // One login per round: renewals are never held up for long, and logins stay a round apart.
     for (const key of plan.take) {
       if (this.stopped || this.running.size >= plan.share) break;
+      // Another instance (or this one) logged in within the gap: try again next round.
+      if (!(await leases.acquire(IdentifyLeaseKey, `${me}#${++this.logins}`, this.t.identifyGapMs))) break;
       if (!(await leases.acquire(key, me, ttl))) continue;
       await this.connect(shardOf(key), Date.now());
       break;
@@ -177,7 +188,7 @@ function shardOf(key: string): number {
 }
 
 function definedOnly(o: DiscordShardsOptions): Partial<typeof DefaultDiscordShardTimings> {
-  return Object.fromEntries((['leaseTtlMs', 'renewEveryMs'] as const).filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+  return Object.fromEntries((['leaseTtlMs', 'renewEveryMs', 'identifyGapMs'] as const).filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
 }
 
 function addStats(a: DiscordStats, b: DiscordStats): DiscordStats {

@@ -28,9 +28,13 @@ describe('Discord shards over instances (one process, local leases)', function (
     const leases = new LocalLeaseStore();
     const members = new LocalMemberRegistry();
     const lines: string[] = [];
+    const logins: number[] = [];
     const instance = (id: string) => new DiscordShards({
-      shardCount: 2, instanceId: id, leases, members, leaseTtlMs: 1_000, renewEveryMs: 200, log: (l) => void lines.push(`${id}: ${l}`),
-      adapter: (shard) => new DiscordAdapter(t.bot, { token: server.botToken, api: server.apiBase, shards: [shard], shardCount: 2, log: () => undefined }),
+      shardCount: 2, instanceId: id, leases, members, leaseTtlMs: 1_000, renewEveryMs: 200, identifyGapMs: 500, log: (l) => void lines.push(`${id}: ${l}`),
+      adapter: (shard) => {
+        logins.push(Date.now());
+        return new DiscordAdapter(t.bot, { token: server.botToken, api: server.apiBase, shards: [shard], shardCount: 2, log: () => undefined });
+      },
     });
     const a = instance('a');
     const b = instance('b');
@@ -42,6 +46,9 @@ describe('Discord shards over instances (one process, local leases)', function (
       await until('one shard each', () => a.held().length === 1 && b.held().length === 1 && connected(0) === 1 && connected(1) === 1);
       assert.deepEqual(a.held(), [0], 'the first instance keeps shard 0 and gives back the last');
       assert.equal(server.commands.writes, 1);
+      // One IDENTIFY per gap over both instances (Discord's max_concurrency 1, scaled down here).
+      const gaps = logins.slice(1).map((t, i) => t - logins[i]!);
+      assert.ok(gaps.length >= 2 && gaps.every((g) => g >= 495), `logins ${gaps.join(', ')} ms apart`);
 
       // Another owner takes b's lease (as after a partition): b must stop running the shard.
       assert.equal(await leases.release(shardLeaseKey(1), 'b'), true);

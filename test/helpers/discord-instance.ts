@@ -28,7 +28,7 @@ const cluster: Cluster = {
   close: async () => void (await redis.quit()),
 };
 const log = (line: string) => void process.stdout.write(`${line}\n`);
-const discord = await startDiscord(config, core, log, { cluster, shardLeases: { leaseTtlMs: Number(ttl), renewEveryMs: Number(renew) } });
+const discord = await startDiscord(config, core, log, { cluster, shardLeases: { leaseTtlMs: Number(ttl), renewEveryMs: Number(renew), identifyGapMs: Number(renew) } });
 process.once('SIGTERM', () => {
   core.bot.stop();
   void (async () => {

@@ -15,7 +15,7 @@ export interface StartDiscordOptions {
   /** Shared with the other instances: with Redis, the shards (`discord.shards`) are spread over them through leases. */
   cluster?: Cluster;
   /** Shard lease timings (adapters/discord/shards.ts); tests shorten them. */
-  shardLeases?: { leaseTtlMs?: number; renewEveryMs?: number };
+  shardLeases?: { leaseTtlMs?: number; renewEveryMs?: number; identifyGapMs?: number };
 }
 
 /**
