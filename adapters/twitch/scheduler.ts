@@ -130,6 +130,7 @@ export class TwitchScheduler {
     // Too old already (slow to answer, or queued behind others): late answers are dropped, not sent.
     if (this.now() > deadline) return this.drop('stale');
     if (!this.transport.canSend(channel)) {
+      if (this.stopping.signal.aborted) return this.drop('stopped');
       // Paused while disconnected or rejoining; what goes stale meanwhile is dropped, not flooded out later.
       const wait = deadline - this.now();
       if (wait <= 0) return this.drop('stale');

@@ -168,6 +168,8 @@ describe('adapters/twitch units', () => {
         return new Promise((resolve, reject) => {
           const done = () => void (this.waiters.delete(done), signal.removeEventListener('abort', abort), resolve());
           const abort = () => void (this.waiters.delete(done), reject(signal.reason));
+          // As the real connection does: a signal aborted already rejects at once.
+          if (signal.aborted) return abort();
           this.waiters.add(done);
           signal.addEventListener('abort', abort, { once: true });
         });
