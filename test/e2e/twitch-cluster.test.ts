@@ -109,8 +109,17 @@ describe('Twitch across 3 instances: shared limits, channels by lease, SIGKILL s
     await server.waitFor(() => instances.slice(0, 2).reduce((n, i) => n + i.held.length, 0) === channels.length, 30_000, 'survivors hold every channel');
 
     // The taken-over channels are answered again (one question each, after the rejoin).
-    const after = killedHeld.map((c) => server.say(c, { login: `late_${c}`, userId: `9${c.replace(/\D/g, '')}` }, '!course python'));
-    await server.waitFor(() => after.every((id) => server.sent.some((s) => s.replyParentId === id)), 30_000, 'questions in taken-over channels answered');
+    // An answer waits behind the account's 20-per-30-s budget and is dropped when stale, so a
+    // channel counts as answered again once any of its late questions (one more every 5 s) is.
+    const after = new Map<string, string[]>(killedHeld.map((c) => [c, []]));
+    const answered = (c: string) => after.get(c)!.some((id) => server.sent.some((s) => s.replyParentId === id));
+    for (let round = 0; round < 9 && killedHeld.some((c) => !answered(c)); round++) {
+      for (const c of killedHeld.filter((x) => !answered(x))) {
+        after.get(c)!.push(server.say(c, { login: `late${round}_${c}`, userId: `9${round}${c.replace(/\D/g, '')}` }, '!course python'));
+      }
+      await server.waitFor(() => killedHeld.every(answered), 5_000, 'late questions answered').catch(() => undefined);
+    }
+    assert.deepEqual(killedHeld.filter((c) => !answered(c)), [], 'every taken-over channel answers again');
 
     // Graceful stop of one survivor: it releases its leases at once.
     const leaving = instances[0]!;
@@ -132,7 +141,7 @@ describe('Twitch across 3 instances: shared limits, channels by lease, SIGKILL s
     assert.deepEqual(twice, [], 'no question answered by two instances');
     for (const [id, conns] of answeredBy) {
       // An answer only ever comes from an instance that held the question's channel: no strays.
-      assert.ok(asked.has(id) || after.includes(id), `answer to a known question (${id})`);
+      assert.ok(asked.has(id) || [...after.values()].some((ids) => ids.includes(id)), `answer to a known question (${id})`);
       assert.equal(conns.size, 1);
     }
     assert.ok([...answeredBy.keys()].filter((id) => asked.has(id)).length > 0, 'questions were answered during the run');
