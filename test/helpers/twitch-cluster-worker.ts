@@ -1,4 +1,5 @@
 import { connectRedis } from '../../data/redis/connection.js';
+import { RedisMemberRegistry } from '../../data/redis/members.js';
 import { RedisLeaseStore } from '../../data/redis/leases.js';
 import { scaleRules, TwitchChatRules } from '../../adapters/twitch/rules.js';
 import { Bot } from '../../bot/bot.js';
@@ -31,7 +32,7 @@ const redis = await connectRedis(a.redisUrl);
 const id = instanceId();
 const out = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const twitch = launchTwitch({
-  bot, channels: () => a.channels, cluster: { id, redis, prefix: a.prefix, leases: new RedisLeaseStore(redis, `${a.prefix}lease:`) },
+  bot, channels: () => a.channels, cluster: { id, redis, prefix: a.prefix, leases: new RedisLeaseStore(redis, `${a.prefix}lease:`), members: new RedisMemberRegistry(redis, `${a.prefix}members:`) },
   leaseTimings: { ttlMs: a.ttlMs, renewMs: a.renewMs, safetyMs: a.safetyMs },
   log: (line) => process.stderr.write(`${id} ${line}\n`),
   adapter: {

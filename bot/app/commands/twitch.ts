@@ -2,7 +2,6 @@ import { TwitchAdapter, type TwitchAdapterOptions } from '../../../adapters/twit
 import type { LeaseStore } from '../../../data/leases.js';
 import { maskingLog } from '../../../data/pii.js';
 import { RedisChatBudget } from '../../../data/redis/chat-budget.js';
-import { RedisMemberRegistry } from '../../../data/redis/members.js';
 import type { Bot } from '../../bot.js';
 import { ChannelAssignment, type ChannelAssignmentOptions } from '../../channel-assignment.js';
 import type { Core } from '../app.js';
@@ -54,9 +53,7 @@ export interface TwitchLaunch {
   /** Every channel the bot is in (all instances together). */
   channels: () => readonly string[];
   /** Several instances sharing Redis: channels by lease, one send budget (docs/cluster-twitch.md). */
-  cluster?: Pick<Cluster, 'id' | 'redis' | 'leases' | 'prefix'>;
-  /** Key prefix for the shared budget and members list; default the cluster's (`redis.prefix`). */
-  redisPrefix?: string;
+  cluster?: Pick<Cluster, 'id' | 'redis' | 'leases' | 'members' | 'prefix'>;
   /** Lease timings (tests scale them down). */
   leaseTimings?: Pick<ChannelAssignmentOptions, 'ttlMs' | 'renewMs' | 'safetyMs'>;
   log: (line: string) => void;
@@ -70,18 +67,17 @@ export interface TwitchLaunch {
 export function launchTwitch(o: TwitchLaunch): { adapter: TwitchAdapter; assignment: ChannelAssignment | undefined; stop(): Promise<void> } {
   const account = o.adapter.username.toLowerCase();
   const redis = o.cluster?.redis;
-  const prefix = o.redisPrefix ?? o.cluster?.prefix ?? 'crossfeed:';
   let assignment: ChannelAssignment | undefined;
   const adapter = new TwitchAdapter(o.bot, {
     ...o.adapter,
     channels: redis ? [] : o.channels(),
-    ...(redis ? { shared: new RedisChatBudget(redis, account, prefix), holds: (c: string) => assignment?.holds(c) ?? false } : {}),
+    ...(redis ? { shared: new RedisChatBudget(redis, account, o.cluster!.prefix), holds: (c: string) => assignment?.holds(c) ?? false } : {}),
   });
   adapter.start();
   if (o.cluster && redis) {
     assignment = new ChannelAssignment({
       owner: o.cluster.id, group: `twitch:${account}`, leases: o.cluster.leases,
-      members: new RedisMemberRegistry(redis, `${prefix}members:`),
+      members: o.cluster.members,
       channels: o.channels, join: (c) => adapter.join(c), part: (c) => adapter.part(c),
       log: (line) => o.log(`twitch: ${line}`), ...o.leaseTimings,
     });
