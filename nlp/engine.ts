@@ -6,6 +6,7 @@ import { EntityWorker, type EntityOutput } from './entity-worker.js';
 import type { PredictedEntity } from './entities-train/index.js';
 import { cleanTextWithMap, detectLanguage, MAX_MESSAGE_CHARS } from './text.js';
 import { headScores, loadSentenceEncoder, type SentenceEncoder } from './encoder.js';
+import { isOutOfScope, ruleProbabilities } from './intent/oos-rule.js';
 import { ENTITY_LABELS, INTENTS, type Entity, type EntityLabel, type IntentName, type Nlu, type NluResult, type ParseHints } from './types.js';
 
 export interface NluEngineOptions extends ModelOptions {
@@ -203,7 +204,12 @@ export class NluEngine implements Nlu {
       }
       chunk.forEach((i, j) => {
         const scores = mixScores(first.get(i)!, encoded[j]?.scores);
-        results[i] = this.finish(raws[i]!, prepared[i]!, combineIntents(scores, tsRanked(i)), groups[j] ?? [], entityOut?.entities[j]);
+        let ranked = combineIntents(scores, tsRanked(i));
+        // The deployment's head may carry an out-of-scope rule (`crossfeed nlu train`); it only
+        // ever turns an answer into oos, so `canReach` stays an upper bound.
+        const rule = this.trained.encoderHead?.oos;
+        if (rule && encoded[j] && isOutOfScope(rule, ruleProbabilities(tsRanked(i), encoded[j].scores), encoded[j].vector)) ranked = outOfScope(ranked);
+        results[i] = this.finish(raws[i]!, prepared[i]!, ranked, groups[j] ?? [], entityOut?.entities[j]);
         const vector = encoded[j]?.vector;
         if (vector) results[i]!.vector = vector;
       });
@@ -384,6 +390,12 @@ export function combineIntents(shipped: readonly { label: string; score: number 
     .map(([intent, score]) => ({ intent: intent as IntentName, confidence: round(score / total) }))
     .sort((a, b) => b.confidence - a.confidence)
     .slice(0, 4);
+}
+
+/** `ranked` answered out-of-scope: oos first, at one less the best intent's confidence (as the TypeScript model's threshold does). */
+export function outOfScope(ranked: ReturnType<typeof combineIntents>): ReturnType<typeof combineIntents> {
+  if (ranked[0]?.intent === 'oos') return ranked;
+  return [{ intent: 'oos' as const, confidence: round(1 - (ranked[0]?.confidence ?? 0)) }, ...ranked.filter((x) => x.intent !== 'oos')].slice(0, 4);
 }
 
 function round(x: number): number {

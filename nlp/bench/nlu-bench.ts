@@ -13,8 +13,9 @@ import { join } from 'node:path';
 import { evaluateDataset, type IntentSystem } from '../eval/evaluate.js';
 import { defaultModelDir, packageRoot } from '../../data/paths.js';
 import { headScores, loadSentenceEncoder, type SentenceEncoder } from '../encoder.js';
-import { EmbeddingCache, trainEncoderHead } from '../intent/encoder-head.js';
-import { trainIntentModel } from '../intent/index.js';
+import { EmbeddingCache, trainEncoderHeadWithRule } from '../intent/encoder-head.js';
+import { trainIntentModel, type HeldOut } from '../intent/index.js';
+import { bestInScope, isOutOfScope, ruleProbabilities } from '../intent/oos-rule.js';
 import type { EntityTrainer, EvalReport } from '../eval/types.js';
 import { BENCH_DATASETS, convertDatasets, defaultDatasetsDir, type BenchDataset } from './convert-datasets.js';
 
@@ -50,9 +51,9 @@ const nlpjsSystem: IntentSystem = {
  * The new engine's path for a user's data (`crossfeed nlu train`): an intent head on the frozen
  * pretrained encoder (data/models/encoder), averaged with crossfeed's TypeScript model. Vectors are
  * cached in var/nlu-bench-cache (keyed by the encoder's hash), so a second run skips embedding.
- * OOS: a class when the data has it, plus a threshold on the best in-scope probability tuned on the
- * validation split with the TypeScript model's criterion (most OOS caught for at most 1 point of
- * in-scope accuracy).
+ * OOS: the OOS class when it wins the average, or the head's out-of-scope rule
+ * (nlp/intent/oos-rule.ts), fitted by `trainEncoderHeadWithRule` on the held-out examples
+ * (CLINC150's valid split) exactly as `crossfeed nlu train` fits it, and applied as the engine does.
  */
 function encoderSystem(encoder: SentenceEncoder, withSparse: boolean): IntentSystem {
   const cache = new EmbeddingCache(join(packageRoot, 'var', 'nlu-bench-cache'), encoder.hash);
@@ -61,48 +62,22 @@ function encoderSystem(encoder: SentenceEncoder, withSparse: boolean): IntentSys
     async train(train, o) {
       const vs = await cache.embed(encoder, train.map((e) => e.text), (d, t) => o.onProgress?.(d, t, 'embedding'));
       const epochs = Math.max(8, Math.min(60, Math.round(400000 / train.length)));
-      const head = trainEncoderHead(vs, train.map((e) => e.intent), encoder.hash, { seed: o.seed, epochs });
-      const sparse = withSparse ? await trainIntentModel(train, { seed: o.seed, oosLabel: o.oosLabel, ...(o.validation ? { validation: o.validation } : {}) }) : undefined;
-      const probs = async (texts: string[]) => {
-        const qv = await cache.embed(encoder, texts);
-        return texts.map((t, i) => {
-          const p = new Map(headScores(head, qv[i]!).map((x) => [x.label, x.score] as const));
-          if (sparse) {
-            for (const r of sparse.predict(t).ranked) p.set(r.intent, 0.5 * (p.get(r.intent) ?? 0) + 0.5 * r.confidence);
-            for (const k of p.keys()) if (!sparse.labels.includes(k)) p.set(k, 0.5 * p.get(k)!);
-          }
-          return [...p].sort((a, b) => b[1] - a[1]);
-        });
-      };
-      let threshold = 0;
-      if (o.validation?.some((e) => e.intent === o.oosLabel)) {
-        const val = await probs(o.validation.map((e) => e.text));
-        const decide = (r: [string, number][], th: number) => {
-          const best = r.find(([l]) => l !== o.oosLabel)!;
-          return r[0]![0] === o.oosLabel || best[1] < th ? o.oosLabel : best[0];
-        };
-        const score = (th: number) => {
-          let inOk = 0, inN = 0, oosOk = 0;
-          o.validation!.forEach((e, i) => {
-            const y = decide(val[i]!, th);
-            if (e.intent === o.oosLabel) oosOk += y === o.oosLabel ? 1 : 0;
-            else { inN++; inOk += y === e.intent ? 1 : 0; }
-          });
-          return { inAcc: inOk / Math.max(1, inN), oos: oosOk };
-        };
-        const base = score(0).inAcc;
-        let bestOos = -1;
-        for (let th = 0; th <= 0.95; th += 0.01) {
-          const r = score(th);
-          if (r.inAcc >= base - 0.01 && r.oos > bestOos) { bestOos = r.oos; threshold = th; }
-        }
-      }
+      let heldOut: HeldOut | undefined;
+      const sparse = withSparse ? await trainIntentModel(train, {
+        seed: o.seed, oosLabel: o.oosLabel, ...(o.validation ? { validation: o.validation } : {}), onHeldOut: (h) => { heldOut = h; },
+      }) : undefined;
+      const heldOutVectors = heldOut ? await cache.embed(encoder, heldOut.examples.map((e) => e.text)) : undefined;
+      const head = trainEncoderHeadWithRule(encoder.hash, {
+        train, vectors: vs, oosLabel: o.oosLabel, options: { seed: o.seed, epochs },
+        ...(heldOut && heldOutVectors ? { heldOut, heldOutVectors } : {}),
+      });
       return {
         predict: async (text: string) => {
-          const [r] = await probs([text]);
-          const best = r!.find(([l]) => l !== o.oosLabel);
-          if (!best || r![0]![0] === o.oosLabel || best[1] < threshold) return o.oosLabel;
-          return best[0];
+          const [v] = await cache.embed(encoder, [text]);
+          const p = ruleProbabilities(sparse?.predict(text).ranked, headScores(head, v!));
+          const best = bestInScope(p, o.oosLabel);
+          if (!best.label || best.oosWins || (head.oos && isOutOfScope(head.oos, p, v!))) return o.oosLabel;
+          return best.label;
         },
       };
     },

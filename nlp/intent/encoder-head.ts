@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENCODER_DIM, type EncoderHead, type SentenceEncoder } from '../encoder.js';
+import { ENCODER_DIM, headScores, type EncoderHead, type SentenceEncoder } from '../encoder.js';
 import { mulberry32 } from '../entities-train/perceptron.js';
+import { classCentroids, fitOosRule, ruleProbabilities, type OosRule } from './oos-rule.js';
+import type { HeldOut, IntentExample } from './train.js';
 
 /**
  * An intent head on frozen encoder vectors, trained in TypeScript by `crossfeed nlu train`:
@@ -19,6 +21,8 @@ export interface TrainedEncoderHead extends EncoderHead {
   version: 1;
   /** sha256 of the encoder ONNX file the head was trained on; the engine refuses another. */
   encoderHash: string;
+  /** Out-of-scope rule fitted on held-out examples (nlp/intent/oos-rule.ts); absent without OOS examples. */
+  oos?: OosRule;
 }
 
 const RECORD = 20 + 4 * ENCODER_DIM;
@@ -142,6 +146,49 @@ export function trainEncoderHead(vectors: readonly Float32Array[], labels: reado
   };
 }
 
+export interface HeadWithRuleInput {
+  train: readonly IntentExample[];
+  /** Encoder vectors of `train`, in the same order. */
+  vectors: readonly Float32Array[];
+  /** The TypeScript model's held-out probabilities (`trainIntentModel`'s onHeldOut) and those examples' vectors. */
+  heldOut?: HeldOut;
+  heldOutVectors?: readonly Float32Array[];
+  oosLabel?: string;
+  options?: HeadTrainOptions;
+  /** Epochs of the head trained without the held-out examples (when they were carved out of `train`). */
+  onHeldOutProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * The head on all of `train`, with the out-of-scope rule fitted on the held-out examples when they
+ * include OOS ones. When the held-out examples were carved out of `train` (no validation split), a
+ * head and centroids are fitted once more without them, the way the TypeScript model was, so that
+ * the rule is never fitted on what the models saw; the rule's settings then carry over.
+ */
+export function trainEncoderHeadWithRule(encoderHash: string, i: HeadWithRuleInput): TrainedEncoderHead {
+  const labels = i.train.map((e) => e.intent);
+  const head = trainEncoderHead(i.vectors, labels, encoderHash, i.options ?? {});
+  const oos = i.oosLabel;
+  const held = i.heldOut;
+  if (oos === undefined || !held || !i.heldOutVectors || !held.examples.some((e) => e.intent === oos)) return head;
+  const heldSet = new Set(held.examples);
+  const keep = i.train.flatMap((e, k) => (heldSet.has(e) ? [] : [k]));
+  const carved = keep.length < i.train.length;
+  const { onProgress: _, ...rest } = i.options ?? {};
+  const judge = carved
+    ? trainEncoderHead(keep.map((k) => i.vectors[k]!), keep.map((k) => labels[k]!), encoderHash, { ...rest, ...(i.onHeldOutProgress ? { onProgress: i.onHeldOutProgress } : {}) })
+    : head;
+  const points = held.examples.map((e, k) => ({
+    gold: e.intent,
+    p: ruleProbabilities(held.labels.map((l, c) => ({ intent: l, confidence: held.probabilities[k]![c]! })), headScores(judge, i.heldOutVectors![k]!)),
+    vector: i.heldOutVectors![k]!,
+  }));
+  const rule = fitOosRule(points, classCentroids(keep.map((k) => i.vectors[k]!), keep.map((k) => labels[k]!), oos), { oosLabel: oos });
+  if (!rule) return head;
+  const all = carved ? classCentroids(i.vectors, labels, oos) : { labels: rule.labels, centroids: rule.centroids };
+  return { ...head, oos: { ...rule, ...all } };
+}
+
 /** Checks a head file's shape and that it belongs to `encoderHash`; throws naming the file otherwise. */
 export function checkEncoderHead(json: unknown, file: string, encoderHash?: string): TrainedEncoderHead {
   const h = json as Partial<TrainedEncoderHead>;
@@ -149,6 +196,10 @@ export function checkEncoderHead(json: unknown, file: string, encoderHash?: stri
   if (h?.format !== 'crossfeed-encoder-head' || h.version !== 1) fail('not a crossfeed encoder head (format/version)');
   if (!Array.isArray(h.labels) || !Array.isArray(h.weight) || !Array.isArray(h.bias) || typeof h.scale !== 'number') fail('labels, weight, bias or scale missing');
   if (h.weight!.length !== h.labels!.length || h.bias!.length !== h.labels!.length || h.weight!.some((r) => !Array.isArray(r) || r.length !== ENCODER_DIM)) fail('weight shape does not match the labels');
+  const r = h.oos;
+  if (r !== undefined && (typeof r?.oosLabel !== 'string' || typeof r.cosineWeight !== 'number' || typeof r.threshold !== 'number' ||
+    !Array.isArray(r.labels) || !Array.isArray(r.centroids) || r.centroids.length !== r.labels.length ||
+    r.centroids.some((c) => !Array.isArray(c) || c.length !== ENCODER_DIM))) fail('out-of-scope rule (oos) malformed');
   if (encoderHash && h.encoderHash !== encoderHash) fail('trained on a different encoder than data/models/encoder');
   return h as TrainedEncoderHead;
 }

@@ -9,9 +9,9 @@
  * How it works and what was measured: README.md in this folder.
  */
 import { IntentModelError, TrainedIntentModel, type IntentPrediction } from './model.js';
-import { DefaultIntentTuning, IntentDataError, trainWithTuning, type IntentExample, type TrainOptions } from './train.js';
+import { DefaultIntentTuning, IntentDataError, trainWithTuning, type HeldOut, type IntentExample, type TrainOptions } from './train.js';
 
-export type { IntentExample, IntentPrediction, TrainOptions };
+export type { HeldOut, IntentExample, IntentPrediction, TrainOptions };
 export { IntentDataError, IntentModelError };
 
 /** A trained classifier. `predict` is synchronous and allocation-light: call it per chat message. */

@@ -22,7 +22,16 @@ export interface TrainOptions {
   validation?: IntentExample[];
   onProgress?: (done: number, total: number, phase: string) => void;
   signal?: AbortSignal;
+  /**
+   * Called once with the held-out examples (`validation`, or the carved 10%) and the calibrated
+   * probabilities (in `labels` order) of the model fitted without them, before any refit: what the
+   * encoder head's out-of-scope rule is fitted on (nlp/intent/oos-rule.ts).
+   */
+  onHeldOut?: (heldOut: HeldOut) => void;
 }
+
+/** Held-out examples and a model's probabilities for them (rows in `labels` order). */
+export interface HeldOut { examples: IntentExample[]; labels: readonly string[]; probabilities: Float64Array[] }
 
 /** Model choices, measured on CLINC150/BANKING77/SNIPS validation splits (see README.md). */
 export interface IntentTuning {
@@ -121,6 +130,7 @@ export async function trainWithTuning(train: IntentExample[], o: TrainOptions, t
   let model = new TrainedIntentModel(labels, oosLabel, first.vectorizer, calibrated.members, calibrated.temperature, 0);
   const oos = index.get(oosLabel);
   const threshold = oos === undefined ? 0 : fitOosThreshold(thresholdPoints(model, vx, vy, oos), oos);
+  if (valid.length > 0) o.onHeldOut?.({ examples: valid, labels, probabilities: vx.map((x) => model.probabilities(x)) });
   await step('calibration');
   if (refit) {
     // Same settings, seeds and number of updates on all the data; temperatures and threshold carry over.

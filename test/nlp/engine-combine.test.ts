@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { canReach, combineIntents, mixScores } from '../../nlp/engine.js';
+import { canReach, combineIntents, mixScores, outOfScope } from '../../nlp/engine.js';
 import { INTENTS } from '../../nlp/types.js';
 import { seededRng } from '../../recommender/random.js';
 
@@ -10,6 +10,12 @@ describe('nlp/engine combineIntents', () => {
     const r = combineIntents(shipped, trained);
     assert.deepEqual(r.map((x) => x.intent), ['human_handoff', 'faq', 'oos']);
     assert.ok(Math.abs(r.reduce((a, x) => a + x.confidence, 0) - 1) < 1e-3);
+  });
+  it('outOfScope puts oos first at one less the best confidence and keeps the rest, oos once', () => {
+    const r = outOfScope([{ intent: 'faq', confidence: 0.7 }, { intent: 'oos', confidence: 0.2 }, { intent: 'greet', confidence: 0.1 }]);
+    assert.deepEqual(r, [{ intent: 'oos', confidence: 0.3 }, { intent: 'faq', confidence: 0.7 }, { intent: 'greet', confidence: 0.1 }]);
+    const already = [{ intent: 'oos' as const, confidence: 0.6 }, { intent: 'faq' as const, confidence: 0.4 }];
+    assert.equal(outOfScope(already), already);
   });
   it('is the shipped distribution when nothing was trained', () => {
     assert.deepEqual(combineIntents([{ label: 'greet', score: 0.9 }, { label: 'oos', score: 0.1 }]).map((x) => x.intent), ['greet', 'oos']);
@@ -36,7 +42,9 @@ describe('nlp/engine canReach (the cascade skips models only where no answer is 
       const trainedLabels = rng() < 0.3 ? [...INTENTS, 'shipping'] : INTENTS;
       const trained = rng() < 0.1 ? undefined : dist(trainedLabels).map((x) => ({ intent: x.label, confidence: x.score }));
       const answerAt = rng() < 0.5 ? 0.85 : 0.3 + rng() * 0.7;
-      const full = best(combineIntents(mixScores(first, encoder), trained));
+      // A trained head's out-of-scope rule (nlp/intent/oos-rule.ts) may turn the answer into oos.
+      const combined = combineIntents(mixScores(first, encoder), trained);
+      const full = best(rng() < 0.2 ? outOfScope(combined) : combined);
       const afterStage1 = (x: string) => 0.5 * (first.find((f) => f.label === x)?.score ?? 0) + 0.5;
       for (const reach of [canReach(trained, answerAt), canReach(trained, answerAt, afterStage1)]) {
         if (!reach) {

@@ -4,10 +4,10 @@ import { packageRoot } from '../../../data/paths.js';
 import { openStore } from '../store.js';
 import { seedCatalogIfEmpty } from '../../../data/catalog/seed.js';
 import { trainEntityModel } from '../../../nlp/entities-train/index.js';
-import { trainIntentModel } from '../../../nlp/intent/index.js';
+import { trainIntentModel, type HeldOut } from '../../../nlp/intent/index.js';
 import { loadTopicLexicon } from '../../../nlp/rules/topics.js';
 import { ENCODER_HEAD_FILE, ENTITY_FILE, INTENT_FILE, saveTrainedModel, SYNONYMS_FILE } from '../../../nlp/trained-models.js';
-import { EmbeddingCache, trainEncoderHead } from '../../../nlp/intent/encoder-head.js';
+import { EmbeddingCache, trainEncoderHeadWithRule } from '../../../nlp/intent/encoder-head.js';
 import { loadSentenceEncoder } from '../../../nlp/encoder.js';
 import { loadNluExamples } from '../../../nlp/training-data.js';
 import { ENTITY_LABELS } from '../../../nlp/types.js';
@@ -49,8 +49,10 @@ export async function runNluTrain(o: { config?: string; data?: string[]; out?: s
   const entityBar = bars?.create(1, 0, { name: 'entities', phase: '' });
   const started = performance.now();
   try {
-    const intentModel = await trainIntentModel(examples.map((e) => ({ text: e.text, intent: e.intent })), {
-      seed, oosLabel: 'oos',
+    const intentExamples = examples.map((e) => ({ text: e.text, intent: e.intent }));
+    let heldOut: HeldOut | undefined;
+    const intentModel = await trainIntentModel(intentExamples, {
+      seed, oosLabel: 'oos', onHeldOut: (h) => { heldOut = h; },
       onProgress: (done, total, phase) => { intentBar?.setTotal(total); intentBar?.update(done, { phase }); },
     });
     const entityModel = await trainEntityModel(examples.map((e) => ({ text: e.text, entities: e.entities.map(({ start, end, label }) => ({ start, end, label })) })), {
@@ -63,9 +65,14 @@ export async function runNluTrain(o: { config?: string; data?: string[]; out?: s
       const encoder = await loadSentenceEncoder('encoder', { modelDir: config.models.dir, threads: config.models.threads });
       // The cache lives with the deployment's models (nlu.trainedDir), never in the shipped folder.
       const cache = new EmbeddingCache(join(config.nlu.trainedDir, 'cache'), encoder.hash);
-      const vectors = await cache.embed(encoder, examples.map((e) => e.text), (done, total) => { encoderBar?.setTotal(total); encoderBar?.update(done, { phase: 'embedding' }); });
-      head = trainEncoderHead(vectors, examples.map((e) => e.intent), encoder.hash, {
-        seed, onProgress: (done, total) => { encoderBar?.setTotal(total); encoderBar?.update(done, { phase: 'head epochs' }); },
+      const vectors = await cache.embed(encoder, intentExamples.map((e) => e.text), (done, total) => { encoderBar?.setTotal(total); encoderBar?.update(done, { phase: 'embedding' }); });
+      const heldOutVectors = heldOut ? await cache.embed(encoder, heldOut.examples.map((e) => e.text)) : undefined;
+      // The head on all examples, then (with OOS examples) its out-of-scope rule, fitted on the 10%
+      // the TypeScript model held out, with a head trained without them (nlp/intent/oos-rule.ts).
+      const bar = (phase: string) => (done: number, total: number) => { encoderBar?.setTotal(total); encoderBar?.update(done, { phase }); };
+      head = trainEncoderHeadWithRule(encoder.hash, {
+        train: intentExamples, vectors, oosLabel: 'oos', options: { seed, onProgress: bar('head epochs') }, onHeldOutProgress: bar('held-out head epochs'),
+        ...(heldOut && heldOutVectors ? { heldOut, heldOutVectors } : {}),
       });
     }
     bars?.stop();
