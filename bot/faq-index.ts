@@ -37,6 +37,11 @@ export interface FaqLookup {
   answerIfFaq?: string;
   /** Entry to answer with whatever the NLU says: the message is nearly one of its phrasings. */
   answerAlways?: string;
+  /**
+   * Entry to answer with even when the NLU confidently names an intent that yields to a very strong
+   * FAQ match (bot/decide.ts FAQ_OVERRIDES: help, points, coupons; never a course request).
+   */
+  answerOver?: string;
   /** Entries to offer as "did you mean" choices (at most three, best first); empty when none is plausible. */
   choices: string[];
 }
@@ -51,6 +56,8 @@ export const FaqThresholds = {
   margin: 0.1,
   /** Weakest entry still worth offering as a choice. */
   choice: 0.25,
+  /** Over a confident other intent (FaqLookup.answerOver); above 1 = never. */
+  override: 2,
 } as const;
 
 /**
@@ -63,13 +70,14 @@ export const FaqThresholds = {
  */
 export const HybridThresholds = {
   /** Weight of the encoder's cosine in the hybrid similarity. */
-  semantic: 0.9,
+  semantic: 0.8,
   /** Weight of an entry's second-best phrasing in its cosine. */
-  second: 0.5,
+  second: 0.25,
   answerIfFaq: 0.55,
   answerAlways: 0.55,
-  margin: 0,
+  margin: 0.02,
   choice: 0.25,
+  override: 2,
 } as const;
 
 /**
@@ -77,16 +85,17 @@ export const HybridThresholds = {
  * way on data/faq/eval/paraphrases-zh.yaml; English without a vector keeps FaqThresholds.
  */
 export const ChineseThresholds = {
-  answerIfFaq: 0.4,
-  answerAlways: 0.45,
+  answerIfFaq: 0.45,
+  answerAlways: 0.5,
   margin: 0.1,
   choice: 0.25,
+  override: 0.5,
 } as const;
 
 /** How the hybrid similarity weighs its parts (see the top of this file). */
 export type Scoring = { semantic: number; second: number };
 
-export type Thresholds = { answerIfFaq: number; answerAlways: number; margin: number; choice: number };
+export type Thresholds = { answerIfFaq: number; answerAlways: number; margin: number; choice: number; override: number };
 
 interface Doc { entry: number; tokens: Set<string>; self: number; vector?: Float32Array | undefined }
 
@@ -196,6 +205,7 @@ export function lookupFromMatches(matches: readonly FaqMatch[], t: Thresholds): 
   const clear = (bar: number) => first.similarity >= bar && (lead >= t.margin || first.similarity >= 0.9);
   if (clear(t.answerIfFaq)) result.answerIfFaq = first.id;
   if (clear(t.answerAlways)) result.answerAlways = first.id;
+  if (clear(t.override)) result.answerOver = first.id;
   return result;
 }
 
