@@ -70,14 +70,15 @@ export const FaqThresholds = {
  */
 export const HybridThresholds = {
   /** Weight of the encoder's cosine in the hybrid similarity. */
-  semantic: 0.8,
+  semantic: 0.9,
   /** Weight of an entry's second-best phrasing in its cosine. */
-  second: 0.25,
-  answerIfFaq: 0.55,
-  answerAlways: 0.55,
-  margin: 0.02,
+  second: 0,
+  answerIfFaq: 0.7,
+  answerAlways: 0.7,
+  margin: 0,
   choice: 0.25,
   override: 2,
+  leadWeight: 1,
 } as const;
 
 /**
@@ -85,17 +86,22 @@ export const HybridThresholds = {
  * way on data/faq/eval/paraphrases-zh.yaml; English without a vector keeps FaqThresholds.
  */
 export const ChineseThresholds = {
-  answerIfFaq: 0.45,
-  answerAlways: 0.5,
-  margin: 0.1,
+  answerIfFaq: 0.3,
+  answerAlways: 0.75,
+  margin: 0.15,
   choice: 0.25,
-  override: 0.5,
+  override: 0.7,
+  leadWeight: 1,
 } as const;
 
 /** How the hybrid similarity weighs its parts (see the top of this file). */
 export type Scoring = { semantic: number; second: number };
 
-export type Thresholds = { answerIfFaq: number; answerAlways: number; margin: number; choice: number; override: number };
+/**
+ * The answer bars apply to the best entry's similarity plus `leadWeight` times its lead over the
+ * runner-up (0 when absent): a clear winner needs less similarity than one in a near-tie.
+ */
+export type Thresholds = { answerIfFaq: number; answerAlways: number; margin: number; choice: number; override: number; leadWeight?: number };
 
 interface Doc { entry: number; tokens: Set<string>; self: number; vector?: Float32Array | undefined }
 
@@ -202,7 +208,8 @@ export function lookupFromMatches(matches: readonly FaqMatch[], t: Thresholds): 
   const result: FaqLookup = { choices: matches.filter((m) => m.similarity >= t.choice).map((m) => m.id) };
   if (!first) return result;
   const lead = first.similarity - (second?.similarity ?? 0);
-  const clear = (bar: number) => first.similarity >= bar && (lead >= t.margin || first.similarity >= 0.9);
+  const score = first.similarity + (t.leadWeight ?? 0) * lead;
+  const clear = (bar: number) => score >= bar && (lead >= t.margin || first.similarity >= 0.9);
   if (clear(t.answerIfFaq)) result.answerIfFaq = first.id;
   if (clear(t.answerAlways)) result.answerAlways = first.id;
   if (clear(t.override)) result.answerOver = first.id;

@@ -84,15 +84,18 @@ describe('bot/faq-index: hybrid retrieval and calibrated thresholds', function (
   });
 
   it('keeps the calibrated settings the benchmark chose', () => {
-    assert.deepEqual({ ...HybridThresholds }, { semantic: 0.8, second: 0.25, answerIfFaq: 0.55, answerAlways: 0.55, margin: 0.02, choice: 0.25, override: 2 });
-    assert.deepEqual({ ...ChineseThresholds }, { answerIfFaq: 0.45, answerAlways: 0.5, margin: 0.1, choice: 0.25, override: 0.5 });
+    assert.deepEqual({ ...HybridThresholds }, { semantic: 0.9, second: 0, answerIfFaq: 0.7, answerAlways: 0.7, margin: 0, choice: 0.25, override: 2, leadWeight: 1 });
+    assert.deepEqual({ ...ChineseThresholds }, { answerIfFaq: 0.3, answerAlways: 0.75, margin: 0.15, choice: 0.25, override: 0.7, leadWeight: 1 });
   });
 
   it('answers over a confident other intent only above the override bar, with a lead', () => {
     const t = { ...ChineseThresholds };
     assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.55 }, { id: 'b', similarity: 0.3 }], t).answerOver, 'a');
     assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.55 }, { id: 'b', similarity: 0.5 }], t).answerOver, undefined, 'no lead');
-    assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.45 }], t).answerOver, undefined, 'below the bar');
+    // The bar applies to similarity + lead (leadWeight 1): 0.3 + 0.3 and 0.4 + 0.2 are under 0.7.
+    assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.3 }], t).answerOver, undefined, 'below the bar');
+    assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.4 }, { id: 'b', similarity: 0.2 }], t).answerOver, undefined, 'below the bar');
+    assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.4 }, { id: 'b', similarity: 0.2 }], t).answerIfFaq, 'a', 'but over the faq bar');
     assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.95 }], HybridThresholds).answerOver, undefined, 'English never overrides');
   });
 

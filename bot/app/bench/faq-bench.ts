@@ -108,11 +108,12 @@ function calibrate(items: Item[], nlu: NluResult[], index: FaqIndex, useVector: 
     // Matches depend on the weights only; the thresholds are tried on them.
     const matches = cn.map((r) => index.search(r.text, r.language, 3, useVector ? r.vector : undefined, { semantic, second }));
     const pinnedMatches = pinned.map(([r]) => index.search(r.text, r.language, 3, useVector ? r.vector : undefined, { semantic, second }));
-    for (let always = 0.4; always <= 0.951; always += 0.05) {
+    for (const leadWeight of [0, 0.5, 1]) for (let always = 0.4; always <= 0.951; always += 0.05) {
       for (let ifFaq = 0.3; ifFaq <= always + 1e-9; ifFaq += 0.05) {
-        for (const margin of [0, 0.02, 0.05, 0.1]) {
-          for (const choice of [0.25, 0.35, 0.45]) for (const override of [2, 0.5, 0.6, 0.7, 0.8]) {
-            const t = { semantic, second, answerAlways: round(always), answerIfFaq: round(ifFaq), margin, choice, override };
+        for (const margin of [0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3]) {
+          // A lower choice bar only adds choices (the tie-break below), so 0.25 is always picked.
+          for (const choice of [0.25]) for (const override of [2, 0.5, 0.6, 0.7, 0.8]) {
+            const t = { semantic, second, answerAlways: round(always), answerIfFaq: round(ifFaq), margin, choice, override, leadWeight };
             if (!pinned.every(([r, want], k) => want === outcome(r, lookupFromMatches(pinnedMatches[k]!, t)))) continue;
             const s = score(ci, cn, index, t, useVector, matches);
             if (badRate(s) > CALIBRATION_MAX_WRONG) continue;
