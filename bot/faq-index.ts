@@ -86,9 +86,9 @@ export const HybridThresholds = {
  * way on data/faq/eval/paraphrases-zh.yaml; English without a vector keeps FaqThresholds.
  */
 export const ChineseThresholds = {
-  answerIfFaq: 0.3,
-  answerAlways: 0.75,
-  margin: 0.15,
+  answerIfFaq: 0.55,
+  answerAlways: 0.7,
+  margin: 0,
   choice: 0.25,
   override: 0.7,
   leadWeight: 1,

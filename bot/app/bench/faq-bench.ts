@@ -112,7 +112,8 @@ function calibrate(items: Item[], nlu: NluResult[], index: FaqIndex, useVector: 
       for (let ifFaq = 0.3; ifFaq <= always + 1e-9; ifFaq += 0.05) {
         for (const margin of [0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3]) {
           // A lower choice bar only adds choices (the tie-break below), so 0.25 is always picked.
-          for (const choice of [0.25]) for (const override of [2, 0.5, 0.6, 0.7, 0.8]) {
+          // Overriding a confident other intent needs at least the bar for an unsure one.
+          for (const choice of [0.25]) for (const override of [2, 0.5, 0.6, 0.7, 0.8, 0.9].filter((o) => o >= always - 1e-9)) {
             const t = { semantic, second, answerAlways: round(always), answerIfFaq: round(ifFaq), margin, choice, override, leadWeight };
             if (!pinned.every(([r, want], k) => want === outcome(r, lookupFromMatches(pinnedMatches[k]!, t)))) continue;
             const s = score(ci, cn, index, t, useVector, matches);
