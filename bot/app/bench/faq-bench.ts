@@ -82,6 +82,7 @@ const badRate = (s: Score) => (s.bad + s.noneBad) / Math.max(1, s.n + s.none);
 const PINNED: [string, Lang, string][] = [
   ['how do I get a refund?', 'en', 'refund-policy'],
   ['I need help with my account', 'en', 'choices'],
+  ['question about my account', 'en', 'choices'],
   ['可以退款吗', 'zh', 'refund-policy-zh'],
   // A request for courses, coupons or points stays one however FAQ-like (FaqLookup.answerOver).
   ['recommend me a python course', 'en', 'recommend'],
