@@ -91,11 +91,12 @@ describe('bot/faq-index: hybrid retrieval and calibrated thresholds', function (
   it('answers over a confident other intent only above the override bar, with a lead', () => {
     const t = { ...ChineseThresholds };
     assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.55 }, { id: 'b', similarity: 0.3 }], t).answerOver, 'a');
-    assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.55 }, { id: 'b', similarity: 0.5 }], t).answerOver, undefined, 'no lead');
+    assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.55 }, { id: 'b', similarity: 0.5 }], t).answerOver, undefined, 'a near-tie: 0.55 + 0.05 is under the bar');
     // The bar applies to similarity + lead (leadWeight 1): 0.3 + 0.3 and 0.4 + 0.2 are under 0.7.
     assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.3 }], t).answerOver, undefined, 'below the bar');
     assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.4 }, { id: 'b', similarity: 0.2 }], t).answerOver, undefined, 'below the bar');
     assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.4 }, { id: 'b', similarity: 0.2 }], t).answerIfFaq, 'a', 'but over the faq bar');
+    assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.8 }, { id: 'b', similarity: 0.78 }], t).answerOver, undefined, 'a lead under the margin');
     assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.95 }], HybridThresholds).answerOver, undefined, 'English never overrides');
   });
 
