@@ -49,6 +49,14 @@ export const MIN_CONFIDENCE = 0.45;
  */
 export const ACTION_MIN_CONFIDENCE = 0.8;
 
+/**
+ * Intents that a very strong FAQ match (FaqLookup.answerOver) overrides, however sure the NLU is:
+ * questions about the bot, points and coupons are often FAQ questions in other words ("how do I
+ * redeem the voucher you gave me"). A request for courses, insurance, a person or to stop messages
+ * always stands.
+ */
+export const FAQ_OVERRIDES: ReadonlySet<string> = new Set(['bot_help', 'check_in', 'points_balance', 'redeem_points', 'get_coupon']);
+
 export interface DecideOptions {
   /** A private chat, or a message addressed to the bot. */
   direct: boolean;
@@ -124,6 +132,7 @@ export function decide(nlu: NluResult, prior: DialogueState, opts: DecideOptions
   const understood = nlu.intent !== 'oos' && nlu.confidence >= MIN_CONFIDENCE;
   // A message that is nearly one of the FAQ's phrasings is answered even when the NLU is unsure.
   if ((!understood || nlu.intent === 'faq') && faq?.answerAlways) return { action: { type: 'faq_answer', entryId: faq.answerAlways }, state: ok(state) };
+  if (understood && FAQ_OVERRIDES.has(nlu.intent) && faq?.answerOver) return { action: { type: 'faq_answer', entryId: faq.answerOver }, state: ok(state) };
   if (!understood) {
     // "lol", "gg", emoji: no question was asked, so nothing was missed.
     if (isChatNoise(nlu.text)) return { action: opts.direct ? { type: 'say', key: 'noise' } : { type: 'silent' }, state };

@@ -124,7 +124,7 @@ export function loyaltyCommands(store: LoyaltyStore, options: LoyaltyOptions): M
     ctx.loyaltyOn = true;
     // Side effects (a check-in, a redemption) need an explicit command or a confident request that
     // is not, in fact, one of the FAQ's questions; anything less goes on to the dialogue policy.
-    const confident = ctx.addressed === 'yes' && (ctx.nlu?.confidence ?? 0) >= ACTION_MIN_CONFIDENCE && !ctx.faq?.answerAlways;
+    const confident = ctx.addressed === 'yes' && (ctx.nlu?.confidence ?? 0) >= ACTION_MIN_CONFIDENCE && !ctx.faq?.answerAlways && !ctx.faq?.answerOver;
     const intent = ctx.command || confident ? ctx.nlu?.intent : undefined;
     if (!intent || !INTENTS.has(intent) || !ctx.conversation) return next();
     const lang = langOf(ctx);

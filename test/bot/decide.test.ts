@@ -24,6 +24,20 @@ describe('bot/decide (dialogue policy)', () => {
     assert.equal(direct.state.misses, 0, 'noise is not a miss');
   });
 
+  it('answers from the FAQ over a confident help, points or coupon intent only when the match is very strong (answerOver)', async () => {
+    const strong = { choices: ['coupon-redemption'], answerOver: 'coupon-redemption' };
+    for (const intent of ['bot_help', 'redeem_points', 'get_coupon'] as const) {
+      assert.deepEqual(decide(await withIntent('how do I use the voucher you gave me', intent), emptyState(), { direct: true, faq: strong }).action,
+        { type: 'faq_answer', entryId: 'coupon-redemption' }, intent);
+      assert.notEqual(decide(await withIntent('how do I use the voucher you gave me', intent), emptyState(), { direct: true, faq: { choices: ['coupon-redemption'] } }).action.type,
+        'faq_answer', `${intent} without answerOver`);
+    }
+    // A course request, a person or stopping messages always stand.
+    assert.equal(decide(await withIntent('python courses in chinese', 'recommend_course'), emptyState(), { direct: true, faq: { choices: ['course-language'], answerOver: 'course-language' } }).action.type, 'recommend');
+    assert.equal(decide(await withIntent('talk to a human', 'human_handoff'), emptyState(), { direct: true, faq: { choices: ['contact-support'], answerOver: 'contact-support' } }).action.type, 'handoff');
+    assert.deepEqual(decide(await withIntent('stop messaging me', 'opt_out'), emptyState(), { direct: true, faq: { choices: ['delete-my-data'], answerOver: 'delete-my-data' } }).action, { type: 'say', key: 'opted_out' });
+  });
+
   it('treats low-confidence guesses as not understood', async () => {
     const { action, state } = decide(await withIntent('python maybe', 'recommend_course', 0.2), emptyState(), { direct: true });
     assert.deepEqual(action, { type: 'say', key: 'fallback' });

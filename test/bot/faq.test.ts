@@ -31,10 +31,10 @@ describe('bot FAQ answers (KeywordNlu: "refund" is faq)', () => {
 
   it('offers numbered choices or a person when unsure, and "2" picks the second', async () => {
     const { conversation, store } = await faqBot();
-    const [choices] = await conversation.say('how do I change my password?');
+    const [choices] = await conversation.say('how do I change my account details?');
     const lines = choices!.text.split('\n');
     assert.equal(lines[0], "I'm not sure which of these you mean:");
-    assert.deepEqual(lines.slice(1, 5), ['1. How do I change my email?', '2. I forgot my password', '3. Do I get a certificate?', '4. Talk to a person']);
+    assert.deepEqual(lines.slice(1, 5), ['1. How do I change my email?', '2. I forgot my password', '3. How do I delete my data?', '4. Talk to a person']);
     assert.equal(lines[5], 'Reply 1, 2, 3 to pick one, or 4 for a person.');
     const [picked] = await conversation.say('2');
     assert.equal(picked!.text, `${(await store.faq.get('reset-password'))!.answer}\n\nFrom our FAQ: "I forgot my password"`);
@@ -66,9 +66,9 @@ describe('bot FAQ answers (KeywordNlu: "refund" is faq)', () => {
     const { conversation, store } = await faqBot({ platform: 'twitch', direct: false });
     const [reply] = await conversation.say('@crossfeed can I get a refund?');
     assert.match(reply!.text, /From our FAQ: "Can I get a refund\?"$/);
-    assert.match((await conversation.say('@crossfeed how do I change my password?'))[0]!.text, /^I'm not sure which/);
+    assert.match((await conversation.say('@crossfeed how do I change my account details?'))[0]!.text, /^I'm not sure which/);
     assert.match((await conversation.say('@crossfeed 2'))[0]!.text, /From our FAQ: "I forgot my password"$/);
-    assert.deepEqual(await conversation.say('how do I change my password?'), [], 'not addressed, not a confident faq: silent');
+    assert.deepEqual(await conversation.say('how do I change my account details?'), [], 'not addressed, not a confident faq: silent');
     await store.close();
   });
 });
