@@ -9,6 +9,11 @@
 Activations stay fp32, so a text's vector is the same alone or in a padded batch (the engine's
 batching relies on that), unlike onnxruntime's quantize_dynamic, whose activation scale is taken
 over the whole batch. Deterministic: the same input gives a byte-identical output.
+
+`gather_bits=4` stores embedding tables in 4 bits instead (per row: uint8 codes 0..15 packed two to a
+byte, even column in the high nibble, with a scale and an offset per row), for large vocabularies:
+    Gather(packed, ids) -> Cast(int32) -> Div 16 / Mod 16 -> interleave -> Cast(float)
+        -> Mul(Gather(row_scale, ids)) -> Add(Gather(row_offset, ids))
 """
 from __future__ import annotations
 
@@ -25,7 +30,42 @@ def _q(w: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     return q, scale
 
 
-def quantize_weights(src: str, dst: str, min_size: int = 4096) -> dict:
+def _q4(w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    lo, hi = w.min(axis=1), w.max(axis=1)
+    scale = np.where(hi > lo, (hi - lo) / 15.0, 1.0).astype(np.float32)
+    q = np.clip(np.round((w - lo[:, None]) / scale[:, None]), 0, 15).astype(np.uint8)
+    return (q[:, 0::2] * 16 + q[:, 1::2]).astype(np.uint8), scale, lo.astype(np.float32)
+
+
+def _gather4(name: str, w: np.ndarray, ids: str, out: str) -> tuple[list, list]:
+    packed, scale, lo = _q4(w)
+    c = lambda a, n: numpy_helper.from_array(a, name + n)  # noqa: E731
+    add = [c(packed, "_q4"), c(scale, "_rs"), c(lo, "_ro"), c(np.array([-1], dtype=np.int64), "_axes"),
+           c(np.array(16, dtype=np.int32), "_16"), c(np.array([w.shape[1]], dtype=np.int64), "_dim")]
+    n = lambda op, i, o, **kw: helper.make_node(op, i, [out + o], **kw)  # noqa: E731
+    nodes = [
+        n("Gather", [name + "_q4", ids], "_p", axis=0),
+        n("Cast", [out + "_p"], "_i", to=TensorProto.INT32),
+        n("Div", [out + "_i", name + "_16"], "_hi"),
+        n("Mod", [out + "_i", name + "_16"], "_lo"),
+        n("Unsqueeze", [out + "_hi", name + "_axes"], "_hi1"),
+        n("Unsqueeze", [out + "_lo", name + "_axes"], "_lo1"),
+        n("Concat", [out + "_hi1", out + "_lo1"], "_pair", axis=-1),
+        n("Shape", [ids], "_ids_shape"),
+        n("Concat", [out + "_ids_shape", name + "_dim"], "_shape", axis=0),
+        n("Reshape", [out + "_pair", out + "_shape"], "_codes"),
+        n("Cast", [out + "_codes"], "_f", to=TensorProto.FLOAT),
+        n("Gather", [name + "_rs", ids], "_s", axis=0),
+        n("Unsqueeze", [out + "_s", name + "_axes"], "_s1"),
+        n("Gather", [name + "_ro", ids], "_o", axis=0),
+        n("Unsqueeze", [out + "_o", name + "_axes"], "_o1"),
+        n("Mul", [out + "_f", out + "_s1"], "_scaled"),
+    ]
+    nodes.append(helper.make_node("Add", [out + "_scaled", out + "_o1"], [out]))
+    return nodes, add
+
+
+def quantize_weights(src: str, dst: str, min_size: int = 4096, gather_bits: int = 8) -> dict:
     model = onnx.load(src)
     g = model.graph
     inits = {i.name: i for i in g.initializer}
@@ -49,6 +89,14 @@ def quantize_weights(src: str, dst: str, min_size: int = 4096) -> dict:
                 node.input[1] = done[name]
         elif node.op_type == "Gather" and node.input[0] in inits:
             w = numpy_helper.to_array(inits[node.input[0]])
+            if w.ndim == 2 and w.size >= min_size and w.dtype == np.float32 and gather_bits == 4 and w.shape[1] % 2 == 0:
+                nodes, extra = _gather4(node.input[0], w, node.input[1], node.output[0])
+                new_nodes += nodes
+                add += extra
+                drop.add(node.input[0])
+                stats["gather"] += 1
+                stats["params_int4"] = stats.get("params_int4", 0) + w.size
+                continue
             if w.ndim == 2 and w.size >= min_size and w.dtype == np.float32:
                 name = node.input[0]
                 q, s = _q(w, axis=0)
