@@ -77,6 +77,7 @@ export async function loadTextEncoder(name: string, o: ModelOptions): Promise<Te
   const loadOptions = { local_files_only: true, dtype: 'q8', session_options: { intraOpNumThreads: o.threads, interOpNumThreads: 1 } } as const;
   let run: Embedder;
   let tokenIds: (text: string) => number[];
+  let dim: number;
   try {
     if (pooling === 'mean') {
       const extractor = await pipeline('feature-extraction', name, loadOptions);
@@ -97,10 +98,10 @@ export async function loadTextEncoder(name: string, o: ModelOptions): Promise<Te
       };
       tokenIds = (text) => Array.from((tokenizer(text || ' ').input_ids as { data: BigInt64Array }).data, Number);
     }
+    dim = (await run([' '])).dim; // one call at load: a model that cannot run fails here, not on the first message
   } catch (err) {
     throw new ModelLoadError(name, o.modelDir, err);
   }
-  const dim = (await run([' '])).dim;
   return {
     dim,
     hash,
