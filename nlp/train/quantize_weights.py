@@ -10,6 +10,12 @@ Activations stay fp32, so a text's vector is the same alone or in a padded batch
 batching relies on that), unlike onnxruntime's quantize_dynamic, whose activation scale is taken
 over the whole batch. Deterministic: the same input gives a byte-identical output.
 
+`scale_after=True` writes MatMul(x, Cast(W_int8)) * column_scale instead of DequantizeLinear -> MatMul:
+the same product, but onnxruntime cannot fuse it into MatMulNBits, whose int8 arithmetic on the
+activations changes a vector by up to 2e-3 and differently for a batch of one than for larger ones
+(it constant-folds the Cast into fp32 weights at load instead: exact fp32 MatMuls, 4 bytes a weight
+in memory, 1 on disk).
+
 `gather_bits=4` stores embedding tables in 4 bits instead (per row: uint8 codes 0..15 packed two to a
 byte, even column in the high nibble, with a scale and an offset per row), for large vocabularies:
     Gather(packed, ids) -> Cast(int32) -> Div 16 / Mod 16 -> interleave -> Cast(float)
@@ -65,7 +71,7 @@ def _gather4(name: str, w: np.ndarray, ids: str, out: str) -> tuple[list, list]:
     return nodes, add
 
 
-def quantize_weights(src: str, dst: str, min_size: int = 4096, gather_bits: int = 8) -> dict:
+def quantize_weights(src: str, dst: str, min_size: int = 4096, gather_bits: int = 8, scale_after: bool = False) -> dict:
     model = onnx.load(src)
     g = model.graph
     inits = {i.name: i for i in g.initializer}
@@ -79,14 +85,23 @@ def quantize_weights(src: str, dst: str, min_size: int = 4096, gather_bits: int 
                 name = node.input[1]
                 if name not in done:
                     q, s = _q(w, axis=1)
-                    add += [numpy_helper.from_array(q, name + "_q"), numpy_helper.from_array(s, name + "_s"),
-                            numpy_helper.from_array(np.zeros_like(s, dtype=np.int8), name + "_zp")]
-                    new_nodes.append(helper.make_node("DequantizeLinear", [name + "_q", name + "_s", name + "_zp"], [name + "_dq"], axis=1))
-                    done[name] = name + "_dq"
+                    add += [numpy_helper.from_array(q, name + "_q"), numpy_helper.from_array(s, name + "_s")]
+                    if scale_after:
+                        new_nodes.append(helper.make_node("Cast", [name + "_q"], [name + "_qf"], to=TensorProto.FLOAT))
+                        done[name] = name + "_qf"
+                    else:
+                        add.append(numpy_helper.from_array(np.zeros_like(s, dtype=np.int8), name + "_zp"))
+                        new_nodes.append(helper.make_node("DequantizeLinear", [name + "_q", name + "_s", name + "_zp"], [name + "_dq"], axis=1))
+                        done[name] = name + "_dq"
                     drop.add(name)
                     stats["matmul"] += 1
                     stats["params_int8"] += w.size
                 node.input[1] = done[name]
+                if scale_after:
+                    out = node.output[0]
+                    node.output[0] = out + "_unscaled"
+                    new_nodes += [node, helper.make_node("Mul", [out + "_unscaled", name + "_s"], [out])]
+                    continue
         elif node.op_type == "Gather" and node.input[0] in inits:
             w = numpy_helper.to_array(inits[node.input[0]])
             if w.ndim == 2 and w.size >= min_size and w.dtype == np.float32 and gather_bits == 4 and w.shape[1] % 2 == 0:
