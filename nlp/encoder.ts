@@ -1,19 +1,28 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { env, pipeline } from '@huggingface/transformers';
+import { AutoModel, AutoTokenizer, env, pipeline, type Tensor } from '@huggingface/transformers';
 import { ModelLoadError, type ModelOptions } from './models.js';
 
 /**
- * The pretrained sentence encoder (data/models/encoder: all-MiniLM-L6-v2 fine-tuned here by
- * nlp/train/train_encoder.py, int8 weights). One vector per text: mean of the last hidden states
- * over the real tokens, L2-normalised, exactly as the training script pools. The intent head that
- * was trained with it (head.json) turns a vector into intent probabilities.
+ * Sentence encoders, loaded from a local model folder (never from a hub), one unit vector per text.
+ * Two kinds of folder, told apart by `config.json` (`crossfeed.pooling`):
  *
- * Only the int8 file ships; it is loaded from the local folder, never from a hub.
+ * - `mean` (default; data/models/encoder: all-MiniLM-L6-v2 fine-tuned here by
+ *   nlp/train/train_encoder.py): the model gives `last_hidden_state`; the vector is its mean over
+ *   the real tokens, L2-normalised, exactly as the training script pools. Its intent head
+ *   (head.json) turns a vector into intent probabilities: `loadSentenceEncoder`.
+ * - `sentence_embedding` (data/models/encoder-zh: Universal Sentence Encoder multilingual v3, English
+ *   and Chinese, made by nlp/train/export_use_zh.py): the model pools and normalises itself and
+ *   gives `sentence_embedding`; no head: `loadTextEncoder` / `loadMultilingualEncoder`.
+ *
+ * Only the int8 file (onnx/model_quantized.onnx) ships. A missing or damaged file is a
+ * ModelLoadError naming it at load; nothing falls back silently.
  */
 
 export const ENCODER_DIM = 384;
+/** The English + Chinese encoder's folder under the model directory. */
+export const MULTILINGUAL_ENCODER = 'encoder-zh';
 /** Texts per onnxruntime call; larger batches gain little on 2 cores and pad more. */
 const BATCH = 32;
 /** Characters of a text the encoder sees (its tokenizer cuts at 512 tokens; chat is short). */
@@ -26,24 +35,98 @@ export interface EncoderHead {
   bias: number[];
 }
 
-export interface SentenceEncoder {
+export interface TextEncoder {
   /** Unit vectors, one per text, in order. */
   embed(texts: readonly string[]): Promise<Float32Array[]>;
   /** Token ids as the encoder sees them (for parity checks). */
   tokenIds(text: string): number[];
-  /** The intent head shipped with the encoder. */
-  readonly head: EncoderHead;
+  /** Length of every vector. */
+  readonly dim: number;
   /** sha256 of the ONNX file, the key of embedding caches. */
   readonly hash: string;
 }
 
-export async function loadSentenceEncoder(name: string, o: ModelOptions): Promise<SentenceEncoder> {
+export interface SentenceEncoder extends TextEncoder {
+  /** The intent head shipped with the encoder. */
+  readonly head: EncoderHead;
+}
+
+type Pooling = 'mean' | 'sentence_embedding';
+type Embedder = (chunk: string[]) => Promise<{ data: Float32Array; dim: number }>;
+
+/** An encoder folder as `config.json` describes it; the files it needs must all be there. */
+export async function loadTextEncoder(name: string, o: ModelOptions): Promise<TextEncoder> {
   const dir = join(o.modelDir, name);
   const onnxFile = join(dir, 'onnx', 'model_quantized.onnx');
-  const headFile = join(dir, 'head.json');
-  for (const f of [onnxFile, headFile, join(dir, 'tokenizer.json'), join(dir, 'config.json')]) {
+  const configFile = join(dir, 'config.json');
+  for (const f of [onnxFile, join(dir, 'tokenizer.json'), join(dir, 'tokenizer_config.json'), configFile]) {
     if (!existsSync(f)) throw new ModelLoadError(name, o.modelDir, new Error(`missing file ${f}`));
   }
+  let pooling: Pooling;
+  try {
+    const p = (JSON.parse(readFileSync(configFile, 'utf8')) as { crossfeed?: { pooling?: string } }).crossfeed?.pooling ?? 'mean';
+    if (p !== 'mean' && p !== 'sentence_embedding') throw new Error(`unknown crossfeed.pooling "${p}"`);
+    pooling = p;
+  } catch (err) {
+    throw new ModelLoadError(name, o.modelDir, new Error(`${configFile}: ${(err as Error).message}`));
+  }
+  const hash = createHash('sha256').update(readFileSync(onnxFile)).digest('hex');
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = o.modelDir.endsWith('/') ? o.modelDir : o.modelDir + '/';
+  const loadOptions = { local_files_only: true, dtype: 'q8', session_options: { intraOpNumThreads: o.threads, interOpNumThreads: 1 } } as const;
+  let run: Embedder;
+  let tokenIds: (text: string) => number[];
+  let dim: number;
+  try {
+    if (pooling === 'mean') {
+      const extractor = await pipeline('feature-extraction', name, loadOptions);
+      run = async (chunk) => {
+        const t = await extractor(chunk, { pooling: 'mean', normalize: true });
+        return { data: t.data as Float32Array, dim: t.dims[1]! };
+      };
+      tokenIds = (text) => Array.from((extractor.tokenizer(text || ' ').input_ids as { data: BigInt64Array }).data, Number);
+    } else {
+      const tokenizer = await AutoTokenizer.from_pretrained(name, { local_files_only: true });
+      const model = await AutoModel.from_pretrained(name, loadOptions);
+      const outputs = (model as unknown as { sessions: Record<string, { outputNames: string[] }> }).sessions.model?.outputNames ?? [];
+      if (!outputs.includes('sentence_embedding')) throw new Error(`${onnxFile} has no output sentence_embedding (outputs: ${outputs.join(', ')})`);
+      run = async (chunk) => {
+        const enc = tokenizer(chunk, { padding: true });
+        const t = (await model({ input_ids: enc.input_ids, attention_mask: enc.attention_mask })).sentence_embedding as Tensor;
+        return { data: t.data as Float32Array, dim: t.dims[1]! };
+      };
+      tokenIds = (text) => Array.from((tokenizer(text || ' ').input_ids as { data: BigInt64Array }).data, Number);
+    }
+    dim = (await run([' '])).dim; // one call at load: a model that cannot run fails here, not on the first message
+  } catch (err) {
+    throw new ModelLoadError(name, o.modelDir, err);
+  }
+  return {
+    dim,
+    hash,
+    tokenIds,
+    async embed(texts: readonly string[]): Promise<Float32Array[]> {
+      const out: Float32Array[] = [];
+      for (let i = 0; i < texts.length; i += BATCH) {
+        const chunk = texts.slice(i, i + BATCH).map((t) => (t.trim() ? t.slice(0, MAX_CHARS) : ' '));
+        const { data } = await run(chunk);
+        for (let j = 0; j < chunk.length; j++) out.push(data.slice(j * dim, (j + 1) * dim));
+      }
+      return out;
+    },
+  };
+}
+
+/** The English + Chinese encoder (data/models/encoder-zh), for FAQ retrieval and course search. */
+export function loadMultilingualEncoder(o: ModelOptions): Promise<TextEncoder> {
+  return loadTextEncoder(MULTILINGUAL_ENCODER, o);
+}
+
+/** The fine-tuned encoder with its intent head (data/models/encoder). */
+export async function loadSentenceEncoder(name: string, o: ModelOptions): Promise<SentenceEncoder> {
+  const headFile = join(o.modelDir, name, 'head.json');
+  if (!existsSync(headFile)) throw new ModelLoadError(name, o.modelDir, new Error(`missing file ${headFile}`));
   let head: EncoderHead;
   try {
     head = JSON.parse(readFileSync(headFile, 'utf8')) as EncoderHead;
@@ -53,33 +136,7 @@ export async function loadSentenceEncoder(name: string, o: ModelOptions): Promis
   } catch (err) {
     throw new ModelLoadError(name, o.modelDir, new Error(`${headFile}: ${(err as Error).message}`));
   }
-  const hash = createHash('sha256').update(readFileSync(onnxFile)).digest('hex');
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = o.modelDir.endsWith('/') ? o.modelDir : o.modelDir + '/';
-  let extractor: Awaited<ReturnType<typeof pipeline<'feature-extraction'>>>;
-  try {
-    extractor = await pipeline('feature-extraction', name, {
-      local_files_only: true, dtype: 'q8', session_options: { intraOpNumThreads: o.threads, interOpNumThreads: 1 },
-    });
-  } catch (err) {
-    throw new ModelLoadError(name, o.modelDir, err);
-  }
-  return {
-    head,
-    hash,
-    tokenIds: (text: string) => Array.from((extractor.tokenizer(text || ' ').input_ids as { data: BigInt64Array }).data, Number),
-    async embed(texts: readonly string[]): Promise<Float32Array[]> {
-      const out: Float32Array[] = [];
-      for (let i = 0; i < texts.length; i += BATCH) {
-        const chunk = texts.slice(i, i + BATCH).map((t) => (t.trim() ? t.slice(0, MAX_CHARS) : ' '));
-        const tensor = await extractor(chunk, { pooling: 'mean', normalize: true });
-        const data = tensor.data as Float32Array;
-        for (let j = 0; j < chunk.length; j++) out.push(data.slice(j * ENCODER_DIM, (j + 1) * ENCODER_DIM));
-      }
-      return out;
-    },
-  };
+  return { ...(await loadTextEncoder(name, o)), head };
 }
 
 /** Intent probabilities from the encoder's head: softmax(scale * W.v + b), best first. */
