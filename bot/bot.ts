@@ -115,11 +115,14 @@ export class Bot {
         this.onError(err, { platform: 'web', channel: '', user: { platformId: '', displayName: '', roles: [] }, text: `conversation event ${e.type}`, time: new Date(), direct: false });
       }
     };
-    const knowledge = new FaqKnowledge(deps.store.faq, { refreshMs: o.support.faqRefreshMs, encoder: deps.nlu.encoder });
+    const knowledge = new FaqKnowledge(deps.store.faq, { refreshMs: o.support.faqRefreshMs, encoders: { en: deps.nlu.encoder, zh: deps.nlu.chineseEncoder } });
     this.knowledge = knowledge;
-    // Catalog search with the same encoder (hybrid relevance); lexical until the items are embedded.
-    const encoder = deps.nlu.encoder;
-    if (encoder) void deps.recommender.useEncoder((t) => encoder.embed(t)).catch((err) => this.onError(err, { platform: 'web', channel: '', user: { platformId: '', displayName: '', roles: [] }, text: 'catalog embedding', time: new Date(), direct: false }));
+    // Catalog search with the NLU's encoders (hybrid relevance per query language); lexical until the items are embedded.
+    const encoders = [['en', deps.nlu.encoder], ['zh', deps.nlu.chineseEncoder]] as const;
+    for (const [language, encoder] of encoders) {
+      if (!encoder) continue;
+      void deps.recommender.useEncoder((t) => encoder.embed(t), language).catch((err) => this.onError(err, { platform: 'web', channel: '', user: { platformId: '', displayName: '', roles: [] }, text: 'catalog embedding', time: new Date(), direct: false }));
+    }
     const handoff = {
       queue: deps.store.support, conversations, agentsOnline: deps.agentsOnline ?? (() => 0), webUrl: deps.supportWebUrl, emit,
     };

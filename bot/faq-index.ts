@@ -1,5 +1,5 @@
 import type { FaqEntry, FaqLanguage, FaqStore } from '../data/support.js';
-import type { SentenceEncoder } from '../nlp/encoder.js';
+import type { TextEncoder } from '../nlp/encoder.js';
 import { Bm25Index, tokenize } from '../recommender/text-index.js';
 
 /**
@@ -100,6 +100,28 @@ export const ChineseThresholds = {
   leadWeight: 1,
 } as const;
 
+/**
+ * Thresholds on the hybrid similarity for Chinese messages, whose vectors come from encoder-zh
+ * (Universal Sentence Encoder multilingual, frozen), calibrated on the calibration half of
+ * data/faq/eval/paraphrases-zh.yaml like the English ones (`npm run bench:faq`).
+ */
+export const ChineseHybridThresholds = {
+  semantic: 0.6,
+  second: 0.25,
+  answerIfFaq: 0.6,
+  answerAlways: 0.6,
+  margin: 0.15,
+  choice: 0.25,
+  override: 0.6,
+  leadWeight: 0.5,
+} as const;
+
+/** The encoders that give phrasings vectors, by the language they read (nlp: `Nlu.encoder`, `Nlu.chineseEncoder`). */
+export interface FaqEncoders {
+  en?: TextEncoder | undefined;
+  zh?: TextEncoder | undefined;
+}
+
 /** How the hybrid similarity weighs its parts (see the top of this file). */
 export type Scoring = { semantic: number; second: number };
 
@@ -109,7 +131,7 @@ export type Scoring = { semantic: number; second: number };
  */
 export type Thresholds = { answerIfFaq: number; answerAlways: number; margin: number; choice: number; override: number; leadWeight?: number };
 
-interface Doc { entry: number; tokens: Set<string>; self: number; vector?: Float32Array | undefined }
+interface Doc { entry: number; tokens: Set<string>; self: number; vector?: Float32Array | undefined; language: FaqLanguage }
 
 export class FaqIndex {
   private readonly bm25: Bm25Index;
@@ -125,7 +147,7 @@ export class FaqIndex {
     const texts: string[] = [];
     entries.forEach((e, entry) => {
       for (const q of e.questions) {
-        this.docs.push({ entry, tokens: new Set(tokenize(q)), self: 0, vector: vectors?.[texts.length] });
+        this.docs.push({ entry, tokens: new Set(tokenize(q)), self: 0, vector: vectors?.[texts.length], language: e.language === 'zh' ? 'zh' : 'en' });
         texts.push(q);
       }
     });
@@ -138,20 +160,27 @@ export class FaqIndex {
     texts.forEach((text, i) => (this.docs[i]!.self = this.bm25.scores(text)[i] ?? 0));
   }
 
-  /** An index whose English phrasings carry the encoder's vectors (Chinese ones stay lexical: the encoder knows few Chinese characters). */
-  static async build(entries: readonly FaqEntry[], encoder?: SentenceEncoder): Promise<FaqIndex> {
-    if (!encoder) return new FaqIndex(entries);
-    const list = entries.flatMap((e) => e.questions.map((q) => ({ q, en: e.language !== 'zh' })));
-    const en = list.flatMap((p, i) => (p.en ? [i] : []));
+  /**
+   * An index whose phrasings carry the vectors of their language's encoder (English phrasings the
+   * English encoder's, Chinese ones encoder-zh's); a language without an encoder stays lexical.
+   */
+  static async build(entries: readonly FaqEntry[], encoders: FaqEncoders = {}): Promise<FaqIndex> {
+    const list = entries.flatMap((e) => e.questions.map((q) => ({ q, language: e.language === 'zh' ? 'zh' as const : 'en' as const })));
     const vectors: (Float32Array | undefined)[] = list.map(() => undefined);
-    const embedded = await encoder.embed(en.map((i) => list[i]!.q));
-    en.forEach((i, j) => (vectors[i] = embedded[j]));
+    for (const language of ['en', 'zh'] as const) {
+      const encoder = encoders[language];
+      const idx = list.flatMap((p, i) => (p.language === language ? [i] : []));
+      if (!encoder || !idx.length) continue;
+      const embedded = await encoder.embed(idx.map((i) => list[i]!.q));
+      idx.forEach((i, j) => (vectors[i] = embedded[j]));
+    }
     return new FaqIndex(entries, vectors);
   }
 
-  /** Whether phrasings carry vectors (the hybrid similarity applies to queries that have one). */
-  get hybrid(): boolean {
-    return this.docs.some((d) => d.vector);
+  /** Whether phrasings in `language` carry vectors (the hybrid similarity applies to its queries that have one). */
+  hybridFor(language: FaqLanguage | undefined): boolean {
+    const l = language === 'zh' ? 'zh' : 'en';
+    return this.docs.some((d) => d.vector && d.language === l);
   }
 
   get(id: string): FaqEntry | undefined {
@@ -163,7 +192,9 @@ export class FaqIndex {
     const { semantic, second } = scoring;
     const query = [...new Set(tokenize(text))];
     if (!this.docs.length) return [];
-    const useVector = vector !== undefined && this.hybrid;
+    // A query's vector is compared only with phrasings of its own language: the two encoders' spaces differ.
+    const space = language === 'zh' ? 'zh' : 'en';
+    const useVector = vector !== undefined && this.hybridFor(language);
     if (!query.length && !useVector) return [];
     const queryIdf = query.reduce((s, t) => s + (this.idf.get(t) ?? this.unseenIdf), 0) || 1;
     const scores = query.length ? this.bm25.scores(text) : [];
@@ -171,7 +202,7 @@ export class FaqIndex {
     // An entry's two best cosines (its phrasings say the same thing in different words).
     const cosines = new Map<number, [number, number]>();
     this.docs.forEach((d, i) => {
-      if (useVector && d.vector) {
+      if (useVector && d.vector && d.language === space) {
         const c = dot(vector, d.vector);
         const top = cosines.get(d.entry);
         if (!top) cosines.set(d.entry, [c, -Infinity]);
@@ -200,11 +231,14 @@ export class FaqIndex {
       .map((m) => ({ id: m.entry.id, similarity: Math.round(m.similarity * 1000) / 1000 }));
   }
 
-  /** `vector`: the query's unit vector from the encoder, when the NLU computed one (hybrid scoring). */
+  /** `vector`: the query's unit vector from its language's encoder, when the NLU computed one (hybrid scoring). */
   lookup(text: string, language?: FaqLanguage, vector?: Float32Array, thresholds?: Thresholds & Partial<Scoring>): FaqLookup {
-    const hybrid = vector !== undefined && this.hybrid;
-    const t = thresholds ?? (hybrid ? HybridThresholds : language === 'zh' ? ChineseThresholds : FaqThresholds);
-    return lookupFromMatches(this.search(text, language, 3, hybrid ? vector : undefined, { ...HybridThresholds, ...thresholds }), t);
+    const hybrid = vector !== undefined && this.hybridFor(language);
+    const zh = language === 'zh';
+    const shipped = hybrid ? (zh ? ChineseHybridThresholds : HybridThresholds) : zh ? ChineseThresholds : FaqThresholds;
+    const t = thresholds ?? shipped;
+    const scoring = { ...(zh ? ChineseHybridThresholds : HybridThresholds), ...thresholds };
+    return lookupFromMatches(this.search(text, language, 3, hybrid ? vector : undefined, scoring), t);
   }
 }
 
@@ -226,8 +260,8 @@ export interface FaqKnowledgeOptions {
   /** Check `faq.version()` at most this often (edits take effect within this time). */
   refreshMs: number;
   now?: () => number;
-  /** The NLU's sentence encoder: phrasings get vectors and the index is hybrid (see FaqIndex). */
-  encoder?: SentenceEncoder | undefined;
+  /** The NLU's encoders by language: phrasings get vectors and the index is hybrid (see FaqIndex). */
+  encoders?: FaqEncoders | undefined;
 }
 
 /** The current FAQ index, rebuilt when the store's version moves; concurrent callers share one check. */
@@ -260,7 +294,7 @@ export class FaqKnowledge {
     // A change announced while this check ran may be newer than the version it read: check again next time.
     this.stale -= stale;
     if (!this.current || this.current.version !== version) {
-      this.current = { version, index: await FaqIndex.build(await this.store.list(), this.o.encoder) };
+      this.current = { version, index: await FaqIndex.build(await this.store.list(), this.o.encoders) };
     }
     return this.current.index;
   }

@@ -32,6 +32,7 @@ export const metrics = {
 export function timedNlu(nlu: Nlu): Nlu {
   return {
     encoder: nlu.encoder,
+    chineseEncoder: nlu.chineseEncoder,
     async parse(text, hints) {
       const end = metrics.nluSeconds.startTimer();
       try {

@@ -5,7 +5,7 @@ import { ENCODER_HEAD_FILE, type TrainedModels } from './trained-models.js';
 import { EntityWorker, type EntityOutput } from './entity-worker.js';
 import type { PredictedEntity } from './entities-train/index.js';
 import { cleanTextWithMap, detectLanguage, MAX_MESSAGE_CHARS } from './text.js';
-import { headScores, loadSentenceEncoder, type SentenceEncoder } from './encoder.js';
+import { headScores, loadMultilingualEncoder, loadSentenceEncoder, type SentenceEncoder, type TextEncoder } from './encoder.js';
 import { isOutOfScope, ruleProbabilities } from './intent/oos-rule.js';
 import { ENTITY_LABELS, INTENTS, type Entity, type EntityLabel, type IntentName, type Nlu, type NluResult, type ParseHints } from './types.js';
 
@@ -24,14 +24,15 @@ export interface NluEngineOptions extends ModelOptions {
    */
   batchWorker?: boolean;
   /**
-   * Load the pretrained sentence encoder (data/models/encoder) as the second stage of the cascade:
-   * it re-reads the intent of English messages that the first stage let through. Default true; a
-   * missing or damaged encoder file is then an error at load that names the file (never a silent
-   * fall-back to the first stage alone).
+   * Load the pretrained sentence encoders as the second stage of the cascade: data/models/encoder
+   * re-reads the intent of English messages that the first stage let through, and data/models/encoder-zh
+   * gives Chinese ones a vector (FAQ retrieval, course search). Default true; a missing or damaged
+   * encoder file is then an error at load that names the file (never a silent fall-back to the first
+   * stage alone).
    */
   encoder?: boolean;
   /** Called with every batch of texts a model is run on (tests and benchmarks count model calls). */
-  onModelCall?: (model: 'intent' | 'entities' | 'encoder', texts: readonly string[]) => void;
+  onModelCall?: (model: 'intent' | 'entities' | 'encoder' | 'encoder-zh', texts: readonly string[]) => void;
 }
 
 /** Intents the bot acts on without being addressed (bot/stages/understand.ts, attend). */
@@ -72,6 +73,8 @@ export class NluEngine implements Nlu {
     private worker: EntityWorker | undefined,
     /** Second stage: the pretrained encoder, for messages the first stage let through. */
     readonly encoder: SentenceEncoder | undefined,
+    /** Second stage for Chinese: a vector only (its intent stays with the first stage). */
+    readonly chineseEncoder: TextEncoder | undefined,
     private readonly onModelCall: NluEngineOptions['onModelCall'],
   ) {}
 
@@ -80,10 +83,11 @@ export class NluEngine implements Nlu {
     const options: ModelOptions = { modelDir, threads, dtype };
     const trained = o.trained ?? {};
     let worker = o.batchWorker ? new EntityWorker(options, trained) : undefined;
-    const [classify, workerReady, encoder] = await Promise.all([
+    const [classify, workerReady, encoder, chineseEncoder] = await Promise.all([
       loadTextClassifier('intent', o),
       worker ? worker.ready.then(() => true, () => false) : false,
       o.encoder === false ? undefined : loadSentenceEncoder('encoder', options),
+      o.encoder === false ? undefined : loadMultilingualEncoder(options),
     ]);
     if (trained.encoderHead && encoder && trained.encoderHead.encoderHash !== encoder.hash) {
       await worker?.close();
@@ -96,7 +100,7 @@ export class NluEngine implements Nlu {
     // Without a working batch worker the tagger runs here (and a broken model folder fails here, clearly).
     const tagger = worker ? undefined : await loadTokenTagger('entities', o);
     return new NluEngine(options, classify, tagger, new RuleEntityExtractor([...(o.lexicon ?? []), ...(trained.synonyms ?? [])]), o.minEntityScore ?? 0.6, trained, worker,
-      encoder, o.onModelCall);
+      encoder, chineseEncoder, o.onModelCall);
   }
 
   /**
@@ -208,7 +212,8 @@ export class NluEngine implements Nlu {
         // The deployment's head may carry an out-of-scope rule (`crossfeed nlu train`); it only
         // ever turns an answer into oos, so `canReach` stays an upper bound.
         const rule = this.trained.encoderHead?.oos;
-        if (rule && encoded[j] && isOutOfScope(rule, ruleProbabilities(tsRanked(i), encoded[j].scores), encoded[j].vector)) ranked = outOfScope(ranked);
+        const read = encoded[j];
+        if (rule && read?.scores && isOutOfScope(rule, ruleProbabilities(tsRanked(i), read.scores), read.vector)) ranked = outOfScope(ranked);
         results[i] = this.finish(raws[i]!, prepared[i]!, ranked, groups[j] ?? [], entityOut?.entities[j]);
         const vector = encoded[j]?.vector;
         if (vector) results[i]!.vector = vector;
@@ -217,19 +222,30 @@ export class NluEngine implements Nlu {
     return results;
   }
 
-  /** The encoder's intent probabilities for the English texts of a chunk (undefined for the rest). */
+  /**
+   * The encoders' reading of a chunk: English texts get the encoder's vector and intent
+   * probabilities, Chinese ones encoder-zh's vector only (the English encoder's vocabulary has 244
+   * Chinese characters, and the first stage reads Chinese intents better: docs/nlu-encoder.md).
+   */
   private async encode(items: readonly Prepared[]): Promise<(Encoded | undefined)[]> {
     const out: (Encoded | undefined)[] = items.map(() => undefined);
-    if (!this.encoder) return out;
-    // The encoder's vocabulary has 244 Chinese characters: Chinese stays with the first stage (docs/nlu-encoder.md).
-    const idx = items.flatMap((p, k) => (p.language === 'en' ? [k] : []));
-    if (!idx.length) return out;
-    const texts = idx.map((k) => items[k]!.text);
-    this.onModelCall?.('encoder', texts);
-    const vectors = await this.encoder.embed(texts);
-    // The deployment's own head from `crossfeed nlu train`, when it has one, else the shipped one.
-    const head = this.trained.encoderHead ?? this.encoder.head;
-    idx.forEach((k, j) => (out[k] = { scores: headScores(head, vectors[j]!), vector: vectors[j]! }));
+    const of = (language: 'en' | 'zh') => items.flatMap((p, k) => (p.language === language ? [k] : []));
+    const en = this.encoder ? of('en') : [];
+    if (en.length) {
+      const texts = en.map((k) => items[k]!.text);
+      this.onModelCall?.('encoder', texts);
+      const vectors = await this.encoder!.embed(texts);
+      // The deployment's own head from `crossfeed nlu train`, when it has one, else the shipped one.
+      const head = this.trained.encoderHead ?? this.encoder!.head;
+      en.forEach((k, j) => (out[k] = { scores: headScores(head, vectors[j]!), vector: vectors[j]! }));
+    }
+    const zh = this.chineseEncoder ? of('zh') : [];
+    if (zh.length) {
+      const texts = zh.map((k) => items[k]!.text);
+      this.onModelCall?.('encoder-zh', texts);
+      const vectors = await this.chineseEncoder!.embed(texts);
+      zh.forEach((k, j) => (out[k] = { vector: vectors[j]! }));
+    }
     return out;
   }
 
@@ -342,7 +358,8 @@ export function mixScores(first: readonly { label: string; score: number }[], se
   return [...p].map(([label, score]) => ({ label, score })).sort((a, b) => b.score - a.score);
 }
 
-interface Encoded { scores: { label: string; score: number }[]; vector: Float32Array }
+/** An encoder's reading: intent probabilities only from the English encoder's head. */
+interface Encoded { scores?: { label: string; score: number }[]; vector: Float32Array }
 
 interface Prepared {
   text: string;

@@ -1,4 +1,4 @@
-import type { SentenceEncoder } from './encoder.js';
+import type { SentenceEncoder, TextEncoder } from './encoder.js';
 /** What the NLU hands to the bot: an intent with calibrated confidence, entities and a language. */
 
 export const INTENTS = [
@@ -48,7 +48,11 @@ export interface NluResult {
   alternatives: IntentScore[];
   entities: Entity[];
   language: Lang;
-  /** The sentence encoder's unit vector for the text, when the encoder read it (FAQ retrieval reuses it). */
+  /**
+   * A unit vector of the text from the encoder of its language, when one read it (FAQ retrieval and
+   * course search reuse it): `Nlu.encoder` for English, `Nlu.chineseEncoder` for Chinese. Vectors of
+   * the two languages live in different spaces and are never compared with each other.
+   */
   vector?: Float32Array;
 }
 
@@ -71,6 +75,8 @@ export interface ParseHints {
 
 export interface Nlu {
   parse(text: string, hints?: ParseHints): Promise<NluResult>;
-  /** The engine's sentence encoder, when it has one (the FAQ index embeds its phrasings with it). */
+  /** The engine's English sentence encoder, when it has one (the FAQ index embeds its phrasings with it). */
   readonly encoder?: SentenceEncoder | undefined;
+  /** The engine's encoder for Chinese (data/models/encoder-zh), when it has one: Chinese phrasings and catalog vectors. */
+  readonly chineseEncoder?: TextEncoder | undefined;
 }

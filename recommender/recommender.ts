@@ -24,6 +24,8 @@ export const SEMANTIC_RELEVANCE = 0.5;
 
 /** Texts -> unit vectors (the NLU's sentence encoder). */
 export type Embed = (texts: string[]) => Promise<Float32Array[]>;
+/** Which encoder's space a query vector is in: the one that reads its language. */
+export type VectorLanguage = 'en' | 'zh';
 
 /**
  * Retrieve -> filter -> rank over an in-memory copy of the catalog. Sponsorship never changes the
@@ -32,9 +34,12 @@ export type Embed = (texts: string[]) => Promise<Float32Array[]>;
 export class Recommender {
   private items: CatalogItem[] = [];
   private index = new Bm25Index([]);
-  /** Item vectors (same order as items) once `useEncoder` has embedded them; lexical relevance until then. */
-  private vectors: Float32Array[] | undefined;
-  private embed: Embed | undefined;
+  /**
+   * Item vectors (same order as items) per query language, once `useEncoder` has embedded them with
+   * that language's encoder; lexical relevance until then.
+   */
+  private readonly vectors = new Map<VectorLanguage, Float32Array[]>();
+  private readonly embeds = new Map<VectorLanguage, Embed>();
   private generation = 0;
   private readonly byId = new Map<string, CatalogItem>();
   private readonly ctx: Omit<FilterContext, 'now'>;
@@ -61,26 +66,28 @@ export class Recommender {
       if (item.kind === 'coupon' && item.area && item.city) areas.set(item.area.toLowerCase(), item.city);
     }
     this.index = new Bm25Index(this.items.map(searchText));
-    this.vectors = undefined;
+    this.vectors.clear();
     this.generation++;
-    if (this.embed) void this.embedItems().catch(() => undefined);
+    for (const language of this.embeds.keys()) void this.embedItems(language).catch(() => undefined);
   }
 
   /**
-   * Embeds every item's text with the NLU's encoder (again after each reload); until that is done,
-   * and for messages without a vector, relevance stays lexical. Resolves when the vectors are in.
+   * Embeds every item's text with the encoder that reads queries in `language` (the NLU's English
+   * encoder, or encoder-zh for Chinese, which also places English item text near Chinese requests),
+   * again after each reload; until that is done, and for messages without a vector, relevance stays
+   * lexical. Resolves when the vectors are in.
    */
-  async useEncoder(embed: Embed): Promise<void> {
-    this.embed = embed;
-    await this.embedItems();
+  async useEncoder(embed: Embed, language: VectorLanguage = 'en'): Promise<void> {
+    this.embeds.set(language, embed);
+    await this.embedItems(language);
   }
 
-  private async embedItems(): Promise<void> {
+  private async embedItems(language: VectorLanguage): Promise<void> {
     const generation = this.generation;
     const items = this.items;
-    const vectors = await this.embed!(items.map(searchText));
+    const vectors = await this.embeds.get(language)!(items.map(searchText));
     // A reload while embedding made these vectors stale; that reload embeds its own items.
-    if (generation === this.generation) this.vectors = vectors;
+    if (generation === this.generation) this.vectors.set(language, vectors);
   }
 
   item(id: string): CatalogItem | undefined {
@@ -115,7 +122,8 @@ export class Recommender {
     const lexical = this.index.scores([req.text, req.topic ?? '', req.cuisine ?? ''].join(' '));
     const maxLexical = Math.max(1e-9, ...lexical);
     const q = signals.queryVector;
-    const vectors = q && this.vectors?.length === this.items.length ? this.vectors : undefined;
+    const own = q ? this.vectors.get(signals.queryLanguage === 'zh' ? 'zh' : 'en') : undefined;
+    const vectors = own?.length === this.items.length ? own : undefined;
     const relevance = (i: number) => {
       const lex = lexical[i]! / maxLexical;
       return vectors ? (1 - SEMANTIC_RELEVANCE) * lex + SEMANTIC_RELEVANCE * Math.max(0, dot(q!, vectors[i]!)) : lex;

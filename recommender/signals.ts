@@ -28,11 +28,13 @@ export interface RankingSignals {
   /** Present = explore with Thompson sampling (the user's A/B variant says so). */
   explore?: { rng: Rng };
   /**
-   * The message's unit vector from the NLU's sentence encoder (English messages): with item vectors
+   * The message's unit vector from the NLU's encoder of its language: with item vectors
    * (Recommender.useEncoder) relevance becomes hybrid, so a request that never names a topic
-   * ("I want to get better at talking to people") still finds fitting items.
+   * ("I want to get better at talking to people", "想学点能赚钱的技能") still finds fitting items.
    */
   queryVector?: Float32Array;
+  /** The language whose encoder made `queryVector` (item vectors of that encoder are used); default English. */
+  queryLanguage?: 'en' | 'zh';
 }
 
 /** Topics a game stream's audience is likelier to want (cross-domain cold start). */

@@ -38,7 +38,10 @@ export function rankingSignals(src: SignalSources, random: () => number = Math.r
     const t = now();
     const variant = assignVariant<RankingVariant>(String(conv.userId), RANKING_EXPERIMENT, ['explore', 'control']);
     const signals: RankingSignals = { audience: ctx.policy.audience ?? 'general' };
-    if (ctx.nlu?.vector) signals.queryVector = ctx.nlu.vector;
+    if (ctx.nlu?.vector) {
+      signals.queryVector = ctx.nlu.vector;
+      signals.queryLanguage = ctx.nlu.language;
+    }
 
     const engaged = await src.interactions.engagements(conv.userId, 50);
     if (engaged.length) {

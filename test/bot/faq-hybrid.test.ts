@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultModelDir, packageRoot } from '../../data/paths.js';
 import { parseFaqYaml } from '../../data/faq/format.js';
-import { loadSentenceEncoder, type SentenceEncoder } from '../../nlp/encoder.js';
+import { loadMultilingualEncoder, loadSentenceEncoder, type SentenceEncoder, type TextEncoder } from '../../nlp/encoder.js';
 import { ChineseThresholds, FaqIndex, HybridThresholds, lookupFromMatches } from '../../bot/faq-index.js';
 import { NluEngine } from '../../nlp/engine.js';
 import { decide } from '../../bot/decide.js';
@@ -17,20 +17,30 @@ describe('bot/faq-index: hybrid retrieval and calibrated thresholds', function (
   this.timeout(60000);
   const entries = parseFaqYaml(readFileSync(join(packageRoot, 'data', 'faq', 'faq.yaml'), 'utf8')).entries.map((e) => ({ ...e, updatedAt: '' }));
   let enc: SentenceEncoder;
+  let zhEnc: TextEncoder;
   let hybrid: FaqIndex;
   const lexical = new FaqIndex(entries);
   before(async () => {
     enc = await loadSentenceEncoder('encoder', { modelDir: defaultModelDir, threads: 1 });
-    hybrid = await FaqIndex.build(entries, enc);
+    zhEnc = await loadMultilingualEncoder({ modelDir: defaultModelDir, threads: 1 });
+    hybrid = await FaqIndex.build(entries, { en: enc, zh: zhEnc });
   });
   const look = async (text: string, language: 'en' | 'zh') => {
-    const [v] = await enc.embed([text]);
-    return hybrid.lookup(text, language, language === 'en' ? v : undefined);
+    const [v] = await (language === 'en' ? enc : zhEnc).embed([text]);
+    return hybrid.lookup(text, language, v);
   };
 
-  it('embeds English phrasings only', () => {
-    assert.ok(hybrid.hybrid);
-    assert.ok(!lexical.hybrid);
+  it('embeds phrasings of both languages, each with its own encoder', () => {
+    assert.ok(hybrid.hybridFor('en') && hybrid.hybridFor('zh'));
+    assert.ok(!lexical.hybridFor('en') && !lexical.hybridFor('zh'));
+  });
+
+  it('never compares a Chinese vector with English phrasings (different spaces)', async () => {
+    const [v] = await zhEnc.embed(['how do I get a refund?']);
+    const onlyEn = await FaqIndex.build(entries.filter((e) => e.language !== 'zh'), { en: enc, zh: zhEnc });
+    assert.ok(!onlyEn.hybridFor('zh'));
+    // Treated as Chinese, the query finds English entries by words only, as without a vector.
+    assert.deepStrictEqual(onlyEn.search('how do I get a refund?', 'zh', 3, v), onlyEn.search('how do I get a refund?', 'zh', 3));
   });
 
   const english: [string, string][] = [

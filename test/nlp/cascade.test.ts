@@ -34,7 +34,7 @@ describe('nlp cascade: noise never reaches the encoder, requests do', function (
     for (const t of noise) await conversation.say(t);
     for (const t of noise) {
       assert.ok(reached('intent', t), `first stage saw "${t}"`);
-      assert.ok(!reached('encoder', t), `encoder never sees "${t}"`);
+      assert.ok(!reached('encoder', t) && !reached('encoder-zh', t), `no encoder sees "${t}"`);
       assert.ok(!reached('entities', t), `entity models never see "${t}"`);
     }
   });
@@ -46,6 +46,19 @@ describe('nlp cascade: noise never reaches the encoder, requests do', function (
       assert.ok(reached('encoder', t), `encoder sees "${t}"`);
       assert.ok(reached('entities', t), `entity models see "${t}"`);
     }
+  });
+
+  it('gives Chinese requests to encoder-zh (a vector for FAQ and course search), never to the English encoder', async () => {
+    const { conversation } = await testBot({ nlu, platform: 'twitch', direct: false, options: { answerUnaddressed: false } });
+    const zh = ['@crossfeed 想学点能赚钱的技能', '@crossfeed 怎么申请退款'];
+    for (const t of zh) await conversation.say(t);
+    for (const t of zh.map((x) => x.replace('@crossfeed ', ''))) {
+      assert.ok(reached('encoder-zh', t), `encoder-zh sees "${t}"`);
+      assert.ok(!reached('encoder', t), `the English encoder never sees "${t}"`);
+    }
+    const [r] = await nlu.parseBatch(['怎么申请退款'], [{ addressed: true }]);
+    assert.equal(r!.language, 'zh');
+    assert.equal(r!.vector?.length, nlu.chineseEncoder!.dim);
   });
 
   it('runs every model on addressed messages, noise included', async () => {

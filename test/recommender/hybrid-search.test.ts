@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readCatalogFile } from '../../data/catalog/importer.js';
 import { defaultModelDir, seedCatalogDir } from '../../data/paths.js';
-import { loadSentenceEncoder, type SentenceEncoder } from '../../nlp/encoder.js';
+import { loadMultilingualEncoder, loadSentenceEncoder, type SentenceEncoder } from '../../nlp/encoder.js';
 import { Recommender } from '../../recommender/recommender.js';
 
 /** Course search with the encoder: requests that never name their topic find it (data/catalog/eval/topic-queries.yaml). */
@@ -36,5 +36,18 @@ describe('recommender: hybrid relevance with the sentence encoder', function () 
 
   it('stays lexical for a message without a vector (Chinese, or no encoder)', () => {
     assert.deepEqual(top('teach me to build websites'), top('teach me to build websites', undefined));
+  });
+
+  it('reads a Chinese request with encoder-zh vectors, never with the English items\' vectors', async () => {
+    const zh = await loadMultilingualEncoder({ modelDir: defaultModelDir, threads: 1 });
+    const text = '想拍出好看的照片';
+    const [v] = await zh.embed([text]);
+    const top3 = () => r.recommend({ kind: 'course', text }, 3, { queryVector: v!, queryLanguage: 'zh' }).suggestions.map((x) => r.item(x.itemId)!.topics);
+    // Only English item vectors so far: a Chinese vector is not compared with them (lexical ranking).
+    const lexical = top3();
+    assert.deepEqual(lexical, r.recommend({ kind: 'course', text }, 3).suggestions.map((x) => r.item(x.itemId)!.topics));
+    assert.ok(lexical.some((t) => !t.includes('photography')), 'the words alone bring unrelated courses');
+    await r.useEncoder((t) => zh.embed(t), 'zh');
+    assert.ok(top3().every((t) => t.includes('photography')), 'by meaning, every suggestion is a photography course');
   });
 });

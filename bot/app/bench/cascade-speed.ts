@@ -38,7 +38,7 @@ const out = (line: string) => process.stdout.write(line + '\n');
 const cpu = cpus();
 out(`cascade speed, ${new Date().toISOString()}, ${cpu[0]?.model ?? 'unknown CPU'} x ${cpu.length}, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 out(`  ${N} unaddressed chat messages (${(REQ * 100).toFixed(1)}% held-out requests, the rest chat noise), batches of ${B}`);
-out('| engine | messages/s | encoder saw | entity models saw | p50 ms | p99 ms (addressed, English) | RSS MiB before -> after |');
+out('| engine | messages/s | encoders saw | entity models saw | p50 ms | p99 ms (addressed, English) | RSS MiB before -> after |');
 out('|---|---|---|---|---|---|---|');
 
 const NAMES = {
@@ -51,7 +51,7 @@ for (const variant of ['today', 'new', 'bot'] as const) {
   const nlu = await NluEngine.load({
     modelDir: config.models.dir, threads: config.models.threads, encoder: variant !== 'today',
     ...(variant === 'bot' ? { trained: loadTrainedModels(config.nlu.trainedDir) } : {}),
-    onModelCall: (m, texts) => { if (m !== 'intent') seen[m] += texts.length; },
+    onModelCall: (m, texts) => { if (m !== 'intent') seen[m === 'encoder-zh' ? 'encoder' : m] += texts.length; },
   });
   const hints = variant === 'today' ? undefined
     : stream.map(() => (variant === 'bot' ? { addressed: false, answerAt: config.bot.unaddressedMinConfidence } : { addressed: false }));
