@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { env, pipeline } from '@huggingface/transformers';
-import { ModelLoadError, type ModelOptions } from './models.js';
+import { ModelLoadError, sessionOptions, type ModelOptions } from './models.js';
 
 /**
  * The pretrained sentence encoder (data/models/encoder: all-MiniLM-L6-v2 fine-tuned here by
@@ -14,8 +14,13 @@ import { ModelLoadError, type ModelOptions } from './models.js';
  */
 
 export const ENCODER_DIM = 384;
-/** Texts per onnxruntime call; larger batches gain little on 2 cores and pad more. */
-const BATCH = 32;
+/**
+ * Texts per onnxruntime call. A text's vector is the same in any batch (test/nlp/encoder-parity);
+ * larger batches gain nothing on 2 cores, pad more, and grow onnxruntime's memory arena, which
+ * keeps what it grew: embedding the catalog 32 at a time left the process about 70 MiB larger
+ * than 4 at a time (docs/nlu-encoder.md, section 6d).
+ */
+const BATCH = 4;
 /** Characters of a text the encoder sees (its tokenizer cuts at 512 tokens; chat is short). */
 const MAX_CHARS = 500;
 
@@ -60,7 +65,7 @@ export async function loadSentenceEncoder(name: string, o: ModelOptions): Promis
   let extractor: Awaited<ReturnType<typeof pipeline<'feature-extraction'>>>;
   try {
     extractor = await pipeline('feature-extraction', name, {
-      local_files_only: true, dtype: 'q8', session_options: { intraOpNumThreads: o.threads, interOpNumThreads: 1 },
+      local_files_only: true, dtype: 'q8', session_options: sessionOptions(o),
     });
   } catch (err) {
     throw new ModelLoadError(name, o.modelDir, err);
