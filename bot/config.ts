@@ -125,6 +125,8 @@ export const configSchema = z.object({
      * (about 1.5x the messages/s, about 60 MiB more memory: README, Benchmarks).
      */
     batchWorker: z.boolean().default(false),
+    /** NLU results kept for repeated chat lines (exact text), least recently used dropped first; 0 turns it off. */
+    resultCache: z.number().int().min(0).max(100_000).default(2048),
   }).strict().prefault({}),
   bot: z.object({
     names: z.array(z.string().min(1)).min(1).default(['crossfeed']),
@@ -227,6 +229,7 @@ const ENV_KEYS: [string, string[], (v: string) => unknown][] = [
   ['CROSSFEED_MODEL_DIR', ['models', 'dir'], (v) => v],
   ['CROSSFEED_MODEL_THREADS', ['models', 'threads'], (v) => Number(v)],
   ['CROSSFEED_NLU_DIR', ['nlu', 'trainedDir'], (v) => v],
+  ['CROSSFEED_NLU_CACHE', ['nlu', 'resultCache'], (v) => Number(v)],
   ['CROSSFEED_NLU_WORKER', ['nlu', 'batchWorker'], (v) => (/^(1|true|yes|on)$/i.test(v) ? true : /^(0|false|no|off)$/i.test(v) ? false : v)],
   ['TWITCH_USERNAME', ['twitch', 'username'], (v) => v],
   ['TWITCH_OAUTH_TOKEN', ['twitch', 'token'], (v) => v],

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AutoModel, AutoTokenizer, env, pipeline, type Tensor } from '@huggingface/transformers';
-import { ModelLoadError, type ModelOptions } from './models.js';
+import { ModelLoadError, sessionOptions, type ModelOptions } from './models.js';
 
 /**
  * Sentence encoders, loaded from a local model folder (never from a hub), one unit vector per text.
@@ -23,8 +23,13 @@ import { ModelLoadError, type ModelOptions } from './models.js';
 export const ENCODER_DIM = 384;
 /** The English + Chinese encoder's folder under the model directory. */
 export const MULTILINGUAL_ENCODER = 'encoder-zh';
-/** Texts per onnxruntime call; larger batches gain little on 2 cores and pad more. */
-const BATCH = 32;
+/**
+ * Texts per onnxruntime call. A text's vector is the same in any batch (test/nlp/encoder-parity);
+ * larger batches gain nothing on 2 cores, pad more, and grow onnxruntime's memory arena, which
+ * keeps what it grew: embedding the catalog 32 at a time left the process about 70 MiB larger
+ * than 4 at a time (docs/nlu-encoder.md, section 6d).
+ */
+const BATCH = 4;
 /** Characters of a text the encoder sees (its tokenizer cuts at 512 tokens; chat is short). */
 const MAX_CHARS = 500;
 
@@ -74,7 +79,7 @@ export async function loadTextEncoder(name: string, o: ModelOptions): Promise<Te
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = o.modelDir.endsWith('/') ? o.modelDir : o.modelDir + '/';
-  const loadOptions = { local_files_only: true, dtype: 'q8', session_options: { intraOpNumThreads: o.threads, interOpNumThreads: 1 } } as const;
+  const loadOptions = { local_files_only: true, dtype: 'q8', session_options: sessionOptions(o) } as const;
   let run: Embedder;
   let tokenIds: (text: string) => number[];
   let dim: number;

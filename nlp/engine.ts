@@ -7,6 +7,7 @@ import type { PredictedEntity } from './entities-train/index.js';
 import { cleanTextWithMap, detectLanguage, MAX_MESSAGE_CHARS } from './text.js';
 import { headScores, loadMultilingualEncoder, loadSentenceEncoder, type SentenceEncoder, type TextEncoder } from './encoder.js';
 import { isOutOfScope, ruleProbabilities } from './intent/oos-rule.js';
+import { NluResultCache } from './result-cache.js';
 import { ENTITY_LABELS, INTENTS, type Entity, type EntityLabel, type IntentName, type Nlu, type NluResult, type ParseHints } from './types.js';
 
 export interface NluEngineOptions extends ModelOptions {
@@ -31,6 +32,11 @@ export interface NluEngineOptions extends ModelOptions {
    * stage alone).
    */
   encoder?: boolean;
+  /**
+   * Results kept for repeated messages (exact text and hints; nlp/result-cache.ts), least recently
+   * used dropped first. Default 0 (off); the bot sets it from `nlu.resultCache` (2048 entries).
+   */
+  resultCache?: number;
   /** Called with every batch of texts a model is run on (tests and benchmarks count model calls). */
   onModelCall?: (model: 'intent' | 'entities' | 'encoder' | 'encoder-zh', texts: readonly string[]) => void;
 }
@@ -61,6 +67,8 @@ interface Waiting { raw: string; hints: ParseHints | undefined; resolve: (r: Nlu
 export class NluEngine implements Nlu {
   private readonly waiting: Waiting[] = [];
   private draining = false;
+  /** Results of messages seen before (chat repeats itself); see NluResultCache. */
+  readonly cache: NluResultCache;
 
   private constructor(
     private readonly modelOptions: ModelOptions,
@@ -76,7 +84,10 @@ export class NluEngine implements Nlu {
     /** Second stage for Chinese: a vector only (its intent stays with the first stage). */
     readonly chineseEncoder: TextEncoder | undefined,
     private readonly onModelCall: NluEngineOptions['onModelCall'],
-  ) {}
+    resultCache: number,
+  ) {
+    this.cache = new NluResultCache(resultCache);
+  }
 
   static async load(o: NluEngineOptions): Promise<NluEngine> {
     const { modelDir, threads, dtype } = o;
@@ -100,7 +111,7 @@ export class NluEngine implements Nlu {
     // Without a working batch worker the tagger runs here (and a broken model folder fails here, clearly).
     const tagger = worker ? undefined : await loadTokenTagger('entities', o);
     return new NluEngine(options, classify, tagger, new RuleEntityExtractor([...(o.lexicon ?? []), ...(trained.synonyms ?? [])]), o.minEntityScore ?? 0.6, trained, worker,
-      encoder, chineseEncoder, o.onModelCall);
+      encoder, chineseEncoder, o.onModelCall, o.resultCache ?? 0);
   }
 
   /**
@@ -137,6 +148,31 @@ export class NluEngine implements Nlu {
    * caller can pass chat in arrival order; results come back in the caller's order.
    */
   async parseBatch(raws: readonly string[], hints?: readonly ParseHints[]): Promise<NluResult[]> {
+    const results: NluResult[] = new Array(raws.length);
+    // Messages seen before take their earlier result; the rest are read once each.
+    const missed = new Map<string, number[]>();
+    const uncached: number[] = [];
+    raws.forEach((raw, i) => {
+      const key = this.cache.key(raw, hints?.[i]);
+      const hit = this.cache.get(key);
+      if (hit) results[i] = hit;
+      else if (key === undefined) uncached.push(i);
+      else if (missed.has(key)) missed.get(key)!.push(i);
+      else missed.set(key, [i]);
+    });
+    const todo = [...uncached, ...[...missed.values()].map((same) => same[0]!)];
+    if (!todo.length) return results;
+    const read = await this.read(todo.map((i) => raws[i]!), hints && todo.map((i) => hints[i] ?? {}));
+    todo.forEach((i, k) => (results[i] = read[k]!));
+    for (const [key, same] of missed) {
+      this.cache.set(key, results[same[0]!]!);
+      for (const i of same.slice(1)) results[i] = this.cache.get(key)!;
+    }
+    return results;
+  }
+
+  /** parseBatch without the cache. */
+  private async read(raws: readonly string[], hints?: readonly ParseHints[]): Promise<NluResult[]> {
     const prepared = raws.map(prepare);
     const results: NluResult[] = new Array(raws.length);
     const nonEmpty: number[] = [];

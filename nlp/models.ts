@@ -41,6 +41,13 @@ export function modelDtype(name: string, o: ModelOptions): 'fp32' | 'q8' {
   return o.dtype ?? (existsSync(join(o.modelDir, name, 'onnx', 'model_quantized.onnx')) ? 'q8' : 'fp32');
 }
 
+/** onnxruntime session options of every model crossfeed loads. */
+export function sessionOptions(o: ModelOptions) {
+  // enableCpuMemArena stays on: without the arena, freed activations stay in the C heap and the
+  // process ends larger (docs/nlu-encoder.md, section 6d).
+  return { intraOpNumThreads: o.threads, interOpNumThreads: 1 };
+}
+
 function configure(modelDir: string) {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
@@ -59,7 +66,7 @@ export async function loadTextClassifier(name: string, o: ModelOptions): Promise
   configure(o.modelDir);
   try {
     const p = await pipeline('text-classification', name, {
-      local_files_only: true, dtype: modelDtype(name, o), session_options: { intraOpNumThreads: o.threads, interOpNumThreads: 1 },
+      local_files_only: true, dtype: modelDtype(name, o), session_options: sessionOptions(o),
     });
     return (async (texts: string[], options: { top_k: number }) => {
       if (texts.length === 0) return [];
@@ -77,7 +84,7 @@ export async function loadTokenTagger(name: string, o: ModelOptions): Promise<To
   configure(o.modelDir);
   try {
     const p = await pipeline('token-classification', name, {
-      local_files_only: true, dtype: modelDtype(name, o), session_options: { intraOpNumThreads: o.threads, interOpNumThreads: 1 },
+      local_files_only: true, dtype: modelDtype(name, o), session_options: sessionOptions(o),
     });
     return (async (texts: string[], options: { aggregation_strategy: 'simple' }) =>
       (texts.length === 0 ? [] : (await p(texts, options)) as unknown as TaggedGroup[][])) as TokenTagger;

@@ -162,6 +162,6 @@ export async function buildCore(config: Config, onProgress: (step: string) => vo
 export function loadNlu(config: Config, items: readonly CatalogItem[]): Promise<NluEngine> {
   return NluEngine.load({
     modelDir: config.models.dir, threads: config.models.threads, trained: loadTrainedModels(config.nlu.trainedDir),
-    lexicon: catalogLexicon(items), batchWorker: config.nlu.batchWorker,
+    lexicon: catalogLexicon(items), batchWorker: config.nlu.batchWorker, resultCache: config.nlu.resultCache,
   });
 }

@@ -14,8 +14,13 @@
  * Before crossfeed is measured, start-up work settles (one addressed question builds the FAQ index;
  * the background catalog embedding finishes). Per client: wall time from the first line sent to the
  * last message handled (for crossfeed this includes answers waiting their turn under Twitch's pacing,
- * up to the 20 s an answer may wait), messages/s, CPU ms per message of this process
- * (process.cpuUsage, every thread), the ratio to bare tmi.js, and RSS.
+ * up to the 20 s an answer may wait), messages/s, CPU ms per message of the client's own process
+ * (process.cpuUsage, every thread), the ratio to bare tmi.js, and RSS. Each client runs in a process
+ * of its own (the bare client in a child), so crossfeed's RSS is its own: sampled every
+ * --rss-every seconds (default 5) from the first line sent, reported as start / end / max.
+ * The line after the table gives the NLU result cache's hits (nlp/result-cache.ts); the mix
+ * cycles through chat-noise.txt, so noise lines repeat after 1,449 lines (CROSSFEED_NLU_CACHE=0
+ * measures without the cache).
  * `--answer-unaddressed 0` runs the channel as one that does not answer unaddressed questions.
  * Run: npm run bench:twitch:ingest [-- --messages 20000 --questions 0.05 --answer-unaddressed 0]
  */
@@ -56,6 +61,7 @@ export function chatMix(n: number, questionShare: number): string[] {
 }
 
 type ToServer = { flood: number; questions: number };
+type ToBare = { port: number; n: number; share: number };
 type FromServer = { port: number } | { flooded: number; ms: number };
 
 /** The server process: starts the chat server, floods on request. */
@@ -79,7 +85,8 @@ async function serve(): Promise<void> {
   process.on('disconnect', () => void server.close().then(() => process.exit(0)));
 }
 
-interface Run { name: string; wallS: number; cpuMs: number; rssMiB: number; handled: number }
+interface Rss { start: number; end: number; max: number }
+interface Run { name: string; wallS: number; cpuMs: number; rss: Rss; handled: number }
 
 function nextMessage(child: ChildProcess): Promise<FromServer> {
   return new Promise((resolve) => child.once('message', (m) => resolve(m as FromServer)));
@@ -95,14 +102,64 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
 
 /** Floods N lines and measures this process from the first line to `done()`. */
 async function measure(name: string, child: ChildProcess, n: number, share: number, done: () => boolean): Promise<Run> {
+  const mib = () => process.memoryUsage.rss() / 2 ** 20;
+  const rss: Rss = { start: mib(), end: 0, max: mib() };
+  const detail = args.includes('--memory-detail');
+  const heap = () => { const m = process.memoryUsage(); return `heap used ${(m.heapUsed / 2 ** 20).toFixed(0)} of ${(m.heapTotal / 2 ** 20).toFixed(0)} MiB, external ${(m.external / 2 ** 20).toFixed(0)} MiB`; };
+  const tStart = performance.now();
+  if (detail) process.stderr.write(`${name} at 0 s: RSS ${rss.start.toFixed(0)} MiB, ${heap()}\n`);
+  const sampler = setInterval(() => {
+    rss.max = Math.max(rss.max, mib());
+    if (detail) process.stderr.write(`${name} at ${((performance.now() - tStart) / 1000).toFixed(0)} s: RSS ${mib().toFixed(0)} MiB, ${heap()}\n`);
+  }, opt('rss-every', 5) * 1000);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   child.send({ flood: n, questions: share } satisfies ToServer);
   await until(done, 600_000, `${name} to handle ${n} messages`);
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  clearInterval(sampler);
+  rss.end = mib();
+  rss.max = Math.max(rss.max, rss.end);
+  if (detail) process.stderr.write(`${name} at the end (${wallS.toFixed(0)} s): RSS ${rss.end.toFixed(0)} MiB, ${heap()}\n`);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (detail && gc) {
+    gc();
+    process.stderr.write(`${name} after a full GC: RSS ${mib().toFixed(0)} MiB, ${heap()}\n`);
+    if (process.env.CF_HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.CF_HEAP_SNAPSHOT);
+  }
   await nextMessage(child);
-  return { name, wallS, cpuMs: (cpu.user + cpu.system) / 1000, rssMiB: process.memoryUsage().rss / 2 ** 20, handled: n };
+  return { name, wallS, cpuMs: (cpu.user + cpu.system) / 1000, rss, handled: n };
+}
+
+/** The bare client in a process of its own (this file with --bare), so the two never share a heap. */
+async function bareInChild(server: ChildProcess, port: number, n: number, share: number): Promise<Run> {
+  const child = fork(fileURLToPath(import.meta.url), ['--bare'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The bare process asks this one to start the flood (the server answers only this process).
+  const run = new Promise<Run>((resolve, reject) => {
+    child.on('message', (m: { go: true } | { run: Run }) => {
+      if ('go' in m) {
+        server.send({ flood: n, questions: share } satisfies ToServer);
+        void nextMessage(server).then(() => child.send({ flooded: true }));
+      } else resolve(m.run);
+    });
+    child.once('exit', (code) => reject(new Error(`the bare client process exited (${code})`)));
+  });
+  child.send({ port, n, share } satisfies ToBare);
+  return run;
+}
+
+/** The --bare process: connects a bare tmi.js client, has the parent flood, reports its run. */
+async function bareProcess(): Promise<void> {
+  const { port, n, share } = await new Promise<ToBare>((r) => process.once('message', (m) => r(m as ToBare)));
+  // The parent stands in for the server: it floods on our request and tells us when the server is done.
+  const proxy = {
+    send: () => void process.send!({ go: true }),
+    once: (_e: 'message', f: (m: unknown) => void) => process.once('message', f),
+  } as unknown as ChildProcess;
+  const run = await bare(proxy, port, n, share);
+  process.send!({ run });
+  process.disconnect();
 }
 
 async function bare(child: ChildProcess, port: number, n: number, share: number): Promise<Run> {
@@ -122,7 +179,7 @@ async function bare(child: ChildProcess, port: number, n: number, share: number)
   return run;
 }
 
-async function crossfeed(child: ChildProcess, port: number, n: number, share: number): Promise<Run & { sent: number; dropped: string }> {
+async function crossfeed(child: ChildProcess, port: number, n: number, share: number): Promise<Run & { sent: number; dropped: string; cache: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'crossfeed-bench-ingest-'));
   const config = loadConfig();
   config.database.path = join(dir, 'bench.db');
@@ -135,16 +192,18 @@ async function crossfeed(child: ChildProcess, port: number, n: number, share: nu
   await until(() => adapter.connection.connected && adapter.stats().sessions > 0, 30_000, 'the bot to connect');
   await new Promise((r) => setTimeout(r, 1000)); // the join
   await settle(core.bot);
+  const cache0 = { hits: core.nlu.cache.hits, misses: core.nlu.cache.misses };
   const run = await measure('crossfeed (Twitch adapter + bot)', child, n, share, () => {
     const s = adapter.stats();
     return s.received >= n && s.handling === 0;
   });
+  const cache = `${core.nlu.cache.hits - cache0.hits} hits, ${core.nlu.cache.misses - cache0.misses} misses, ${core.nlu.cache.size} of ${core.nlu.cache.capacity} entries kept`;
   const s = adapter.stats();
   const dropped = Object.entries(s.dropped).filter(([, k]) => k > 0).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
   await adapter.stop();
   await core.close();
   rmSync(dir, { recursive: true, force: true });
-  return { ...run, sent: s.sent, dropped };
+  return { ...run, sent: s.sent, dropped, cache };
 }
 
 /**
@@ -173,19 +232,20 @@ async function main(): Promise<void> {
   try {
     const hello = await nextMessage(child);
     if (!('port' in hello)) throw new Error('the server process did not start');
-    const base = await bare(child, hello.port, n, share);
+    const base = await bareInChild(child, hello.port, n, share);
     const full = await crossfeed(child, hello.port, n, share);
-    out('| client | messages | wall s | messages/s | CPU ms per message | x bare tmi.js | RSS MiB after |');
+    out('| client (own process) | messages | wall s | messages/s | CPU ms per message | x bare tmi.js | RSS MiB start / end / max |');
     out('|---|---|---|---|---|---|---|');
     for (const r of [base, full]) {
       const per = r.cpuMs / r.handled;
-      out(`| ${r.name} | ${r.handled} | ${r.wallS.toFixed(2)} | ${Math.round(r.handled / r.wallS)} | ${per.toFixed(4)} | ${(per / (base.cpuMs / base.handled)).toFixed(1)} | ${r.rssMiB.toFixed(0)} |`);
+      out(`| ${r.name} | ${r.handled} | ${r.wallS.toFixed(2)} | ${Math.round(r.handled / r.wallS)} | ${per.toFixed(4)} | ${(per / (base.cpuMs / base.handled)).toFixed(1)} | ${[r.rss.start, r.rss.end, r.rss.max].map((x) => x.toFixed(0)).join(' / ')} |`);
     }
-    out(`  crossfeed answers sent ${full.sent} (paced by Twitch's rules); dropped: ${full.dropped}; load average after ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    out(`  crossfeed answers sent ${full.sent} (paced by Twitch's rules); dropped: ${full.dropped}; NLU result cache: ${full.cache}; load average after ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
     child.disconnect();
   }
 }
 
 if (args.includes('--serve')) await serve();
+else if (args.includes('--bare')) await bareProcess();
 else await main();
