@@ -107,14 +107,18 @@ export async function loadTextEncoder(name: string, o: ModelOptions): Promise<Te
   } catch (err) {
     throw new ModelLoadError(name, o.modelDir, err);
   }
+  // The model-pooled encoder's vector of a text moves by ~1e-7 with the batch around it (its MatMuls
+  // block differently with the row count), and the engine promises parse === parseBatch exactly:
+  // one text per call (about 2 ms each, and only texts that reach the encoders).
+  const batch = pooling === 'mean' ? BATCH : 1;
   return {
     dim,
     hash,
     tokenIds,
     async embed(texts: readonly string[]): Promise<Float32Array[]> {
       const out: Float32Array[] = [];
-      for (let i = 0; i < texts.length; i += BATCH) {
-        const chunk = texts.slice(i, i + BATCH).map((t) => (t.trim() ? t.slice(0, MAX_CHARS) : ' '));
+      for (let i = 0; i < texts.length; i += batch) {
+        const chunk = texts.slice(i, i + batch).map((t) => (t.trim() ? t.slice(0, MAX_CHARS) : ' '));
         const { data } = await run(chunk);
         for (let j = 0; j < chunk.length; j++) out.push(data.slice(j * dim, (j + 1) * dim));
       }
