@@ -61,6 +61,16 @@ describe('nlp cascade: noise never reaches the encoder, requests do', function (
     assert.equal(r!.vector?.length, nlu.chineseEncoder!.dim);
   });
 
+  it('Chinese bad input (lone surrogate, 100 KB, zero-width and tag characters, emoji flood) still parses, with an encoder-zh vector', async () => {
+    const bad = ['有没有\uD800课', '优惠'.repeat(50000), '\u200b\u200b退款\u200d', '\u{E0041}\u{E0042}怎么退款', '🔥'.repeat(2000) + '有课吗'];
+    const results = await nlu.parseBatch(bad, bad.map(() => ({ addressed: true })));
+    results.forEach((r, i) => {
+      assert.ok(r.intent && r.confidence >= 0 && r.confidence <= 1, `a result for case ${i}`);
+      if (r.language === 'zh') assert.equal(r.vector?.length, nlu.chineseEncoder!.dim, `vector for case ${i}`);
+    });
+    assert.ok(results.filter((r) => r.language === 'zh').length >= 4);
+  });
+
   it('runs every model on addressed messages, noise included', async () => {
     const { conversation } = await testBot({ nlu, platform: 'twitch', direct: false, options: { answerUnaddressed: false } });
     await conversation.say('@crossfeed gg wp');
