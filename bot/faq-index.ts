@@ -138,6 +138,8 @@ export class FaqIndex {
   private readonly docs: Doc[] = [];
   private readonly idf = new Map<string, number>();
   private readonly unseenIdf: number;
+  /** The languages whose phrasings carry vectors (see `hybridFor`). */
+  private readonly embedded = new Set<FaqLanguage>();
 
   /**
    * `vectors`, when given, holds one unit vector (or undefined) per phrasing, in the order of
@@ -147,7 +149,9 @@ export class FaqIndex {
     const texts: string[] = [];
     entries.forEach((e, entry) => {
       for (const q of e.questions) {
-        this.docs.push({ entry, tokens: new Set(tokenize(q)), self: 0, vector: vectors?.[texts.length], language: e.language === 'zh' ? 'zh' : 'en' });
+        const vector = vectors?.[texts.length];
+        this.docs.push({ entry, tokens: new Set(tokenize(q)), self: 0, vector, language: space(e.language) });
+        if (vector) this.embedded.add(space(e.language));
         texts.push(q);
       }
     });
@@ -165,7 +169,7 @@ export class FaqIndex {
    * English encoder's, Chinese ones encoder-zh's); a language without an encoder stays lexical.
    */
   static async build(entries: readonly FaqEntry[], encoders: FaqEncoders = {}): Promise<FaqIndex> {
-    const list = entries.flatMap((e) => e.questions.map((q) => ({ q, language: e.language === 'zh' ? 'zh' as const : 'en' as const })));
+    const list = entries.flatMap((e) => e.questions.map((q) => ({ q, language: space(e.language) })));
     const vectors: (Float32Array | undefined)[] = list.map(() => undefined);
     for (const language of ['en', 'zh'] as const) {
       const encoder = encoders[language];
@@ -179,8 +183,7 @@ export class FaqIndex {
 
   /** Whether phrasings in `language` carry vectors (the hybrid similarity applies to its queries that have one). */
   hybridFor(language: FaqLanguage | undefined): boolean {
-    const l = language === 'zh' ? 'zh' : 'en';
-    return this.docs.some((d) => d.vector && d.language === l);
+    return this.embedded.has(space(language));
   }
 
   get(id: string): FaqEntry | undefined {
@@ -193,8 +196,8 @@ export class FaqIndex {
     const query = [...new Set(tokenize(text))];
     if (!this.docs.length) return [];
     // A query's vector is compared only with phrasings of its own language: the two encoders' spaces differ.
-    const space = language === 'zh' ? 'zh' : 'en';
-    const useVector = vector !== undefined && this.hybridFor(language);
+    const own = space(language);
+    const useVector = vector !== undefined && this.embedded.has(own);
     if (!query.length && !useVector) return [];
     const queryIdf = query.reduce((s, t) => s + (this.idf.get(t) ?? this.unseenIdf), 0) || 1;
     const scores = query.length ? this.bm25.scores(text) : [];
@@ -202,7 +205,7 @@ export class FaqIndex {
     // An entry's two best cosines (its phrasings say the same thing in different words).
     const cosines = new Map<number, [number, number]>();
     this.docs.forEach((d, i) => {
-      if (useVector && d.vector && d.language === space) {
+      if (useVector && d.vector && d.language === own) {
         const c = dot(vector, d.vector);
         const top = cosines.get(d.entry);
         if (!top) cosines.set(d.entry, [c, -Infinity]);
@@ -240,6 +243,11 @@ export class FaqIndex {
     const scoring = { ...(zh ? ChineseHybridThresholds : HybridThresholds), ...thresholds };
     return lookupFromMatches(this.search(text, language, 3, hybrid ? vector : undefined, scoring), t);
   }
+}
+
+/** Which encoder's space a phrasing or query of `language` is in: Chinese, or English for everything else. */
+function space(language: FaqLanguage | undefined): FaqLanguage {
+  return language === 'zh' ? 'zh' : 'en';
 }
 
 /** The answer/choices decision on the best matches (best first) under thresholds `t`. */

@@ -265,22 +265,19 @@ export class NluEngine implements Nlu {
    */
   private async encode(items: readonly Prepared[]): Promise<(Encoded | undefined)[]> {
     const out: (Encoded | undefined)[] = items.map(() => undefined);
-    const of = (language: 'en' | 'zh') => items.flatMap((p, k) => (p.language === language ? [k] : []));
-    const en = this.encoder ? of('en') : [];
-    if (en.length) {
-      const texts = en.map((k) => items[k]!.text);
-      this.onModelCall?.('encoder', texts);
-      const vectors = await this.encoder!.embed(texts);
-      // The deployment's own head from `crossfeed nlu train`, when it has one, else the shipped one.
-      const head = this.trained.encoderHead ?? this.encoder!.head;
-      en.forEach((k, j) => (out[k] = { scores: headScores(head, vectors[j]!), vector: vectors[j]! }));
-    }
-    const zh = this.chineseEncoder ? of('zh') : [];
-    if (zh.length) {
-      const texts = zh.map((k) => items[k]!.text);
-      this.onModelCall?.('encoder-zh', texts);
-      const vectors = await this.chineseEncoder!.embed(texts);
-      zh.forEach((k, j) => (out[k] = { vector: vectors[j]! }));
+    // The deployment's own head from `crossfeed nlu train`, when it has one, else the shipped one.
+    const head = this.encoder && (this.trained.encoderHead ?? this.encoder.head);
+    const readers = [
+      { language: 'en', model: 'encoder', encoder: this.encoder, head },
+      { language: 'zh', model: 'encoder-zh', encoder: this.chineseEncoder, head: undefined },
+    ] as const;
+    for (const r of readers) {
+      const idx = r.encoder ? items.flatMap((p, k) => (p.language === r.language ? [k] : [])) : [];
+      if (!idx.length) continue;
+      const texts = idx.map((k) => items[k]!.text);
+      this.onModelCall?.(r.model, texts);
+      const vectors = await r.encoder!.embed(texts);
+      idx.forEach((k, j) => (out[k] = { vector: vectors[j]!, ...(r.head ? { scores: headScores(r.head, vectors[j]!) } : {}) }));
     }
     return out;
   }
