@@ -152,6 +152,8 @@ export const configSchema = z.object({
     /** An answer that could not be sent within this time is dropped, not sent late. */
     maxAnswerAgeSeconds: z.number().min(1).max(600).default(20),
     answersPerViewerPerMinute: z.number().int().min(1).max(60).default(4),
+    /** Messages read but not yet answered or let go; at this many the bot stops reading chat until half are done (floods wait at the server, not in memory). */
+    maxMessagesInHand: z.number().int().min(1).max(100_000).default(256),
     /** How often channels added with `crossfeed channels add` are picked up. */
     channelSyncSeconds: z.number().min(1).max(3600).default(15),
   }).strict().prefault({}),

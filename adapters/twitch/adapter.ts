@@ -31,6 +31,12 @@ export interface TwitchAdapterOptions {
   /** Several instances on one account: the account's limits as all of them use them together. */
   shared?: SharedChatBudget;
   /**
+   * Messages read from chat that the bot has not yet answered or let go. At this many the adapter
+   * stops reading the socket (the rest of a flood waits in the server's and the kernel's buffers,
+   * not in this process's memory) and reads again once half are done. Default 256.
+   */
+  maxInHand?: number;
+  /**
    * Several instances: whether this one answers in `channel` now (it holds the channel's lease).
    * Messages in other channels are ignored and answers to them are not sent. Absent: every channel.
    */
@@ -39,8 +45,12 @@ export interface TwitchAdapterOptions {
 
 export interface TwitchStats extends SchedulerStats {
   received: number;
-  /** Messages the bot is still working on. */
+  /** Messages the bot is still working on (answers waiting for their turn to be sent included). */
   handling: number;
+  /** Messages read that the bot has not yet answered or let go (what `maxInHand` bounds). */
+  inHand: number;
+  /** Times reading paused because `maxInHand` messages were in hand. */
+  readPauses: number;
   /** Messages from one viewer beyond their per-minute share, ignored. */
   flooded: number;
   /** Messages in a channel another instance answers (while its lease moves), ignored. */
@@ -63,6 +73,8 @@ export class TwitchAdapter {
   private readonly log: (line: string) => void;
   private received = 0;
   private handling = 0;
+  private inHand = 0;
+  private readonly maxInHand: number;
   private notHeld = 0;
 
   constructor(private readonly bot: Bot, private readonly o: TwitchAdapterOptions) {
@@ -77,6 +89,8 @@ export class TwitchAdapter {
       plan, maxAnswerAgeMs: o.maxAnswerAgeMs ?? 20_000, maxPromotionAgeMs: 5 * 60_000, log: this.log,
       ...(o.shared ? { shared: o.shared } : {}), ...(o.holds ? { holds: o.holds } : {}),
     });
+    this.maxInHand = o.maxInHand ?? 256;
+    if (!Number.isInteger(this.maxInHand) || this.maxInHand < 1) throw new Error(`maxInHand must be a positive integer (got ${o.maxInHand})`);
     this.inbound = new PerUserQuota(o.inboundPerUserPerMinute ?? 30);
     this.answers = new PerUserQuota(o.answersPerUserPerMinute ?? 4);
     this.connection.on('userstate', (channel, tags) => this.channels.applyUserState(channel, tags));
@@ -101,7 +115,7 @@ export class TwitchAdapter {
   }
 
   stats(): TwitchStats {
-    return { ...this.scheduler.stats, dropped: { ...this.scheduler.stats.dropped }, received: this.received, handling: this.handling, notHeld: this.notHeld, flooded: this.inbound.refused, answersRefused: this.answers.refused, sessions: this.connection.sessions };
+    return { ...this.scheduler.stats, dropped: { ...this.scheduler.stats.dropped }, received: this.received, handling: this.handling, inHand: this.inHand, readPauses: this.connection.readPauses, notHeld: this.notHeld, flooded: this.inbound.refused, answersRefused: this.answers.refused, sessions: this.connection.sessions };
   }
 
   async stop(): Promise<void> {
@@ -125,8 +139,17 @@ export class TwitchAdapter {
     this.o.onMessage?.(message);
     if (!this.inbound.admit(message)) return;
     const receivedAt = Date.now();
+    // In hand until the bot answers (the answer then waits in the scheduler, which bounds its own
+    // queue by age) or lets the message go.
+    let inHand = true;
+    const letGo = () => {
+      if (!inHand) return;
+      inHand = false;
+      if (--this.inHand <= this.maxInHand / 2) this.connection.resumeReading();
+    };
     const out: Outbound = {
       send: async (reply: Reply) => {
+        letGo();
         if (!this.answers.admit(message)) return false;
         // Mention the asker when not threading, so two viewers' identical answers differ too.
         const body = renderForChat(reply, message.user.displayName);
@@ -141,6 +164,10 @@ export class TwitchAdapter {
       },
     };
     this.handling++;
-    void this.bot.handle(message, out).finally(() => void this.handling--);
+    if (++this.inHand >= this.maxInHand) this.connection.pauseReading();
+    void this.bot.handle(message, out).finally(() => {
+      this.handling--;
+      letGo();
+    });
   }
 }

@@ -67,8 +67,14 @@ export class TwitchConnection extends EventEmitter<TwitchConnectionEvents> {
   private pingTimer: NodeJS.Timeout | undefined;
   private joinPump: Promise<void> | undefined;
   private waiters = new Set<() => void>();
+  /** Reading from the socket is paused (backpressure, see `pauseReading`). */
+  private readingPaused = false;
+  /** When reading last resumed: a PONG may have waited unread until then. */
+  private resumedAt = 0;
   /** Sockets opened over the connection's life (tests and stats). */
   sessions = 0;
+  /** Times reading was paused because the bot had too much in hand (stats). */
+  readPauses = 0;
 
   constructor(private readonly o: TwitchConnectionOptions) {
     super();
@@ -128,6 +134,35 @@ export class TwitchConnection extends EventEmitter<TwitchConnectionEvents> {
     this.pendingJoins.delete(name);
     if (this.joined.has(name) && this.live) this.client?.part(`#${name}`).catch(() => undefined);
     this.joined.delete(name);
+  }
+
+  /**
+   * Stops reading chat from the socket until `resumeReading`: the lines not yet read wait in the
+   * kernel's and the server's buffers instead of this process's heap (the adapter calls it when the
+   * bot has too many messages in hand). Lines already read from the socket are still delivered.
+   */
+  pauseReading(): void {
+    if (this.readingPaused) return;
+    this.readingPaused = true;
+    this.readPauses++;
+    this.socket()?.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.readingPaused) return;
+    this.readingPaused = false;
+    this.resumedAt = Date.now();
+    this.socket()?.resume();
+  }
+
+  get readingIsPaused(): boolean {
+    return this.readingPaused;
+  }
+
+  /** tmi.js's WebSocket (package ws), which can pause its socket. */
+  private socket(): { pause(): void; resume(): void } | undefined {
+    const ws = (this.client as unknown as { ws?: { pause?: () => void; resume?: () => void; readyState: number } | null } | undefined)?.ws;
+    return ws?.pause && ws.resume && ws.readyState === 1 ? (ws as { pause(): void; resume(): void }) : undefined;
   }
 
   /** Sends one PRIVMSG; the scheduler has already checked every limit. */
@@ -274,6 +309,8 @@ export class TwitchConnection extends EventEmitter<TwitchConnectionEvents> {
   private setLive(live: boolean): void {
     this.live = live;
     if (live) {
+      // A new session starts as paused as the old one ended.
+      if (this.readingPaused) this.socket()?.pause();
       this.emit('connected');
       this.wake();
     } else {
@@ -294,6 +331,8 @@ export class TwitchConnection extends EventEmitter<TwitchConnectionEvents> {
       const sentAt = Date.now();
       client.raw('PING').catch(() => undefined);
       this.later(() => {
+        // While reading is paused the PONG may be waiting unread in the socket: not a dead connection.
+        if (this.readingPaused || this.resumedAt > sentAt) return;
         if (this.client === client && this.lastPong < sentAt) this.lost(client, 'ping timeout');
       }, this.o.pingTimeoutMs);
     }, this.o.pingIntervalMs);

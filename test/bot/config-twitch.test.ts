@@ -75,8 +75,9 @@ describe('bot/config: twitch', () => {
   });
 
   it('checks the other twitch settings in the file', () => {
-    file('twitch:\n  maxAnswerAgeSeconds: 0\n  answersPerViewerPerMinute: 1.5\n  nickname: x\n');
+    file('twitch:\n  maxAnswerAgeSeconds: 0\n  answersPerViewerPerMinute: 1.5\n  maxMessagesInHand: 0\n  nickname: x\n');
     const text = problems({});
+    assert.match(text, /twitch\.maxMessagesInHand: /);
     assert.match(text, /twitch\.maxAnswerAgeSeconds: /);
     assert.match(text, /twitch\.answersPerViewerPerMinute: /);
     assert.match(text, /twitch: .*nickname/);

@@ -22,6 +22,8 @@
  * cycles through chat-noise.txt, so noise lines repeat after 1,449 lines (CROSSFEED_NLU_CACHE=0
  * measures without the cache).
  * `--answer-unaddressed 0` runs the channel as one that does not answer unaddressed questions.
+ * `--in-hand N` sets the adapter's maxInHand (default: config `twitch.maxMessagesInHand`, 256): at N
+ * messages read and not yet answered or let go, it stops reading the socket until half are done.
  * Run: npm run bench:twitch:ingest [-- --messages 20000 --questions 0.05 --answer-unaddressed 0]
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -179,7 +181,7 @@ async function bare(child: ChildProcess, port: number, n: number, share: number)
   return run;
 }
 
-async function crossfeed(child: ChildProcess, port: number, n: number, share: number): Promise<Run & { sent: number; dropped: string; cache: string }> {
+async function crossfeed(child: ChildProcess, port: number, n: number, share: number): Promise<Run & { sent: number; dropped: string; cache: string; inHand: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'crossfeed-bench-ingest-'));
   const config = loadConfig();
   config.database.path = join(dir, 'bench.db');
@@ -187,23 +189,28 @@ async function crossfeed(child: ChildProcess, port: number, n: number, share: nu
   const core = await buildCore(config);
   const adapter = new TwitchAdapter(core.bot, {
     server: { host: '127.0.0.1', port, secure: false }, username: BOT, token: 'oauth:bench', channels: [CHANNEL], log: () => undefined,
+    maxInHand: opt('in-hand', config.twitch.maxMessagesInHand),
   });
   adapter.start();
   await until(() => adapter.connection.connected && adapter.stats().sessions > 0, 30_000, 'the bot to connect');
   await new Promise((r) => setTimeout(r, 1000)); // the join
   await settle(core.bot);
   const cache0 = { hits: core.nlu.cache.hits, misses: core.nlu.cache.misses };
+  let most = 0;
+  const watch = setInterval(() => void (most = Math.max(most, adapter.stats().inHand)), 10);
   const run = await measure('crossfeed (Twitch adapter + bot)', child, n, share, () => {
     const s = adapter.stats();
+    most = Math.max(most, s.inHand);
     return s.received >= n && s.handling === 0;
   });
+  clearInterval(watch);
   const cache = `${core.nlu.cache.hits - cache0.hits} hits, ${core.nlu.cache.misses - cache0.misses} misses, ${core.nlu.cache.size} of ${core.nlu.cache.capacity} entries kept`;
   const s = adapter.stats();
   const dropped = Object.entries(s.dropped).filter(([, k]) => k > 0).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
   await adapter.stop();
   await core.close();
   rmSync(dir, { recursive: true, force: true });
-  return { ...run, sent: s.sent, dropped, cache };
+  return { ...run, sent: s.sent, dropped, cache, inHand: `at most ${most} messages in hand (limit ${opt('in-hand', config.twitch.maxMessagesInHand)}), reading paused ${s.readPauses} times` };
 }
 
 /**
@@ -240,7 +247,7 @@ async function main(): Promise<void> {
       const per = r.cpuMs / r.handled;
       out(`| ${r.name} | ${r.handled} | ${r.wallS.toFixed(2)} | ${Math.round(r.handled / r.wallS)} | ${per.toFixed(4)} | ${(per / (base.cpuMs / base.handled)).toFixed(1)} | ${[r.rss.start, r.rss.end, r.rss.max].map((x) => x.toFixed(0)).join(' / ')} |`);
     }
-    out(`  crossfeed answers sent ${full.sent} (paced by Twitch's rules); dropped: ${full.dropped}; NLU result cache: ${full.cache}; load average after ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    out(`  crossfeed answers sent ${full.sent} (paced by Twitch's rules); dropped: ${full.dropped}; NLU result cache: ${full.cache}; ${full.inHand}; load average after ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
     child.disconnect();
   }

@@ -21,6 +21,7 @@ export function startTwitch(config: Config, core: Core, log: (line: string) => v
       username: t.username, token: t.token,
       maxAnswerAgeMs: t.maxAnswerAgeSeconds * 1000,
       answersPerUserPerMinute: t.answersPerViewerPerMinute,
+      maxInHand: t.maxMessagesInHand,
       // Notices and unreadable messages can quote chat text: emails and phone numbers are masked.
       log: maskingLog(log, 'twitch: '),
     },
