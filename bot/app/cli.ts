@@ -68,7 +68,9 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option('--out <dir>', 'where to write the models (default: nlu.trainedDir, var/nlu)')
     .option('--seed <n>', 'random seed', '13')
     .option('--no-encoder-head', 'skip the intent head on the pretrained encoder (data/models/encoder)')
-    .action(async (o: { data?: string[]; out?: string; seed: string; encoderHead: boolean }) => { setCode(await (await commands.nluTrain()).runNluTrain({ ...opts(), ...o })); });
+    .option('--faq <file>', 'take the FAQ phrasings added to the faq intent from this file (faq import format) instead of the knowledge base')
+    .option('--no-faq-phrasings', 'do not add the FAQ\'s phrasings to the faq intent\'s examples')
+    .action(async (o: { data?: string[]; out?: string; seed: string; encoderHead: boolean; faq?: string; faqPhrasings: boolean }) => { setCode(await (await commands.nluTrain()).runNluTrain({ ...opts(), ...o })); });
   nlu.command('eval').description('train on <dir>/train.jsonl (valid.jsonl calibrates) and score <dir>/test.jsonl')
     .requiredOption('--data <dir>', 'folder with train.jsonl, test.jsonl and optionally valid.jsonl')
     .option('--oos-label <label>', 'label of out-of-scope examples', 'oos')

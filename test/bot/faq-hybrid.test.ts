@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { defaultModelDir, packageRoot } from '../../data/paths.js';
 import { parseFaqYaml } from '../../data/faq/format.js';
 import { loadMultilingualEncoder, loadSentenceEncoder, type SentenceEncoder, type TextEncoder } from '../../nlp/encoder.js';
-import { ChineseThresholds, FaqIndex, HybridThresholds, lookupFromMatches } from '../../bot/faq-index.js';
+import { ChineseHybridThresholds, ChineseThresholds, FaqIndex, HybridThresholds, lookupFromMatches } from '../../bot/faq-index.js';
 import { NluEngine } from '../../nlp/engine.js';
 import { decide } from '../../bot/decide.js';
 import { emptyState } from '../../bot/dialogue.js';
@@ -94,7 +94,8 @@ describe('bot/faq-index: hybrid retrieval and calibrated thresholds', function (
   });
 
   it('keeps the calibrated settings the benchmark chose', () => {
-    assert.deepEqual({ ...HybridThresholds }, { semantic: 0.8, second: 0.5, answerIfFaq: 0.65, answerAlways: 0.65, margin: 0, choice: 0.25, override: 2, leadWeight: 1 });
+    assert.deepEqual({ ...HybridThresholds }, { semantic: 0.8, second: 0.5, answerIfFaq: 0.65, answerAlways: 0.65, margin: 0, choice: 0.25, override: 0.7, leadWeight: 1 });
+    assert.deepEqual({ ...ChineseHybridThresholds }, { semantic: 0.7, second: 0.25, answerIfFaq: 0.75, answerAlways: 0.75, margin: 0.15, choice: 0.25, override: 0.8, leadWeight: 1 });
     assert.deepEqual({ ...ChineseThresholds }, { answerIfFaq: 0.55, answerAlways: 0.7, margin: 0.05, choice: 0.25, override: 0.7, leadWeight: 1 });
   });
 
@@ -107,7 +108,9 @@ describe('bot/faq-index: hybrid retrieval and calibrated thresholds', function (
     assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.4 }, { id: 'b', similarity: 0.2 }], t).answerOver, undefined, 'below the bar');
     assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.4 }, { id: 'b', similarity: 0.2 }], t).answerIfFaq, 'a', 'but over the faq bar');
     assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.8 }, { id: 'b', similarity: 0.78 }], t).answerOver, undefined, 'a lead under the margin');
-    assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.95 }], HybridThresholds).answerOver, undefined, 'English never overrides');
+    // English overrides at 0.7 (similarity + lead): a clear match does, a close pair does not.
+    assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.95 }], HybridThresholds).answerOver, 'a');
+    assert.equal(lookupFromMatches([{ id: 'a', similarity: 0.62 }, { id: 'b', similarity: 0.6 }], HybridThresholds).answerOver, undefined, '0.62 + 0.02 is under 0.7');
   });
 
   /**

@@ -12,6 +12,12 @@
  * CALIBRATION_MAX_WRONG (2%, so that held-out questions stay under 3%) and that is not at the edge
  * (EDGE_MAX_WRONG), among those that keep the PINNED behaviours.
  *
+ * After the table, the retrieval ceiling: how often hybrid search alone ranks the right entry first
+ * (and in the top 3), the top-1 similarity of right answers against that of `none` questions, and
+ * the best a single bar on the shipped score could do if it were fitted on the test half itself and
+ * the NLU ignored (an upper bound for that kind of rule, printed as such): with `none` questions
+ * scoring as high as many right ones, that bound, not retrieval, is what limits direct answers.
+ *
  * Run: npm run bench:faq
  *      npm run bench:faq -- --kb data/faq/eval/kb   (a larger knowledge base and its paraphrases,
  *      same protocol; the pinned behaviours below name shipped entries, so none apply there)
@@ -20,6 +26,8 @@ import { join, relative, resolve } from 'node:path';
 import { packageRoot } from '../../../data/paths.js';
 import { readFaqEvalSet, type FaqEvalItem } from '../../../data/faq/eval-set.js';
 import { NluEngine } from '../../../nlp/engine.js';
+import { loadTrainedModels } from '../../../nlp/trained-models.js';
+import { loadConfig } from '../../config.js';
 import type { NluResult } from '../../../nlp/types.js';
 import { decide } from '../../decide.js';
 import { emptyState } from '../../dialogue.js';
@@ -144,10 +152,13 @@ async function main(): Promise<void> {
     `(of which "none": ${items.filter((i) => i.id === null && i.lang === 'en').length} / ${items.filter((i) => i.id === null && i.lang === 'zh').length}); ` +
     `${entries.length} FAQ entries. Calibration: even lines, scores: odd lines.`);
 
-  const today = await NluEngine.load({ modelDir, threads: 1, encoder: false });
+  // The NLU as the bot loads it (bot/app/app.ts loadNlu): the shipped models and the TypeScript ones
+  // from nlu.trainedDir (shipped ones when that folder has none); FAQ_BENCH_NO_TRAINED=1 leaves them out.
+  const trained = process.env.FAQ_BENCH_NO_TRAINED === '1' ? {} : loadTrainedModels(loadConfig().nlu.trainedDir);
+  const today = await NluEngine.load({ modelDir, threads: 1, encoder: false, trained });
   const todayNlu = await today.parseBatch(texts);
   await today.close();
-  const next = await NluEngine.load({ modelDir, threads: 1 });
+  const next = await NluEngine.load({ modelDir, threads: 1, trained });
   const nextNlu = await next.parseBatch(texts);
   const pinnedNlu = await next.parseBatch(pins.map(([text]) => text));
   await next.close();
@@ -181,7 +192,42 @@ async function main(): Promise<void> {
   for (const [name, s] of rows) {
     console.log(`| ${name} | ${s.n} + ${s.none} none | ${pct(s.ok, s.n)} | ${pct(s.bad + s.noneBad, s.n + s.none)} | ${pct(s.choices, s.n)} | ${pct(s.noneBad, s.none)} |`);
   }
+  console.log('\nRetrieval ceiling, test half (hybrid search with the shipped scoring, no dialogue policy):');
+  console.log('| language | entry questions | top-1 right % | right entry in top 3 % | top-1 similarity, right: 10th / 25th / 50th percentile | `none` questions: 50th / 90th percentile / max | oracle single bar on the shipped score % (wrong <= 3%) |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const lang of ['en', 'zh'] as const) {
+    const test = items.map((_, i) => i).filter((i) => items[i]!.lang === lang && !items[i]!.calib);
+    const shippedT = lang === 'en' ? HybridThresholds : ChineseHybridThresholds;
+    const top = test.map((i) => {
+      const r = nextNlu[i]!;
+      const m = hybrid.search(r.text, r.language, 3, r.vector, shippedT);
+      const sim = m[0]?.similarity ?? 0;
+      // The score the shipped bars apply to: similarity plus the weighted lead over the runner-up.
+      const score = sim + shippedT.leadWeight * (sim - (m[1]?.similarity ?? 0));
+      return { id: items[i]!.id, first: m[0]?.id, sim, score, top3: m.some((x) => x.id === items[i]!.id) };
+    });
+    const entry = top.filter((t) => t.id !== null), none = top.filter((t) => t.id === null);
+    const right = entry.filter((t) => t.first === t.id).map((t) => t.sim).sort((a, b) => a - b);
+    const noneSims = none.map((t) => t.sim).sort((a, b) => a - b);
+    const q = (a: number[], p: number) => (a.length ? a[Math.floor(p * (a.length - 1))]!.toFixed(2) : '-');
+    console.log(`| ${lang} | ${entry.length} | ${pct(right.length, entry.length)} | ${pct(entry.filter((t) => t.top3).length, entry.length)} | ${q(right, 0.1)} / ${q(right, 0.25)} / ${q(right, 0.5)} | ${q(noneSims, 0.5)} / ${q(noneSims, 0.9)} / ${q(noneSims, 1)} | ${oracleBar(top)} |`);
+  }
+  console.log('Oracle single bar (no margin): answer the top-1 entry when its shipped score (similarity + leadWeight x lead over the runner-up) reaches one');
+  console.log('bar, the bar chosen on this test half itself for the most right answers with wrong ones (incl. `none` answered) <= 3%, whatever the');
+  console.log('NLU says: an upper bound for the shipped kind of rule, not a result.');
   console.log(`\nShipped: FaqThresholds ${JSON.stringify(FaqThresholds)}; HybridThresholds ${JSON.stringify(HybridThresholds)}; ChineseThresholds ${JSON.stringify(ChineseThresholds)}; ChineseHybridThresholds ${JSON.stringify(ChineseHybridThresholds)}`);
+}
+
+/** The most right answers (percent of entry questions) a single bar on the score gives with at most 3% wrong, the bar fitted on these very questions. */
+function oracleBar(top: readonly { id: string | null; first: string | undefined; score: number }[]): string {
+  const n = top.filter((t) => t.id !== null).length;
+  let best = 0;
+  for (const bar of [...new Set(top.map((t) => t.score))]) {
+    const answered = top.filter((t) => t.first !== undefined && t.score >= bar);
+    const ok = answered.filter((t) => t.first === t.id).length;
+    if ((answered.length - ok) / Math.max(1, top.length) <= 0.03) best = Math.max(best, ok);
+  }
+  return pct(best, n);
 }
 
 await main();

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { packageRoot } from '../../../data/paths.js';
 import { openStore } from '../store.js';
 import { seedCatalogIfEmpty } from '../../../data/catalog/seed.js';
+import { readFaqFile } from '../../../data/faq/format.js';
+import { seedFaqIfEmpty } from '../../../data/faq/seed.js';
 import { trainEntityModel } from '../../../nlp/entities-train/index.js';
 import { trainIntentModel, type HeldOut } from '../../../nlp/intent/index.js';
 import { loadTopicLexicon } from '../../../nlp/rules/topics.js';
@@ -20,8 +22,13 @@ export const SHIPPED_NLU_DATA = join(packageRoot, 'data', 'nlu', 'intents');
  * `crossfeed nlu train`: trains the intent classifier and the entity tagger in TypeScript on the
  * shipped examples plus the deployment's own YAML folders, and writes them where the bot reads
  * them (nlu.trainedDir). No Python. Restart the bot to use them.
+ *
+ * The FAQ's own phrasings (the knowledge base in the database, or `--faq <file>`) are added to the
+ * `faq` intent's examples, for the intent models only: a question phrased like an FAQ entry is
+ * then read as a support question, not as a request for a coupon or a course. `--no-faq-phrasings`
+ * leaves them out.
  */
-export async function runNluTrain(o: { config?: string; data?: string[]; out?: string; seed?: string; encoderHead?: boolean }): Promise<number> {
+export async function runNluTrain(o: { config?: string; data?: string[]; out?: string; seed?: string; encoderHead?: boolean; faq?: string; faqPhrasings?: boolean }): Promise<number> {
   const config = loadConfig(o.config ? { file: o.config } : {});
   const dirs = [SHIPPED_NLU_DATA, ...config.nlu.dataDirs, ...(o.data ?? [])];
   const outDir = o.out ?? config.nlu.trainedDir;
@@ -34,13 +41,17 @@ export async function runNluTrain(o: { config?: string; data?: string[]; out?: s
   // Lookups: catalog vocabulary and topic phrasings help the tagger with values it has not seen.
   const store = await openStore(config.database);
   let lookups: Record<string, string[]>;
+  let faqQuestions: string[] = [];
   try {
     await seedCatalogIfEmpty(store.catalog);
     lookups = {};
     for (const e of [...loadTopicLexicon(), ...catalogLexicon(await store.catalog.list())]) (lookups[e.label] ??= []).push(e.phrase);
+    if (o.faqPhrasings !== false) faqQuestions = o.faq ? await faqFileQuestions(o.faq) : await storeFaqQuestions(store.faq);
   } finally {
     await store.close();
   }
+  const faqExamples = faqIntentExamples(examples, faqQuestions);
+  if (o.faqPhrasings !== false) process.stderr.write(`crossfeed: ${faqExamples.length} FAQ phrasings added to the faq intent's examples (from ${o.faq ?? 'the knowledge base'})\n`);
 
   const bars = process.stderr.isTTY ? new MultiBar({ format: '{name} [{bar}] {percentage}% {phase}', hideCursor: true, stream: process.stderr }, Presets.shades_classic) : undefined;
   const intentBar = bars?.create(1, 0, { name: 'intents ', phase: '' });
@@ -49,7 +60,7 @@ export async function runNluTrain(o: { config?: string; data?: string[]; out?: s
   const entityBar = bars?.create(1, 0, { name: 'entities', phase: '' });
   const started = performance.now();
   try {
-    const intentExamples = examples.map((e) => ({ text: e.text, intent: e.intent }));
+    const intentExamples = [...examples.map((e) => ({ text: e.text, intent: e.intent })), ...faqExamples];
     let heldOut: HeldOut | undefined;
     const intentModel = await trainIntentModel(intentExamples, {
       seed, oosLabel: 'oos', onHeldOut: (h) => { heldOut = h; },
@@ -94,4 +105,31 @@ export async function runNluTrain(o: { config?: string; data?: string[]; out?: s
   } finally {
     bars?.stop();
   }
+}
+
+/** The questions of the knowledge base (seeded from the shipped FAQ when it was never edited). */
+async function storeFaqQuestions(faq: Parameters<typeof seedFaqIfEmpty>[0]): Promise<string[]> {
+  await seedFaqIfEmpty(faq);
+  return (await faq.list()).flatMap((e) => e.questions);
+}
+
+/** The questions of an FAQ file in the `crossfeed faq import` format; a file with problems is refused, naming them. */
+async function faqFileQuestions(file: string): Promise<string[]> {
+  const { entries, errors } = await readFaqFile(file);
+  if (errors.length) throw new Error(`${file}: ${errors.slice(0, 3).map((e) => `entry ${e.row} ${e.field}: ${e.message}`).join('; ')}`);
+  return entries.flatMap((e) => e.questions);
+}
+
+/** FAQ questions as `faq` examples, leaving out any text already taught (to any intent) and repeats. */
+export function faqIntentExamples(taught: readonly { text: string }[], questions: readonly string[]): { text: string; intent: string }[] {
+  const key = (t: string) => t.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  const seen = new Set(taught.map((e) => key(e.text)));
+  const out: { text: string; intent: string }[] = [];
+  for (const q of questions) {
+    const k = key(q);
+    if (!k || seen.has(k)) continue;
+    seen.add(k);
+    out.push({ text: q.trim(), intent: 'faq' });
+  }
+  return out;
 }
