@@ -112,7 +112,7 @@ export class Bot {
       try {
         listener?.(e);
       } catch (err) {
-        this.onError(err, { platform: 'web', channel: '', user: { platformId: '', displayName: '', roles: [] }, text: `conversation event ${e.type}`, time: new Date(), direct: false });
+        this.onError(err, internalWork(`conversation event ${e.type}`));
       }
     };
     const knowledge = new FaqKnowledge(deps.store.faq, { refreshMs: o.support.faqRefreshMs, encoders: { en: deps.nlu.encoder, zh: deps.nlu.chineseEncoder } });
@@ -121,7 +121,7 @@ export class Bot {
     const encoders = [['en', deps.nlu.encoder], ['zh', deps.nlu.chineseEncoder]] as const;
     for (const [language, encoder] of encoders) {
       if (!encoder) continue;
-      void deps.recommender.useEncoder((t) => encoder.embed(t), language).catch((err) => this.onError(err, { platform: 'web', channel: '', user: { platformId: '', displayName: '', roles: [] }, text: 'catalog embedding', time: new Date(), direct: false }));
+      void deps.recommender.useEncoder((t) => encoder.embed(t), language).catch((err) => this.onError(err, internalWork('catalog embedding')));
     }
     const handoff = {
       queue: deps.store.support, conversations, agentsOnline: deps.agentsOnline ?? (() => 0), webUrl: deps.supportWebUrl, emit,
@@ -231,4 +231,9 @@ export class Bot {
     const id = await conversations.find(platform, channel, platformUserId);
     return id === undefined ? [] : (await conversations.recent(id, limit)).map(toTranscript);
   }
+}
+
+/** The stand-in message `onError` gets for work of the bot's own that no user message started. */
+function internalWork(what: string): ChatMessage {
+  return { platform: 'web', channel: '', user: { platformId: '', displayName: '', roles: [] }, text: what, time: new Date(), direct: false };
 }
