@@ -11,8 +11,19 @@ const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
 export const MAX_MESSAGE_CHARS = 2000;
 
+/**
+ * Anything the cleaning loop would change: an invisible or control character, a lone surrogate,
+ * U+FFFD, whitespace other than a single inner space. Most chat lines have none of these, and they
+ * come back as they are, without walking them character by character (cleaning runs three or four
+ * times per message: adapter, gate, engine, intent features).
+ */
+const NEEDS_CLEANING = new RegExp([
+  INVISIBLE.source, CONTROL.source, '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])', '(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]', '\\uFFFD',
+  '[^\\S ]', '  ', '^ ', ' $',
+].join('|'));
+
 export function cleanText(raw: string): string {
-  return cleanTextWithMap(raw).text;
+  return NEEDS_CLEANING.test(raw) ? cleanSlowly(raw).text : raw;
 }
 
 /**
@@ -21,6 +32,16 @@ export function cleanText(raw: string): string {
  * of cleaned character i; `map[text.length]` is the raw end.
  */
 export function cleanTextWithMap(raw: string): { text: string; map: number[] } {
+  if (NEEDS_CLEANING.test(raw)) return cleanSlowly(raw);
+  // As the loop maps it: a character to itself, an inner space to the character after it.
+  const map = new Array<number>(raw.length + 1);
+  for (let i = 0; i < raw.length; i++) map[i] = raw.charCodeAt(i) === 32 ? i + 1 : i;
+  map[raw.length] = raw.length;
+  return { text: raw, map };
+}
+
+/** The cleaning loop itself (exported for the test that checks the fast path against it). */
+export function cleanSlowly(raw: string): { text: string; map: number[] } {
   const out: string[] = [];
   const map: number[] = [];
   let pendingSpace = false;

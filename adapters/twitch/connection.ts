@@ -46,6 +46,11 @@ export interface TwitchConnectionEvents {
   fatal: [reason: string];
 }
 
+/** An IRC line as tmi.js's parser gives it. */
+interface RawMessage { command: string; params: string[]; tags: Record<string, unknown>; prefix: string | null; raw: string }
+/** The commands `onRaw` acts on; every other line (chat itself) goes to tmi.js alone. */
+const RAW_COMMANDS: ReadonlySet<string> = new Set(['RECONNECT', 'USERSTATE', 'ROOMSTATE', 'NOTICE', 'JOIN', 'PART']);
+
 const AUTH_FAILURE = /authentication failed|Login unsuccessful|Improperly formatted auth|Error logging in|Invalid NICK/i;
 
 /**
@@ -195,21 +200,21 @@ export class TwitchConnection extends EventEmitter<TwitchConnectionEvents> {
     });
     this.client = client;
     this.sessions++;
+    const mine = () => this.client === client;
     // tmi.js throws from its socket handler on some malformed lines (a PRIVMSG without text),
     // which would take the whole process down: contain it to the one line.
-    const internals = client as unknown as { handleMessage: (msg: unknown) => void };
+    const internals = client as unknown as { handleMessage: (msg: RawMessage | null) => void };
     const handle = internals.handleMessage.bind(client);
     internals.handleMessage = (msg) => {
       try {
+        // The commands the connection reads itself, raw, before tmi.js rewrites the tags in place.
+        // Not a 'raw_message' listener: with one, tmi.js deep-copies every chat line through JSON.
+        if (msg && RAW_COMMANDS.has(msg.command) && mine()) this.onRaw(client, { ...msg, tags: { ...msg.tags } });
         handle(msg);
       } catch (err) {
         this.o.log(`ignored a line tmi.js could not handle: ${String(err)}`);
       }
     };
-    const mine = () => this.client === client;
-    client.on('raw_message', (msg) => {
-      if (mine()) this.onRaw(client, msg);
-    });
     client.on('message', (channel, tags, text, self) => {
       if (mine() && !self) this.emit('message', normalizeChannel(channel), tags, text);
     });
@@ -234,12 +239,12 @@ export class TwitchConnection extends EventEmitter<TwitchConnectionEvents> {
   private lastPong = 0;
   private sharedErrorLoggedAt = Number.NEGATIVE_INFINITY;
 
-  private onRaw(client: tmi.Client, msg: Record<string, unknown>): void {
-    const command = String(msg['command'] ?? '');
-    const params = Array.isArray(msg['params']) ? (msg['params'] as unknown[]).map(String) : [];
-    const tags = (typeof msg['tags'] === 'object' && msg['tags'] !== null ? msg['tags'] : {}) as Record<string, unknown>;
+  private onRaw(client: tmi.Client, msg: RawMessage): void {
+    const command = msg.command;
+    const params = Array.isArray(msg.params) ? msg.params.map(String) : [];
+    const tags = msg.tags ?? {};
     const channel = normalizeChannel(params[0] ?? '');
-    const self = String(msg['prefix'] ?? '').split('!')[0]?.toLowerCase() === this.o.username.toLowerCase();
+    const self = String(msg.prefix ?? '').split('!')[0]?.toLowerCase() === this.o.username.toLowerCase();
     switch (command) {
       case 'RECONNECT':
         this.o.log('Twitch asked to reconnect');
