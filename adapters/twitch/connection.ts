@@ -47,7 +47,7 @@ export interface TwitchConnectionEvents {
 }
 
 /** An IRC line as tmi.js's parser gives it. */
-interface RawMessage { command: string; params: string[]; tags: Record<string, unknown>; prefix: string | null; raw: string }
+interface RawMessage { command: string; params: string[]; tags: Record<string, unknown>; prefix: string | null }
 /** The commands `onRaw` acts on; every other line (chat itself) goes to tmi.js alone. */
 const RAW_COMMANDS: ReadonlySet<string> = new Set(['RECONNECT', 'USERSTATE', 'ROOMSTATE', 'NOTICE', 'JOIN', 'PART']);
 

@@ -30,6 +30,16 @@ export async function readFaqFile(path: string): Promise<ParsedFaq> {
   throw new Error(`FAQ file must end in .yaml, .yml or .csv, got "${path}"`);
 }
 
+/** A file that must be whole (seeding a knowledge base, training on it): its entries, or an error naming the file and its first problems. */
+export async function readWholeFaqFile(path: string): Promise<FaqInput[]> {
+  const { entries, errors } = await readFaqFile(path);
+  if (errors.length) {
+    const first = errors.slice(0, 3).map((e) => `entry ${e.row} ${e.field}: ${e.message}`).join('; ');
+    throw new Error(`${path}: ${first}${errors.length > 3 ? ` (and ${errors.length - 3} more problems)` : ''}`);
+  }
+  return entries;
+}
+
 export function parseFaqYaml(text: string, name = 'FAQ file'): ParsedFaq {
   let doc: unknown;
   try {

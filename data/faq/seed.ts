@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
 import type { FaqStore } from '../support.js';
-import { readFaqFile } from './format.js';
+import { readWholeFaqFile } from './format.js';
 
 export const seedFaqFile = join(packageRoot, 'data', 'faq', 'faq.yaml');
 
@@ -11,11 +11,7 @@ export const seedFaqFile = join(packageRoot, 'data', 'faq', 'faq.yaml');
  */
 export async function seedFaqIfEmpty(faq: FaqStore, file = seedFaqFile): Promise<number> {
   if ((await faq.version()) > 0 || (await faq.list()).length > 0) return 0;
-  const { entries, errors } = await readFaqFile(file);
-  if (errors.length) {
-    const first = errors.slice(0, 3).map((e) => `entry ${e.row} ${e.field}: ${e.message}`).join('; ');
-    throw new Error(`seed FAQ ${file} has ${errors.length} problems (${first})`);
-  }
+  const entries = await readWholeFaqFile(file);
   await faq.upsert(entries);
   return entries.length;
 }

@@ -1,17 +1,6 @@
 import assert from 'node:assert/strict';
 import { cleanSlowly, cleanText, cleanTextWithMap } from '../../nlp/text.js';
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRng } from '../../recommender/random.js';
 
 describe('nlp/text: the fast path of cleaning', () => {
   // Plain chat, every kind of character the loop removes or rewrites, and both halves of surrogate pairs.
@@ -20,7 +9,7 @@ describe('nlp/text: the fast path of cleaning', () => {
     '\u{1F600}', '\u{E0000}', '\u{E0041}', '\u{E007F}', '\u{E0080}', '@', 'gg', 'LUL', 'python 课'];
 
   it('gives exactly what the character loop gives, text and offset map, on 20,000 random strings', () => {
-    const next = rng(12);
+    const next = seededRng(12);
     for (let n = 0; n < 20_000; n++) {
       const len = Math.floor(next() * 12);
       let raw = '';

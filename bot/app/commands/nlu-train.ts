@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../../data/paths.js';
 import { openStore } from '../store.js';
 import { seedCatalogIfEmpty } from '../../../data/catalog/seed.js';
-import { readFaqFile } from '../../../data/faq/format.js';
+import { readWholeFaqFile } from '../../../data/faq/format.js';
 import { seedFaqIfEmpty } from '../../../data/faq/seed.js';
 import { trainEntityModel } from '../../../nlp/entities-train/index.js';
 import { trainIntentModel, type HeldOut } from '../../../nlp/intent/index.js';
@@ -46,7 +46,7 @@ export async function runNluTrain(o: { config?: string; data?: string[]; out?: s
     await seedCatalogIfEmpty(store.catalog);
     lookups = {};
     for (const e of [...loadTopicLexicon(), ...catalogLexicon(await store.catalog.list())]) (lookups[e.label] ??= []).push(e.phrase);
-    if (o.faqPhrasings !== false) faqQuestions = o.faq ? await faqFileQuestions(o.faq) : await storeFaqQuestions(store.faq);
+    if (o.faqPhrasings !== false) faqQuestions = (o.faq ? await readWholeFaqFile(o.faq) : await storeFaqEntries(store.faq)).flatMap((e) => e.questions);
   } finally {
     await store.close();
   }
@@ -107,17 +107,10 @@ export async function runNluTrain(o: { config?: string; data?: string[]; out?: s
   }
 }
 
-/** The questions of the knowledge base (seeded from the shipped FAQ when it was never edited). */
-async function storeFaqQuestions(faq: Parameters<typeof seedFaqIfEmpty>[0]): Promise<string[]> {
+/** The knowledge base's entries (seeded from the shipped FAQ when it was never edited). */
+async function storeFaqEntries(faq: Parameters<typeof seedFaqIfEmpty>[0]): Promise<{ questions: string[] }[]> {
   await seedFaqIfEmpty(faq);
-  return (await faq.list()).flatMap((e) => e.questions);
-}
-
-/** The questions of an FAQ file in the `crossfeed faq import` format; a file with problems is refused, naming them. */
-async function faqFileQuestions(file: string): Promise<string[]> {
-  const { entries, errors } = await readFaqFile(file);
-  if (errors.length) throw new Error(`${file}: ${errors.slice(0, 3).map((e) => `entry ${e.row} ${e.field}: ${e.message}`).join('; ')}`);
-  return entries.flatMap((e) => e.questions);
+  return faq.list();
 }
 
 /** FAQ questions as `faq` examples, leaving out any text already taught (to any intent) and repeats. */
