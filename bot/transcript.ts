@@ -29,4 +29,10 @@ export interface Outbound {
   send(reply: Reply, stored?: TranscriptMessage): Promise<boolean | void>;
   recorded?(message: TranscriptMessage): Promise<void> | void;
   typing?(): void;
+  /**
+   * True while an answer given now could not be delivered before it goes stale (the platform's send
+   * queue for this conversation is full): chat nobody addressed to the bot is then left unread, as
+   * in a channel that does not answer it. Absent: never.
+   */
+  backlogged?(): boolean;
 }

@@ -51,6 +51,8 @@ export interface TwitchStats extends SchedulerStats {
   inHand: number;
   /** Times reading paused because `maxInHand` messages were in hand. */
   readPauses: number;
+  /** Unaddressed lines the bot left unread because an answer to them would have gone stale (`Outbound.backlogged`). */
+  leftUnread: number;
   /** Messages from one viewer beyond their per-minute share, ignored. */
   flooded: number;
   /** Messages in a channel another instance answers (while its lease moves), ignored. */
@@ -74,7 +76,9 @@ export class TwitchAdapter {
   private received = 0;
   private handling = 0;
   private inHand = 0;
+  private leftUnread = 0;
   private readonly maxInHand: number;
+  private readonly maxAnswerAgeMs: number;
   private notHeld = 0;
 
   constructor(private readonly bot: Bot, private readonly o: TwitchAdapterOptions) {
@@ -85,8 +89,9 @@ export class TwitchAdapter {
       server: o.server, username: o.username.toLowerCase(), token: o.token, plan, log: this.log,
       ...(o.shared ? { shared: o.shared } : {}),
     });
+    this.maxAnswerAgeMs = o.maxAnswerAgeMs ?? 20_000;
     this.scheduler = new TwitchScheduler(this.connection, this.channels, {
-      plan, maxAnswerAgeMs: o.maxAnswerAgeMs ?? 20_000, maxPromotionAgeMs: 5 * 60_000, log: this.log,
+      plan, maxAnswerAgeMs: this.maxAnswerAgeMs, maxPromotionAgeMs: 5 * 60_000, log: this.log,
       ...(o.shared ? { shared: o.shared } : {}), ...(o.holds ? { holds: o.holds } : {}),
     });
     this.maxInHand = o.maxInHand ?? 256;
@@ -115,7 +120,7 @@ export class TwitchAdapter {
   }
 
   stats(): TwitchStats {
-    return { ...this.scheduler.stats, dropped: { ...this.scheduler.stats.dropped }, received: this.received, handling: this.handling, inHand: this.inHand, readPauses: this.connection.readPauses, notHeld: this.notHeld, flooded: this.inbound.refused, answersRefused: this.answers.refused, sessions: this.connection.sessions };
+    return { ...this.scheduler.stats, dropped: { ...this.scheduler.stats.dropped }, received: this.received, handling: this.handling, inHand: this.inHand, readPauses: this.connection.readPauses, leftUnread: this.leftUnread, notHeld: this.notHeld, flooded: this.inbound.refused, answersRefused: this.answers.refused, sessions: this.connection.sessions };
   }
 
   async stop(): Promise<void> {
@@ -161,6 +166,13 @@ export class TwitchAdapter {
         }
         // Dropped (stale, room mode): the viewer never saw it, so it counts as no impression.
         return sent;
+      },
+      // Unaddressed chat is left unread while an answer would wait more than half its allowed age:
+      // it would reach the viewer late and take the slots that answers to addressed messages need.
+      backlogged: () => {
+        const full = this.scheduler.answerWaitMs(channel, receivedAt) > this.maxAnswerAgeMs / 2;
+        if (full) this.leftUnread++;
+        return full;
       },
     };
     this.handling++;

@@ -22,6 +22,9 @@ export interface OutboundLine {
 export type DropReason = 'stale' | 'duplicate' | 'emote_only' | 'followers_only' | 'subs_only' | 'not_connected' | 'not_held' | 'stopped';
 export type SendOutcome = 'sent' | DropReason;
 
+/** How long answerWaitMs may reuse its plan when nothing was queued or left the queue since. */
+const SLOT_MEMO_MS = 100;
+
 /** Where lines finally go: the live connection. */
 export interface ChatTransport {
   /** Connected and joined to the channel (Twitch drops what is sent to a channel not joined). */
@@ -71,6 +74,11 @@ export class TwitchScheduler {
   private readonly now: () => number;
   private readonly stopping = new AbortController();
   private sharedErrorLoggedAt = Number.NEGATIVE_INFINITY;
+  /** Per channel, the deadlines of the answers queued and not yet sent or dropped, in queue order. */
+  private readonly waitingAnswers = new Map<string, { deadline: number }[]>();
+  /** nextAnswerSlot's last result per channel, reused for SLOT_MEMO_MS while no line was queued, sent or dropped. */
+  private readonly slotMemo = new Map<string, { at: number; changes: number; value: number }>();
+  private changes = 0;
 
   constructor(
     private readonly transport: ChatTransport,
@@ -94,11 +102,57 @@ export class TwitchScheduler {
     const priority = line.kind === 'answer' ? 2 : 7;
     this.stats.queued++;
     const queuedAt = this.now();
+    const waiting = line.kind === 'answer' ? this.waitingIn(channel) : undefined;
+    const entry = { deadline: line.createdAt + this.o.maxAnswerAgeMs };
+    waiting?.push(entry);
+    this.changes++;
     return lane
       .schedule({ priority }, () => this.throughLane(channel, line, priority))
       .catch(() => this.drop('stopped'))
       .then((outcome) => (observeSend('twitch', outcome, this.now() - queuedAt), outcome))
-      .finally(() => void this.stats.queued--);
+      .finally(() => {
+        this.stats.queued--;
+        this.changes++;
+        if (waiting) waiting.splice(waiting.indexOf(entry), 1);
+      });
+  }
+
+  /**
+   * When an answer queued now could be sent at the earliest, as a wait from now (0: at once;
+   * Infinity: it would go stale first, `createdAt + maxAnswerAgeMs`). The answers queued ahead of
+   * it in the channel are played forward on this channel's gap and the account's window (one that
+   * would be too late itself is dropped and takes no slot). Other channels, other instances and
+   * the time the bot needs to answer only make the real wait longer.
+   */
+  answerWaitMs(channel: string, createdAt: number): number {
+    const key = normalizeChannel(channel);
+    const now = this.now();
+    const sendAt = this.nextAnswerSlot(key, now);
+    return sendAt > createdAt + this.o.maxAnswerAgeMs ? Number.POSITIVE_INFINITY : Math.max(0, sendAt - now);
+  }
+
+  private nextAnswerSlot(channel: string, now: number): number {
+    const memo = this.slotMemo.get(channel);
+    if (memo && memo.changes === this.changes && now - memo.at >= 0 && now - memo.at < SLOT_MEMO_MS) return memo.value;
+    const view = this.channels.get(channel);
+    const gap = this.channelGap(channel);
+    const slots = this.window.playForward(this.limitFor(view), now);
+    let at = Math.max(now, view.lastSentAt + gap);
+    for (const { deadline } of this.waitingAnswers.get(channel) ?? []) {
+      const sendAt = slots.next(at);
+      if (sendAt > deadline) continue;
+      slots.take(sendAt);
+      at = sendAt + gap;
+    }
+    const value = slots.next(at);
+    this.slotMemo.set(channel, { at: now, changes: this.changes, value });
+    return value;
+  }
+
+  private waitingIn(channel: string): { deadline: number }[] {
+    let list = this.waitingAnswers.get(channel);
+    if (!list) this.waitingAnswers.set(channel, (list = []));
+    return list;
   }
 
   /** Messages sent in the current window (for stats and tests). */

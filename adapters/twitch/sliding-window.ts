@@ -29,6 +29,30 @@ export class SlidingWindow {
     return Math.max(0, leaving + this.windowMs - now);
   }
 
+  /**
+   * A copy to plan with: `next(t)` is the earliest time from `t` at which one more event fits under
+   * `limit`, `take(t)` records one there. The window itself is not changed.
+   */
+  playForward(limit: number, now: number): { next(at: number): number; take(at: number): void } {
+    this.prune(now);
+    const times = [...this.times];
+    const windowMs = this.windowMs;
+    let first = 0;
+    return {
+      next(at) {
+        if (limit <= 0) return Number.POSITIVE_INFINITY;
+        for (;;) {
+          while (first < times.length && times[first]! <= at - windowMs) first++;
+          if (times.length - first < limit) return at;
+          at = times[times.length - limit]! + windowMs;
+        }
+      },
+      take(at) {
+        times.push(at);
+      },
+    };
+  }
+
   private prune(now: number): void {
     let drop = 0;
     while (drop < this.times.length && (this.times[drop] ?? 0) <= now - this.windowMs) drop++;

@@ -9,12 +9,14 @@ const ACTIONABLE_UNADDRESSED = new Set<IntentName>(['recommend_course', 'get_cou
 /**
  * Runs the NLU; a command's intent is fixed and its arguments give the entities. A message nobody
  * addressed, in a channel that does not answer unaddressed chat, can never be answered: it ends
- * here without reaching any model. Other unaddressed chat reaches only the NLU's cheap first stages
- * unless they see a request that could reach the channel's confidence (nlp/engine.ts, the cascade).
+ * here without reaching any model. So does one that arrives while the platform could not deliver
+ * an answer before it goes stale (`Outbound.backlogged`: Twitch's send limits in a flood). Other
+ * unaddressed chat reaches only the NLU's cheap first stages unless they see a request that could
+ * reach the channel's confidence (nlp/engine.ts, the cascade).
  */
 export function understand(nlu: Nlu): Middleware<BotContext> {
   return async (ctx, next) => {
-    if (ctx.addressed === 'maybe' && !ctx.policy.answerUnaddressed) return;
+    if (ctx.addressed === 'maybe' && (!ctx.policy.answerUnaddressed || ctx.out.backlogged?.() === true)) return;
     if (ctx.message.action) {
       // Typed by the platform's controls: the intent and options are known, not guessed.
       ctx.nlu = actionUnderstanding(ctx.message.action, ctx.text);

@@ -81,6 +81,38 @@ describe('adapters/twitch backpressure (real tmi.js, local server)', function ()
     }
   });
 
+  it('tells the bot when an answer would wait more than half its allowed age, so that it leaves unaddressed chat unread', async () => {
+    const server = await LocalTwitchServer.start({ rules: FAST_RULES });
+    const probes: boolean[] = [];
+    const bot = {
+      async handle(message: ChatMessage, out: Outbound) {
+        if (message.text === 'probe') probes.push(out.backlogged?.() ?? false);
+        else await out.send({ text: `answer to ${message.text}`, cards: [] });
+      },
+    };
+    // FAST_RULES: 18 lines per 1.6 s window, 60 ms between lines in a channel; answers may be 10 s old,
+    // so 120 queued answers take about 10.5 s to send and the probe's answer would wait past 5 s.
+    const adapter = new TwitchAdapter(bot as unknown as Bot, {
+      server: { host: '127.0.0.1', port: server.port, secure: false }, username: 'crossfeed', token: 'oauth:test', channels: ['busy'],
+      rules: FAST_RULES, inboundPerUserPerMinute: 100_000, answersPerUserPerMinute: 100_000, maxAnswerAgeMs: 10_000, log: () => undefined,
+    });
+    try {
+      adapter.start();
+      await server.waitFor(() => server.joinedChannels('crossfeed').has('busy'), 10_000, 'joined');
+      server.say('busy', viewer(), 'probe');
+      await server.waitFor(() => probes.length === 1, 10_000, 'the first probe');
+      for (let i = 0; i < 120; i++) server.say('busy', viewer(), `question ${i}`);
+      await server.waitFor(() => adapter.stats().received === 121 && adapter.stats().inHand === 0, 10_000, 'every question answered');
+      server.say('busy', viewer(), 'probe');
+      await server.waitFor(() => probes.length === 2, 10_000, 'the second probe');
+      assert.deepEqual(probes, [false, true], '120 answers queued: the next one would wait past 5 s');
+      assert.equal(adapter.stats().leftUnread, 1);
+    } finally {
+      await adapter.stop();
+      await server.close();
+    }
+  });
+
   it('refuses a maxInHand that is not a positive integer', () => {
     const held = heldBot();
     for (const bad of [0, -1, 2.5, Number.NaN]) {

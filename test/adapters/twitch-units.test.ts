@@ -286,5 +286,33 @@ describe('adapters/twitch units', () => {
       assert.ok(times[plan.userLimit]! - times[0]! >= plan.windowMs);
       assert.equal(scheduler.sentInWindow() <= plan.userLimit, true);
     });
+
+    it('answerWaitMs plays the queued answers forward: channel gap, account window, answers too late to take a slot, Infinity past the deadline', async () => {
+      // Twitch's real rules and a clock that stands still; nothing is sent (not connected), so every answer stays queued.
+      const real = planFor(TwitchChatRules); // window 31.5 s, 18 lines a window, 1.2 s between lines in a channel
+      const t = 1_000_000;
+      const channels = new ChannelStates();
+      const scheduler = new TwitchScheduler(new FakeTransport(false, () => t), channels, { plan: real, maxAnswerAgeMs: 20_000, maxPromotionAgeMs: 60_000, now: () => t });
+      running.push(scheduler);
+      const queue = (channel: string, n: number, createdAt = t) => {
+        for (let i = 0; i < n; i++) void scheduler.enqueue({ channel, text: `${channel} ${i}`, kind: 'answer', createdAt });
+      };
+      assert.equal(scheduler.answerWaitMs('c', t), 0, 'nothing queued');
+      queue('c', 10);
+      assert.equal(scheduler.answerWaitMs('#C', t), 10 * real.channelGapMs, 'ten answers ahead, a gap each');
+      queue('other', 30);
+      assert.equal(scheduler.answerWaitMs('c', t), 12_000, 'other channels are not counted (they only make it later)');
+      queue('c', 7, t);
+      assert.equal(scheduler.answerWaitMs('c', t), Number.POSITIVE_INFINITY, '17 ahead: its slot (20.4 s) is past its 20 s');
+      assert.equal(scheduler.answerWaitMs('c', t + 1_000), 20_400, 'a message that arrived later may still wait 20.4 s');
+      queue('late', 10, t - 19_000);
+      assert.equal(scheduler.answerWaitMs('late', t), real.channelGapMs, 'of ten answers with 1 s left only the first takes a slot');
+      channels.applyUserState('mod', { badges: 'moderator/1' });
+      queue('mod', real.privilegedLimit);
+      assert.equal(scheduler.answerWaitMs('mod', t), Number.POSITIVE_INFINITY, 'privileged: no gap, but the window is full for 31.5 s');
+      channels.applyUserState('mod2', { badges: 'moderator/1' });
+      queue('mod2', real.privilegedLimit - 1);
+      assert.equal(scheduler.answerWaitMs('mod2', t), 0, 'privileged, one line left in the window');
+    });
   });
 });

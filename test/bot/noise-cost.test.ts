@@ -29,7 +29,7 @@ describe('issue 12: unanswerable chat reaches no model and no database', functio
   this.timeout(30000);
   const noise = ['LUL that clutch was insane', 'gg wp', 'any python course for beginners?', 'how do i get a refund', '主播这波操作太秀了', '@someone_else look at this'];
 
-  async function setup(answerUnaddressed: boolean) {
+  async function setup(answerUnaddressed: boolean, backlogged?: () => boolean) {
     const real = await openSqliteStore(':memory:');
     const items = await seedItems();
     await real.catalog.upsert(items);
@@ -39,7 +39,7 @@ describe('issue 12: unanswerable chat reaches no model and no database', functio
     const replies: string[] = [];
     const say = (text: string, extra: Partial<ChatMessage> = {}) => bot.handle({
       platform: 'twitch', channel: 'somechannel', direct: false, user: { platformId: 'v1', displayName: 'Viewer', roles: [] }, text, time: new Date(), ...extra,
-    }, { send: async (r) => void replies.push(r.text) });
+    }, { send: async (r) => void replies.push(r.text), ...(backlogged ? { backlogged } : {}) });
     return { real, calls, nlu, say, replies };
   }
 
@@ -56,6 +56,29 @@ describe('issue 12: unanswerable chat reaches no model and no database', functio
       await say('!points');
       assert.equal(nlu.calls.length, 2);
       assert.ok((calls as string[]).includes('conversations.append'), calls.join(', '));
+      assert.equal(replies.length, 2);
+    } finally {
+      await real.close();
+    }
+  });
+
+  it('while an answer could not reach the channel in time (Outbound.backlogged), unaddressed lines reach no model; addressed ones still do', async () => {
+    let full = true;
+    const asked: boolean[] = [];
+    const { real, calls, nlu, say, replies } = await setup(true, () => (asked.push(full), full));
+    try {
+      calls.length = 0;
+      for (const t of noise) await say(t);
+      assert.deepEqual(nlu.calls, [], 'a channel that answers unaddressed requests leaves them unread while backlogged');
+      assert.deepEqual(calls, []);
+      assert.deepEqual(replies, []);
+      assert.equal(asked.length, noise.length);
+      await say('@crossfeed any python course for beginners?', { mentionsBot: true });
+      assert.equal(nlu.calls.length, 1, 'an addressed request is still read (it may opt out, ask for a person)');
+      assert.equal(asked.length, noise.length, 'and the outbound is not asked for it');
+      full = false;
+      await say('any python course for beginners?');
+      assert.equal(nlu.calls.length, 2, 'once answers can go out in time, unaddressed requests are read again');
       assert.equal(replies.length, 2);
     } finally {
       await real.close();

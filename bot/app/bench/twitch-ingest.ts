@@ -12,9 +12,10 @@
  *   crossfeed     the Twitch adapter and the whole bot (shipped models, SQLite), answers paced by
  *                 Twitch's rules as in production
  * Before crossfeed is measured, start-up work settles (one addressed question builds the FAQ index;
- * the background catalog embedding finishes). Per client: wall time from the first line sent to the
- * last message handled (for crossfeed this includes answers waiting their turn under Twitch's pacing,
- * up to the 20 s an answer may wait), messages/s, CPU ms per message of the client's own process
+ * the background catalog embedding finishes). Per client: ingest time, from the first line sent
+ * until every line was read and answered or let go, and messages/s over it; wall time to the last
+ * message handled (for crossfeed this includes answers waiting their turn under Twitch's pacing, up
+ * to the 20 s an answer may wait, which is not ingest); CPU ms per message of the client's own process
  * (process.cpuUsage, every thread), the ratio to bare tmi.js, and RSS. Each client runs in a process
  * of its own (the bare client in a child), so crossfeed's RSS is its own: sampled every
  * --rss-every seconds (default 5) from the first line sent, reported as start / end / max.
@@ -88,22 +89,26 @@ async function serve(): Promise<void> {
 }
 
 interface Rss { start: number; end: number; max: number }
-interface Run { name: string; wallS: number; cpuMs: number; rss: Rss; handled: number }
+/** `ingestS`: from the first line sent until every line was read and answered or let go (answers may still wait their turn). */
+interface Run { name: string; wallS: number; ingestS: number; cpuMs: number; rss: Rss; handled: number }
 
 function nextMessage(child: ChildProcess): Promise<FromServer> {
   return new Promise((resolve) => child.once('message', (m) => resolve(m as FromServer)));
 }
 
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+async function until(check: () => boolean, timeoutMs: number, what: string, onPoll?: () => void): Promise<void> {
   const t0 = performance.now();
-  while (!check()) {
+  while ((onPoll?.(), !check())) {
     if (performance.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }
 
-/** Floods N lines and measures this process from the first line to `done()`. */
-async function measure(name: string, child: ChildProcess, n: number, share: number, done: () => boolean): Promise<Run> {
+/**
+ * Floods N lines and measures this process from the first line to `done()`, and to the first time
+ * `ingested()` holds (polled every 5 ms; the same as `done` when not given).
+ */
+async function measure(name: string, child: ChildProcess, n: number, share: number, done: () => boolean, ingested = done): Promise<Run> {
   const mib = () => process.memoryUsage.rss() / 2 ** 20;
   const rss: Rss = { start: mib(), end: 0, max: mib() };
   const detail = args.includes('--memory-detail');
@@ -117,8 +122,11 @@ async function measure(name: string, child: ChildProcess, n: number, share: numb
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   child.send({ flood: n, questions: share } satisfies ToServer);
-  await until(done, 600_000, `${name} to handle ${n} messages`);
+  let ingestS = NaN;
+  const mark = () => void (Number.isNaN(ingestS) && ingested() && (ingestS = (performance.now() - t0) / 1000));
+  await until(done, 600_000, `${name} to handle ${n} messages`, mark);
   const wallS = (performance.now() - t0) / 1000;
+  mark();
   const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
   rss.end = mib();
@@ -131,7 +139,7 @@ async function measure(name: string, child: ChildProcess, n: number, share: numb
     if (process.env.CF_HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.CF_HEAP_SNAPSHOT);
   }
   await nextMessage(child);
-  return { name, wallS, cpuMs: (cpu.user + cpu.system) / 1000, rss, handled: n };
+  return { name, wallS, ingestS, cpuMs: (cpu.user + cpu.system) / 1000, rss, handled: n };
 }
 
 /** The bare client in a process of its own (this file with --bare), so the two never share a heap. */
@@ -202,6 +210,9 @@ async function crossfeed(child: ChildProcess, port: number, n: number, share: nu
     const s = adapter.stats();
     most = Math.max(most, s.inHand);
     return s.received >= n && s.handling === 0;
+  }, () => {
+    const s = adapter.stats();
+    return s.received >= n && s.inHand === 0;
   });
   clearInterval(watch);
   const cache = `${core.nlu.cache.hits - cache0.hits} hits, ${core.nlu.cache.misses - cache0.misses} misses, ${core.nlu.cache.size} of ${core.nlu.cache.capacity} entries kept`;
@@ -210,7 +221,7 @@ async function crossfeed(child: ChildProcess, port: number, n: number, share: nu
   await adapter.stop();
   await core.close();
   rmSync(dir, { recursive: true, force: true });
-  return { ...run, sent: s.sent, dropped, cache, inHand: `at most ${most} messages in hand (limit ${opt('in-hand', config.twitch.maxMessagesInHand)}), reading paused ${s.readPauses} times` };
+  return { ...run, sent: s.sent, dropped, cache, inHand: `${s.flooded} lines over a viewer's per-minute share ignored before the bot; ${s.leftUnread} unaddressed lines left unread while answers would have gone stale; at most ${most} messages in hand (limit ${opt('in-hand', config.twitch.maxMessagesInHand)}), reading paused ${s.readPauses} times` };
 }
 
 /**
@@ -241,12 +252,13 @@ async function main(): Promise<void> {
     if (!('port' in hello)) throw new Error('the server process did not start');
     const base = await bareInChild(child, hello.port, n, share);
     const full = await crossfeed(child, hello.port, n, share);
-    out('| client (own process) | messages | wall s | messages/s | CPU ms per message | x bare tmi.js | RSS MiB start / end / max |');
-    out('|---|---|---|---|---|---|---|');
+    out('| client (own process) | messages | ingest s | ingested messages/s | wall s (answers sent) | CPU ms per message | x bare tmi.js | RSS MiB start / end / max |');
+    out('|---|---|---|---|---|---|---|---|');
     for (const r of [base, full]) {
       const per = r.cpuMs / r.handled;
-      out(`| ${r.name} | ${r.handled} | ${r.wallS.toFixed(2)} | ${Math.round(r.handled / r.wallS)} | ${per.toFixed(4)} | ${(per / (base.cpuMs / base.handled)).toFixed(1)} | ${[r.rss.start, r.rss.end, r.rss.max].map((x) => x.toFixed(0)).join(' / ')} |`);
+      out(`| ${r.name} | ${r.handled} | ${r.ingestS.toFixed(2)} | ${Math.round(r.handled / r.ingestS)} | ${r.wallS.toFixed(2)} | ${per.toFixed(4)} | ${(per / (base.cpuMs / base.handled)).toFixed(1)} | ${[r.rss.start, r.rss.end, r.rss.max].map((x) => x.toFixed(0)).join(' / ')} |`);
     }
+    out('  ingest: every line read and answered or let go; wall: until the last answer was sent or dropped under Twitch\'s pacing (CPU is counted to the wall)');
     out(`  crossfeed answers sent ${full.sent} (paced by Twitch's rules); dropped: ${full.dropped}; NLU result cache: ${full.cache}; ${full.inHand}; load average after ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
     child.disconnect();
