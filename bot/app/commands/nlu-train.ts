@@ -5,8 +5,10 @@ import { openStore } from '../store.js';
 import { seedCatalogIfEmpty } from '../../../data/catalog/seed.js';
 import { readWholeFaqFile } from '../../../data/faq/format.js';
 import { seedFaqIfEmpty } from '../../../data/faq/seed.js';
+import type { FaqStore } from '../../../data/support.js';
 import { trainEntityModel } from '../../../nlp/entities-train/index.js';
 import { trainIntentModel, type HeldOut } from '../../../nlp/intent/index.js';
+import { normalizeText } from '../../../nlp/intent/text-features.js';
 import { loadTopicLexicon } from '../../../nlp/rules/topics.js';
 import { ENCODER_HEAD_FILE, ENTITY_FILE, INTENT_FILE, saveTrainedModel, SYNONYMS_FILE } from '../../../nlp/trained-models.js';
 import { EmbeddingCache, trainEncoderHeadWithRule } from '../../../nlp/intent/encoder-head.js';
@@ -108,18 +110,20 @@ export async function runNluTrain(o: { config?: string; data?: string[]; out?: s
 }
 
 /** The knowledge base's entries (seeded from the shipped FAQ when it was never edited). */
-async function storeFaqEntries(faq: Parameters<typeof seedFaqIfEmpty>[0]): Promise<{ questions: string[] }[]> {
+async function storeFaqEntries(faq: FaqStore): Promise<{ questions: string[] }[]> {
   await seedFaqIfEmpty(faq);
   return faq.list();
 }
 
-/** FAQ questions as `faq` examples, leaving out any text already taught (to any intent) and repeats. */
+/**
+ * FAQ questions as `faq` examples, leaving out any text already taught (to any intent) and repeats:
+ * compared as the intent model reads them (`normalizeText`).
+ */
 export function faqIntentExamples(taught: readonly { text: string }[], questions: readonly string[]): { text: string; intent: string }[] {
-  const key = (t: string) => t.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
-  const seen = new Set(taught.map((e) => key(e.text)));
+  const seen = new Set(taught.map((e) => normalizeText(e.text)));
   const out: { text: string; intent: string }[] = [];
   for (const q of questions) {
-    const k = key(q);
+    const k = normalizeText(q);
     if (!k || seen.has(k)) continue;
     seen.add(k);
     out.push({ text: q.trim(), intent: 'faq' });
